@@ -1,0 +1,30 @@
+# FuelFlow — the two commands a new user needs:
+#   make run    build and run the main job on the example data in data/
+#   make test   run the test suite
+# Both install libglpk-dev first when it is missing (scripts/ensure-deps.sh).
+
+SWIFT  ?= swift
+BIN    := .build/release/fuelflow
+OUT    ?= out
+
+.PHONY: all deps build run test bench clean
+
+all: build
+
+deps:
+	@bash scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product fuelflow
+
+run: build
+	$(BIN) mincost data/mincost/example.min
+
+test: deps
+	$(SWIFT) test -c release -Xswiftc -enable-testing
+
+bench: build
+	bash benchmarks/mincost/run.sh
+
+clean:
+	rm -rf .build $(OUT)

@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+//
+// FuelFlow — planning engine for fuel distribution networks.
+//
+// Module layering (dependencies point downwards only):
+//
+//   FuelFlowCLI (executable `fuelflow`)
+//        │
+//   Pipeline / scenarios (later)
+//        │
+//   Planner · Simulator · Forecasting
+//        │
+//   FuelFlowModel (domain)        GLPK (safe wrapper)   NetworkFlow (pure Swift min-cost flow)
+//                                   │
+//                                 CGLPK (system library over libglpk-dev)
+import PackageDescription
+
+let package = Package(
+    name: "FuelFlow",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fuelflow", targets: ["FuelFlowCLI"]),
+        .library(name: "GLPK", targets: ["GLPK"]),
+        .library(name: "NetworkFlow", targets: ["NetworkFlow"]),
+        .library(name: "FuelFlowModel", targets: ["FuelFlowModel"]),
+        .library(name: "Forecasting", targets: ["Forecasting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // The only place that sees C: GLPK's header through a module map.
+        .systemLibrary(
+            name: "CGLPK",
+            path: "Sources/CGLPK",
+            providers: [.apt(["libglpk-dev"])]
+        ),
+        // Safe Swift API over GLPK; the only module that imports CGLPK.
+        .target(
+            name: "GLPK",
+            dependencies: [
+                "CGLPK",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Our own min-cost-flow engine (network simplex), DIMACS I/O, instance generator.
+        .target(name: "NetworkFlow"),
+        // The fuel network domain model: value types, CSV/YAML loading, validation, generator.
+        .target(name: "FuelFlowModel"),
+        // Demand forecasting: pure Swift, no solver.
+        .target(name: "Forecasting"),
+        .executableTarget(
+            name: "FuelFlowCLI",
+            dependencies: [
+                "GLPK", "NetworkFlow", "FuelFlowModel", "Forecasting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "GLPKTests", dependencies: ["GLPK"]),
+        .testTarget(name: "NetworkFlowTests", dependencies: ["NetworkFlow", "GLPK"]),
+        .testTarget(name: "FuelFlowModelTests", dependencies: ["FuelFlowModel"]),
+        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting"]),
+        .testTarget(name: "FuelFlowCLITests", dependencies: ["FuelFlowCLI"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// Forecasting module — see docs/architecture.md.

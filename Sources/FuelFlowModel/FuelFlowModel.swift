@@ -1,0 +1,1 @@
+// FuelFlowModel module — see docs/architecture.md.

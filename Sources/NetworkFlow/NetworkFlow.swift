@@ -1,0 +1,1 @@
+// NetworkFlow module — see docs/architecture.md.
