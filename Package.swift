@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "NetworkFlow", targets: ["NetworkFlow"]),
         .library(name: "FuelFlowModel", targets: ["FuelFlowModel"]),
         .library(name: "Forecasting", targets: ["Forecasting"]),
+        .library(name: "Planner", targets: ["Planner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,12 +49,14 @@ let package = Package(
         .target(name: "NetworkFlow"),
         // The fuel network domain model: value types, CSV/YAML loading, validation, generator.
         .target(name: "FuelFlowModel"),
+        // The planner: the time-expanded min-cost flow / LP / MIP over a network and horizon.
+        .target(name: "Planner", dependencies: ["FuelFlowModel", "GLPK", "NetworkFlow"]),
         // Demand forecasting: pure Swift, no solver.
         .target(name: "Forecasting"),
         .executableTarget(
             name: "FuelFlowCLI",
             dependencies: [
-                "GLPK", "NetworkFlow", "FuelFlowModel", "Forecasting",
+                "GLPK", "NetworkFlow", "FuelFlowModel", "Forecasting", "Planner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,6 +64,7 @@ let package = Package(
         .testTarget(name: "GLPKTests", dependencies: ["GLPK"]),
         .testTarget(name: "NetworkFlowTests", dependencies: ["NetworkFlow", "GLPK"]),
         .testTarget(name: "FuelFlowModelTests", dependencies: ["FuelFlowModel"]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "FuelFlowModel", "GLPK", "NetworkFlow"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting"]),
         .testTarget(name: "FuelFlowCLITests", dependencies: ["FuelFlowCLI"]),
     ]

@@ -1,0 +1,1 @@
+// Planner module — see docs/model.md.
