@@ -15,6 +15,10 @@ extension LinearProgram {
     ///
     /// MPS has no objective sense section in GLPK's writer: a maximisation written as MPS is read
     /// back as a minimisation (GLPK's MPS reader always minimises). Use CPLEX LP to keep the sense.
+    /// GLPK's CPLEX LP writer, in turn, drops the objective constant (it is written as a comment)
+    /// and writes a range row `l ≤ a·x ≤ u` as `a·x − s = l` with a slack column `~r_i` in
+    /// `[0, u − l]`, so reading it back yields one extra column. MPS keeps both (RANGES section,
+    /// constant as the objective row's RHS).
     /// The corresponding GLPK routines are `glp_write_lp` and `glp_write_mps`.
     ///
     /// - Throws: ``GLPKError/invalidModel(_:)`` for an invalid model, ``GLPKError/file(path:message:)``
