@@ -50,10 +50,10 @@ public struct LinearProgram: Sendable, Equatable {
 
         /// Checks NaN, `lower = +inf`, `upper = -inf` and `lower > upper`.
         func problem() -> String? {
-            if lower.isNaN { return "lower bound is NaN" }
-            if upper.isNaN { return "upper bound is NaN" }
-            if lower == .infinity { return "lower bound is +infinity" }
-            if upper == -.infinity { return "upper bound is -infinity" }
+            if lower.isNaN { return "lower bound NaN" }
+            if upper.isNaN { return "upper bound NaN" }
+            if lower == .infinity { return "lower bound +infinity" }
+            if upper == -.infinity { return "upper bound -infinity" }
             if lower > upper {
                 return "lower bound \(GLPKError.format(lower)) > upper bound \(GLPKError.format(upper))"
             }
