@@ -93,7 +93,9 @@ public enum GLPKMinCostFlow {
     }
 
     /// Integer convenience overload; `upper[k] == GLPKMinCostFlow.unlimited` means uncapacitated.
-    /// Values must be exactly representable as `Double` (|v| ≤ 2⁵³).
+    /// Values must be exactly representable as `Double` (|v| ≤ 2⁵³). (Array literals pick the
+    /// `Double` overload; pass typed `[Int64]` arrays to use this one.)
+    @_disfavoredOverload
     public static func solve(nodeCount: Int, supply: [Int64], tails: [Int], heads: [Int],
                              lower: [Int64]? = nil, upper: [Int64], cost: [Int64],
                              method: Method = .outOfKilter) throws -> Result {
