@@ -1,4 +1,4 @@
-import CGLPK
+internal import CGLPK
 
 // The only layer that drives GLPK's LP/MIP routines. Every function here takes a `glp_prob*`
 // that the caller created on the current thread, and expects validated input.
@@ -99,7 +99,7 @@ func extractModel(from p: OpaquePointer) -> LinearProgram {
                            direction: glp_get_obj_dir(p) == GLP_MAX ? .maximize : .minimize,
                            objectiveConstant: glp_get_obj_coef(p, 0))
     lp.rows.reserveCapacity(m)
-    for k in 1 ... max(m, 1) where k <= m {
+    for k in stride(from: 1, through: m, by: 1) {
         let i = Int32(k)
         lp.rows.append(.init(name: cString(glp_get_row_name(p, i)),
                              bounds: boundsOf(type: glp_get_row_type(p, i), lower: glp_get_row_lb(p, i),
@@ -109,7 +109,7 @@ func extractModel(from p: OpaquePointer) -> LinearProgram {
     lp.matrix.reserveCapacity(Int(glp_get_num_nz(p)))
     var ind = [Int32](repeating: 0, count: m + 1)
     var val = [Double](repeating: 0, count: m + 1)
-    for k in 1 ... max(n, 1) where k <= n {
+    for k in stride(from: 1, through: n, by: 1) {
         let j = Int32(k)
         let kind: LinearProgram.VariableKind
         switch glp_get_col_kind(p, j) {
@@ -122,7 +122,7 @@ func extractModel(from p: OpaquePointer) -> LinearProgram {
                                                  upper: glp_get_col_ub(p, j)),
                                 objective: glp_get_obj_coef(p, j), kind: kind))
         let len = Int(glp_get_mat_col(p, j, &ind, &val))
-        for t in 0 ..< len where t + 1 <= len {
+        for t in 0 ..< len {
             lp.matrix.append(row: Int(ind[t + 1]) - 1, column: k - 1, value: val[t + 1])
         }
     }

@@ -1,5 +1,5 @@
-import CGLPK
-import Logging
+internal import CGLPK
+internal import Logging
 
 #if canImport(Glibc)
 import Glibc

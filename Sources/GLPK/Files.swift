@@ -1,4 +1,4 @@
-import CGLPK
+internal import CGLPK
 
 extension LinearProgram {
     /// Model file formats GLPK reads and writes.

@@ -1,4 +1,4 @@
-import CGLPK
+internal import CGLPK
 
 /// Errors raised by the GLPK wrapper.
 ///

@@ -1,4 +1,4 @@
-import CGLPK
+internal import CGLPK
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-import CGLPK
+internal import CGLPK
 
 /// Minimum-cost flow through GLPK, for cross-checking other flow solvers.
 ///
@@ -267,6 +267,12 @@ public enum GLPKMinCostFlow {
             total += rhs[i]
         }
         if total != 0 { return .noSolution(.infeasible, .outOfKilter) }
+        if positive > intMax {
+            throw GLPKError.overflow("total supply \(GLPKError.format(positive)) exceeds out-of-kilter's range; use .simplex")
+        }
+        for k in 0 ..< m where upper[k].isFinite && tails[k] != heads[k] && upper[k] - lower[k] > intMax {
+            throw GLPKError.overflow("capacity range of arc \(k) exceeds out-of-kilter's range; use .simplex")
+        }
         let big = positive + sumFiniteCap + 1
         if anyUncapacitated && big > intMax {
             throw GLPKError.overflow("capacity \(GLPKError.format(big)) standing in for uncapacitated arcs exceeds out-of-kilter's range; use .simplex")

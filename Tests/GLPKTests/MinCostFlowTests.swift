@@ -186,6 +186,19 @@ final class MinCostFlowTests: XCTestCase {
             guard case .overflow? = e as? GLPKError else { return XCTFail("\(e)") }
         }
         XCTAssertEqual(try huge.solve(.simplex).objective, 2_000_000_000)
+        let wide = FlowInstance(nodeCount: 2, supply: [1, -1], arcs: [(0, 1, -2_000_000_000, 2_000_000_000, 1)])
+        XCTAssertThrowsError(try wide.solve(.outOfKilter)) { e in
+            guard case .overflow? = e as? GLPKError else { return XCTFail("\(e)") }
+        }
+        // Negative lower bounds (shifted to zero for okalg): two parallel arcs 0→1, a in [−5, 5] at
+        // cost 1 and b in [0, 10] at cost 0, no supply ⇒ x_a = −x_b; cheapest x_a = −5, x_b = 5: −5.
+        let negative = FlowInstance(nodeCount: 2, supply: [0, 0], arcs: [(0, 1, -5, 5, 1), (0, 1, 0, 10, 0)])
+        for m in methods {
+            let r = try negative.solve(m)
+            XCTAssertEqual(r.objective, -5, "\(m)")
+            assertClose(r.flows, [-5, 5], "\(m)")
+            negative.verifyOptimality(r)
+        }
     }
 
     func testInt64Overload() throws {
