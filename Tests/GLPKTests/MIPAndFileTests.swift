@@ -206,7 +206,7 @@ final class FileTests: XCTestCase {
         XCTAssertThrowsError(try LinearProgram(contentsOf: path, format: .cplexLP)) { e in
             guard case .file(let p, let message)? = e as? GLPKError else { return XCTFail("\(e)") }
             XCTAssertEqual(p, path)
-            XCTAssertTrue(message.contains("bad.lp:"), message)   // GLPK's "file:line: ..." diagnostic
+            XCTAssertTrue(message.contains("bad.lp:"), message)
             XCTAssertTrue("\(e)".hasPrefix("cannot process file \(path): "), "\(e)")
         }
         let mps = "\(directory!)/bad.mps"
