@@ -259,6 +259,18 @@ private func runInterior(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions) th
 
 private func runBranchAndCut(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions,
                              started: ContinuousClock.Instant) throws -> LinearProgram.Solution {
+    // glp_intopt refuses (GLP_EBOUND) integer columns with fractional bounds; say which one.
+    for j in stride(from: 1, through: Int(glp_get_num_cols(p)), by: 1) where glp_get_col_kind(p, Int32(j)) != GLP_CV {
+        let type = glp_get_col_type(p, Int32(j))
+        let lb = glp_get_col_lb(p, Int32(j)), ub = glp_get_col_ub(p, Int32(j))
+        let name = cString(glp_get_col_name(p, Int32(j))).map { " (\($0))" } ?? ""
+        if (type == GLP_LO || type == GLP_DB || type == GLP_FX) && lb != lb.rounded() {
+            throw GLPKError.invalidModel("integer column \(j - 1)\(name) has fractional lower bound \(lb)")
+        }
+        if (type == GLP_UP || type == GLP_DB) && ub != ub.rounded() {
+            throw GLPKError.invalidModel("integer column \(j - 1)\(name) has fractional upper bound \(ub)")
+        }
+    }
     let it0 = Int(glp_get_it_cnt(p))
     var timeLimitMs = o.timeLimitMilliseconds
     if !o.presolve {

@@ -22,7 +22,8 @@ public enum GLPKError: Error, Sendable, Equatable, CustomStringConvertible {
     case singularMatrix
     /// `GLP_ECOND`: the basis matrix is ill-conditioned.
     case illConditionedBasis
-    /// `GLP_EBOUND`: a double-bounded variable has incorrect bounds.
+    /// `GLP_EBOUND`: a double-bounded variable has incorrect bounds (or, in `glp_intopt`, an
+    /// integer variable has fractional bounds — the wrapper checks that first).
     case incorrectBounds
     /// `GLP_EFAIL`: the solver failed (the message says in which routine).
     case solverFailed(String)
@@ -68,7 +69,7 @@ public enum GLPKError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidBasis: return "invalid initial basis (GLP_EBADB)"
         case .singularMatrix: return "numerical trouble: singular basis matrix (GLP_ESING)"
         case .illConditionedBasis: return "numerical trouble: ill-conditioned basis (GLP_ECOND)"
-        case .incorrectBounds: return "a double-bounded variable has incorrect bounds (GLP_EBOUND)"
+        case .incorrectBounds: return "incorrect bounds: a double-bounded variable has lower bound >= upper bound or an integer variable has fractional bounds (GLP_EBOUND)"
         case .solverFailed(let m): return "solver failure: \(m) (GLP_EFAIL)"
         case .objectiveLowerLimitReached: return "objective lower limit reached (GLP_EOBJLL)"
         case .objectiveUpperLimitReached: return "objective upper limit reached (GLP_EOBJUL)"

@@ -53,6 +53,11 @@ public final class GLPKProblem {
         }
     }
 
+    /// `true` when called on the thread that created the problem (the only thread that may use it).
+    public var isOwnedByCurrentThread: Bool {
+        pthread_equal(owner, pthread_self()) != 0
+    }
+
     @inline(__always)
     func checkThread(_ function: StaticString = #function) {
         precondition(pthread_equal(owner, pthread_self()) != 0,

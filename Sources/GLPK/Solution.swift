@@ -21,8 +21,9 @@ extension LinearProgram {
         /// Presolve discards any warm-start basis.
         public var presolve: Bool
         /// Time limit in seconds (simplex and branch-and-cut; GLPK measures in milliseconds).
+        /// GLPK's interior-point solver has no time limit; it ignores this.
         public var timeLimit: Double?
-        /// Simplex iteration limit.
+        /// Simplex iteration limit (ignored by the interior-point solver).
         public var iterationLimit: Int?
         /// Relative MIP gap tolerance (`glp_iocp.mip_gap`), e.g. `0.01` for 1 %.
         public var mipGap: Double

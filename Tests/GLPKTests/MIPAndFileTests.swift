@@ -123,6 +123,16 @@ final class MIPTests: XCTestCase {
         XCTAssertEqual("\(GLPKError.timeLimit(seconds: 5))", "time limit of 5 s reached")
     }
 
+    func testFractionalBoundOnIntegerColumnIsRejectedForMIP() throws {
+        var lp = LinearProgram()
+        lp.addColumn(name: "n", bounds: .between(0.5, 3), objective: 1, kind: .integer)
+        XCTAssertThrowsError(try lp.solve()) { e in
+            XCTAssertEqual("\(e)", "bad data: integer column 0 (n) has fractional lower bound 0.5")
+        }
+        // As an LP (integrality ignored) the fractional bound is fine.
+        XCTAssertEqual(try lp.solve(.init(method: .primalSimplex)).requireOptimal().objective, 0.5)
+    }
+
     func testMIPGapTolerance() throws {
         // A generous gap on the knapsack stops at the first integer solution within 50 %.
         let s = try Self.knapsack().solve(.init(mipGap: 0.5))

@@ -201,6 +201,24 @@ final class GLPKProblemTests: XCTestCase {
         assertClose(try problem.solve().requireOptimal().objective, 18)
     }
 
+    func testOwnershipIsPerThread() throws {
+        final class Box: @unchecked Sendable {
+            let problem: GLPKProblem
+            init(_ p: GLPKProblem) { problem = p }
+        }
+        let box = Box(try GLPKProblem(Fixtures.lp1()))
+        XCTAssertTrue(box.problem.isOwnedByCurrentThread)
+        let done = expectation(description: "other thread")
+        let seen = Slots<Bool>(count: 1)
+        Thread { [unowned box] in   // unowned: the problem must be released on this (owner) thread
+            seen[0] = box.problem.isOwnedByCurrentThread   // any other call here would trap
+            done.fulfill()
+        }.start()
+        wait(for: [done], timeout: 30)
+        XCTAssertEqual(seen[0], false)
+        assertClose(try box.problem.solve().requireOptimal().objective, 9)
+    }
+
     func testProblemWorksOnWorkerThread() throws {
         // A problem created, used and deleted on one worker thread; then the helper frees GLPK's
         // per-thread environment.
