@@ -279,9 +279,10 @@ extension MinCostFlowProblem {
             let t = Int(tail[a]), h = Int(head[a])
             if f < lo || f > up { report.add("arc \(a): flow \(f) outside [\(lo), \(up)]") }
             let e1 = excess[t].subtractingReportingOverflow(f)
+            excess[t] = e1.partialValue
             let e2 = excess[h].addingReportingOverflow(f)
+            excess[h] = e2.partialValue
             if e1.overflow || e2.overflow { report.add("arc \(a): conservation overflows"); continue }
-            excess[t] = e1.partialValue; excess[h] = e2.partialValue
             let rc = cost[a] &+ result.potential[t] &- result.potential[h]
             if lo == up { continue }
             if f == lo && rc < 0 { report.add("arc \(a): at lower bound with reduced cost \(rc) < 0") }
