@@ -199,8 +199,18 @@ struct SimplexCore {
                     supply[Int(t)] &-= l
                     supply[Int(h)] &+= l
                 }
-                flow[i] = 0
-                state[i] = SimplexCore.stateLower
+                if c < 0 && cap[i] != SimplexCore.inf && cap[i] > 0 {
+                    // Start negative-cost capacitated arcs saturated: they are then already
+                    // "optimal" for the pricing step, and the artificial arcs absorb the shift.
+                    let f = cap[i]
+                    flow[i] = f
+                    state[i] = SimplexCore.stateUpper
+                    supply[Int(t)] &-= f
+                    supply[Int(h)] &+= f
+                } else {
+                    flow[i] = 0
+                    state[i] = SimplexCore.stateLower
+                }
             }
         }}}}}
         let artCost = (maxCost + 1) &* Int64(n + 1)
@@ -469,8 +479,82 @@ struct SimplexCore {
         }
     }
 
+    /// One full pivot on `inArc` if it is still eligible; returns `false` if unbounded.
+    @inline(__always)
+    mutating func pivot() -> Bool {
+        findJoinNode()
+        let change = findLeavingArc()
+        if delta >= SimplexCore.inf { return false }
+        changeFlow(change)
+        if change {
+            updateTreeStructure()
+            updatePotential()
+        }
+        iterations += 1
+        return true
+    }
+
+    /// LEMON's heuristic start: before block search, pivot in arcs that are likely in the
+    /// optimal tree. With one source and one sink: the arcs of a reverse search from the sink
+    /// over arcs that could carry the whole supply; otherwise the cheapest arc into every demand
+    /// node. Returns `false` if a pivot proved the problem unbounded.
+    mutating func initialPivots() -> Bool {
+        let n = nodeNum, m = arcNum
+        var total: Int64 = 0
+        var supplyNodes = 0, demandNodes = 0, s = -1, t = -1
+        for v in 0..<n {
+            if supply[v] > 0 { total &+= supply[v]; supplyNodes += 1; s = v }
+            else if supply[v] < 0 { demandNodes += 1; t = v }
+        }
+        if total <= 0 { return true }
+        var candidates = [Int32]()
+        if supplyNodes == 1 && demandNodes == 1 {
+            // Reverse depth-first search from t over arcs with capacity ≥ total (CSR of in-arcs).
+            var start = [Int32](repeating: 0, count: n + 1)
+            var inArcs = [Int32](repeating: 0, count: m)
+            for e in 0..<m { start[Int(target[e]) + 1] &+= 1 }
+            for v in 0..<n { start[v + 1] &+= start[v] }
+            var fill = start
+            for e in 0..<m {
+                let h = Int(target[e])
+                inArcs[Int(fill[h])] = Int32(e); fill[h] &+= 1
+            }
+            var reached = [Bool](repeating: false, count: n)
+            var stack = [Int32]()
+            reached[t] = true
+            stack.append(Int32(t))
+            while let v = stack.popLast() {
+                if Int(v) == s { break }
+                for k in Int(start[Int(v)])..<Int(start[Int(v) + 1]) {
+                    let e = Int(inArcs[k])
+                    let u = Int(source[e])
+                    if reached[u] || cap[e] < total { continue }
+                    candidates.append(Int32(e))
+                    reached[u] = true
+                    stack.append(Int32(u))
+                }
+            }
+        } else {
+            // Cheapest arc into every demand node.
+            var best = [Int32](repeating: -1, count: n)
+            for e in 0..<m {
+                let h = Int(target[e])
+                if supply[h] < 0 && (best[h] < 0 || cost[e] < cost[Int(best[h])]) { best[h] = Int32(e) }
+            }
+            for v in 0..<n where best[v] >= 0 { candidates.append(best[v]) }
+        }
+        for e in candidates {
+            inArc = Int(e)
+            let rc = Int64(state[inArc]) &* (cost[inArc] &+ pi[Int(source[inArc])] &- pi[Int(target[inArc])])
+            if rc >= 0 { continue }
+            if !pivot() { return false }
+        }
+        return true
+    }
+
     /// Runs the pivot loop; returns `.optimal`, `.infeasible` or `.unbounded`.
     mutating func run() -> MinCostFlowStatus {
+        if !initialPivots() { return .unbounded }
         while findEnteringArc() {
             findJoinNode()
             let change = findLeavingArc()
