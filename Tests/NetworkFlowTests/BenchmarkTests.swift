@@ -43,3 +43,41 @@ final class BenchmarkTests: XCTestCase {
         }
     }
 }
+
+extension BenchmarkTests {
+    /// NETGEN-style instance of the "8" family scaled to 125k nodes / 1M arcs (our generator).
+    /// Run: NETWORKFLOW_BENCH_BIG=1 swift test -c release -Xswiftc -enable-testing --filter BenchmarkTests
+    func testTimeGeneratedLarge() throws {
+        guard let spec = ProcessInfo.processInfo.environment["NETWORKFLOW_BENCH_BIG"] else {
+            throw XCTSkip("set NETWORKFLOW_BENCH_BIG=1 (or =NODES:ARCS) to run")
+        }
+        let parts = spec.split(separator: ":").compactMap { Int($0) }
+        var g = GeneratorParameters()
+        g.nodes = parts.count == 2 ? parts[0] : 125_000
+        g.arcs = parts.count == 2 ? parts[1] : 1_000_000
+        g.sources = Int(Double(g.nodes).squareRoot()); g.sinks = g.sources
+        // The parameters of the netgen_8 family (LEMON benchmark): supply 1000 per source,
+        // costs 1...10000, capacities 1...1000, skeleton all max-cost and capacitated.
+        g.minCost = 1; g.maxCost = 10_000; g.totalSupply = Int64(g.sources) * 1000
+        g.minCapacity = 1; g.maxCapacity = 1000; g.percentCapacitated = 100
+        g.percentHighCostSkeleton = 100
+        for seed in [1, 2] as [UInt64] {
+            g.seed = seed
+            let t0 = Date()
+            let p = InstanceGenerator.generate(g)
+            let t1 = Date()
+            let text = DIMACS.write(p)
+            let t2 = Date()
+            let q = try DIMACS.parse(text)
+            let t3 = Date()
+            let r = NetworkSimplex().solve(q)
+            let t4 = Date()
+            print(String(format: "generated n=%d m=%d seed %llu: generate %.3fs write %.3fs parse %.3fs (%.1f MB) solve %.3fs pivots %d %@ %lld",
+                         p.nodeCount, p.arcCount, seed, t1.timeIntervalSince(t0), t2.timeIntervalSince(t1),
+                         t3.timeIntervalSince(t2), Double(text.utf8.count) / 1e6, t4.timeIntervalSince(t3),
+                         r.iterations, "\(r.status)" as NSString, r.objective))
+            XCTAssertEqual(q, p)
+            XCTAssertTrue(q.check(r).isValid)
+        }
+    }
+}
