@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+
+/// The ways a command can end without success, each with its exit status.
+///
+/// Commands throw these; only `main.swift` turns them into a process exit status. The message
+/// is printed on one line to stderr, prefixed with `fuelflow: `.
+enum CLIFailure: Error, CustomStringConvertible {
+    /// Bad input: unreadable or malformed files, invalid data. Exit status 1.
+    case badInput(String)
+    /// The problem has no optimal solution (infeasible or unbounded). Exit status 2.
+    case noSolution(String)
+    /// A time or iteration limit stopped the solver. Exit status 3.
+    case limitReached(String)
+
+    var description: String {
+        switch self {
+        case .badInput(let m), .noSolution(let m), .limitReached(let m): m
+        }
+    }
+
+    var exitCode: Int32 {
+        switch self {
+        case .badInput: 1
+        case .noSolution: 2
+        case .limitReached: 3
+        }
+    }
+}
+
+/// Writes files so that a killed run never leaves a half-written one: the bytes go to a
+/// temporary file in the same folder, which is then renamed over the target.
+enum AtomicFile {
+    static func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw CLIFailure.badInput("\(path): cannot write: \(error.localizedDescription)")
+        }
+    }
+}
