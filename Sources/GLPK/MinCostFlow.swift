@@ -328,7 +328,7 @@ public enum GLPKMinCostFlow {
     static func hasNegativeUncapacitatedCycle(nodeCount n: Int, tails: [Int], heads: [Int], upper: [Double],
                                               cost: [Double]) -> Bool {
         let arcs = (0 ..< tails.count).filter { !upper[$0].isFinite && tails[$0] != heads[$0] }
-        if arcs.isEmpty { return false }
+        if !arcs.contains(where: { cost[$0] < 0 }) { return false }   // no negative arc, no negative cycle
         var dist = [Double](repeating: 0, count: n)
         for _ in 0 ... n {
             var changed = false

@@ -194,6 +194,18 @@ final class LPTests: XCTestCase {
         assertClose(s.objective, 3)
     }
 
+    func testRowsWithoutColumns() throws {
+        var lp = LinearProgram()
+        lp.addRow(bounds: .atMost(1))
+        for method in simplexMethods + [.interiorPoint, .branchAndCut] {
+            XCTAssertEqual(try lp.solve(.init(method: method)).status, .optimal, "\(method)")
+        }
+        lp.addRow(bounds: .atLeast(1))   // activity 0 ≥ 1 is impossible
+        for method in simplexMethods + [.interiorPoint, .branchAndCut] {
+            XCTAssertEqual(try lp.solve(.init(method: method)).status, .infeasible, "\(method)")
+        }
+    }
+
     func testCSRMatrixEqualsTriplets() throws {
         let csr = try LinearProgram.Matrix(rowStarts: [0, 3, 6], columnIndices: [0, 1, 2, 0, 1, 2],
                                            values: [1, 1, 1, 1, 3, 1])

@@ -201,6 +201,19 @@ final class MinCostFlowTests: XCTestCase {
         }
     }
 
+    func testDegenerateSizes() throws {
+        for m in methods {
+            let empty = try GLPKMinCostFlow.solve(nodeCount: 0, supply: [], tails: [], heads: [], upper: [], cost: [], method: m)
+            XCTAssertEqual(empty.status, .optimal, "\(m)")
+            XCTAssertEqual(empty.objective, 0)
+            let isolated = try GLPKMinCostFlow.solve(nodeCount: 3, supply: [0, 0, 0], tails: [], heads: [], upper: [], cost: [], method: m)
+            XCTAssertEqual(isolated.status, .optimal, "\(m)")
+            XCTAssertEqual(isolated.potentials.count, 3)
+            let stranded = try GLPKMinCostFlow.solve(nodeCount: 2, supply: [1, -1], tails: [], heads: [], upper: [], cost: [], method: m)
+            XCTAssertEqual(stranded.status, .infeasible, "\(m)")
+        }
+    }
+
     func testInt64Overload() throws {
         let supply: [Int64] = [5, 0, -5], lower: [Int64] = [0, 0, 1], cost: [Int64] = [1, 1, 3]
         let upper: [Int64] = [GLPKMinCostFlow.unlimited, GLPKMinCostFlow.unlimited, 3]
@@ -255,6 +268,27 @@ final class MinCostFlowTests: XCTestCase {
             XCTAssertEqual(r.objective, 80, "\(m)")
             g.verifyOptimality(r)
         }
+    }
+
+    /// Public instances with published optima (`optima.tsv`), solved by both methods; the
+    /// NETGEN and transportation instances check okalg and the LP route at a realistic size.
+    func testDIMACSOptimaTable() throws {
+        let table = Self.sharedDirectory.appendingPathComponent("mcf/optima.tsv").path
+        guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { throw XCTSkip("\(table) not present") }
+        let wanted: Set<String> = ["netgen_8_08a.min", "netgen_8_10a.min", "transport_40x30.min"]
+        var checked = 0
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: "\t")
+            guard f.count == 2, wanted.contains(String(f[0])), let optimum = Double(f[1]) else { continue }
+            let g = try dimacs(String(f[0]))
+            for m in methods {
+                let r = try g.solve(m)
+                XCTAssertEqual(r.objective, optimum, "\(f[0]) \(m)")
+                g.verifyOptimality(r, tol: 1e-6)
+            }
+            checked += 1
+        }
+        XCTAssertEqual(checked, wanted.count)
     }
 
     func testDIMACSGrid() throws {
