@@ -296,6 +296,23 @@ public enum NumberParser {
         return negative ? -v : v
     }
 
+    static func fixed(_ k: Int64, decimals: Int) -> String {
+        var m = k.magnitude
+        var digits: [UInt8] = []
+        digits.reserveCapacity(24)
+        var d = 0
+        while m > 0 || d <= decimals {
+            digits.append(UInt8(48 + m % 10)); m /= 10; d += 1
+            if d == decimals { digits.append(46) }
+        }
+        if k < 0 { digits.append(45) }
+        // Trim trailing zeros of the fraction (they are at the front of the reversed buffer).
+        var start = 0
+        while digits[start] == 48 { start += 1 }
+        if digits[start] == 46 { start += 1 }
+        return String(decoding: digits[start...].reversed(), as: UTF8.self)
+    }
+
     public static func double(_ s: String) -> Double? {
         var s = s
         return s.withUTF8 { double(UnsafeRawBufferPointer($0)) }
@@ -306,6 +323,16 @@ public enum NumberParser {
     public static func format(_ x: Double) -> String {
         if x == 0 { return "0" }
         if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        // Fast path: up to 6 decimals, printed by hand. The text denotes k / 10^j exactly, and
+        // both parsing it and computing k / s are correctly rounded, so it reads back as x.
+        if abs(x) < 1e9 {
+            var s = 10.0
+            for j in 1...6 {
+                let k = (x * s).rounded()
+                if k / s == x { return fixed(Int64(k), decimals: j) }
+                s *= 10
+            }
+        }
         let d = x.description
         guard let eIdx = d.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return d }
         // Expand exponent notation when it stays short (e.g. 1e-05 -> 0.00001).
