@@ -82,6 +82,11 @@ final class LoaderState {
     var products: [Product] = []
     var productLine: [Int] = []
     var productIdx: [String: Int] = [:]
+    /// Ids defined on rows that had errors, and whether a whole table failed: references to
+    /// them are dropped silently instead of cascading into "unknown" errors.
+    var brokenNodes: Set<String> = [], brokenProducts: Set<String> = []
+    var nodesFailed = false, productsFailed = false
+    var fileErrors: [String: Int] = [:]
     var nodes: [Node] = []
     var nodeLine: [Int] = []
     var nodeIdx: [String: Int] = [:]
@@ -100,7 +105,7 @@ final class LoaderState {
     // MARK: diagnostics
 
     func report(_ sev: Diagnostic.Severity, _ file: String, _ line: Int?, _ col: Int?, _ msg: String) {
-        if sev == .error { errorCount += 1 } else { warningCount += 1 }
+        if sev == .error { errorCount += 1; fileErrors[file, default: 0] += 1 } else { warningCount += 1 }
         let c = perFileCount[file, default: 0]
         if c >= options.maxDiagnosticsPerFile {
             var s = suppressed[file, default: (0, 0)]
@@ -206,14 +211,20 @@ final class LoaderState {
     func nodeRef(_ rec: CSVRecord, _ c: Int, _ name: String) -> Int? {
         let id = ident(rec, c, name)
         if id.isEmpty { return nil }
-        guard let i = nodeIdx[id] else { error(rec, c, "unknown node '\(id)'"); return nil }
+        guard let i = nodeIdx[id] else {
+            if nodesFailed || brokenNodes.contains(id) { rowBad = true } else { error(rec, c, "unknown node '\(id)'") }
+            return nil
+        }
         return i
     }
 
     func productRef(_ rec: CSVRecord, _ c: Int, _ name: String) -> Int? {
         let id = ident(rec, c, name)
         if id.isEmpty { return nil }
-        guard let i = productIdx[id] else { error(rec, c, "unknown product '\(id)'"); return nil }
+        guard let i = productIdx[id] else {
+            if productsFailed || brokenProducts.contains(id) { rowBad = true } else { error(rec, c, "unknown product '\(id)'") }
+            return nil
+        }
         return i
     }
 
@@ -357,7 +368,7 @@ final class LoaderState {
     }
 
     func loadProducts() {
-        table(NetworkFile.products, required: ["product", "name", "shortage_penalty", "safety_penalty"],
+        productsFailed = !table(NetworkFile.products, required: ["product", "name", "shortage_penalty", "safety_penalty"],
               optional: [], fileRequired: true) { rec, col in
             let cId = col("product")
             let id = ident(rec, cId, "product")
@@ -368,7 +379,7 @@ final class LoaderState {
             if !id.isEmpty, let first = productIdx[id] {
                 error(rec, cId, "duplicate product '\(id)' (first defined on line \(productLine[first]))")
             }
-            if rowBad { return }
+            if rowBad { if !id.isEmpty && productIdx[id] == nil { brokenProducts.insert(id) }; return }
             productIdx[id] = products.count
             productLine.append(rec.line)
             products.append(Product(id: id, name: name, shortagePenalty: sp!, safetyPenalty: fp!))
@@ -376,7 +387,7 @@ final class LoaderState {
     }
 
     func loadNodes() {
-        table(NetworkFile.nodes, required: ["node", "kind", "name", "lat", "lon", "throughput_m3_per_day"],
+        nodesFailed = !table(NetworkFile.nodes, required: ["node", "kind", "name", "lat", "lon", "throughput_m3_per_day"],
               optional: [], fileRequired: true) { rec, col in
             let cId = col("node"), cKind = col("kind")
             let id = ident(rec, cId, "node")
@@ -396,7 +407,7 @@ final class LoaderState {
             if !id.isEmpty, let first = nodeIdx[id] {
                 error(rec, cId, "duplicate node '\(id)' (first defined on line \(nodeLine[first]))")
             }
-            if rowBad { return }
+            if rowBad { if !id.isEmpty && nodeIdx[id] == nil { brokenNodes.insert(id) }; return }
             nodeIdx[id] = nodes.count
             nodeLine.append(rec.line)
             nodes.append(Node(id: id, kind: kind!, name: name, lat: lat, lon: lon, throughputM3PerDay: tp))
@@ -434,6 +445,7 @@ final class LoaderState {
                 for part in ptext.split(separator: ";", omittingEmptySubsequences: false) {
                     let pid = part.trimmingCharacters(in: .whitespaces)
                     if let p = productIdx[pid] { if !list.contains(p) { list.append(p) } }
+                    else if productsFailed || brokenProducts.contains(pid) { rowBad = true }
                     else if pid.isEmpty { error(rec, cP, "empty product in list '\(shown(rec, cP))'") }
                     else { error(rec, cP, "unknown product '\(pid)' in products list") }
                 }
@@ -651,7 +663,9 @@ final class LoaderState {
     func crossChecks(lanesOK: Bool, demandOK: Bool) {
         let P = products.count
         // Station with demand but no route from any refinery.
-        if lanesOK && demandOK && !demandFirstLine.isEmpty {
+        let upstreamClean = [NetworkFile.products, NetworkFile.nodes, NetworkFile.lanes, NetworkFile.production]
+            .allSatisfy { fileErrors[$0, default: 0] == 0 }
+        if lanesOK && demandOK && upstreamClean && !demandFirstLine.isEmpty {
             let net = Network(settings: settings ?? Settings(start: Day(raw: 0), days: 1), products: products,
                               nodes: nodes, lanes: lanes, production: production)
             var problems: [(Int32, String)] = []
