@@ -236,6 +236,7 @@ final class LoaderState {
     /// number of fields. Returns false when the file is absent or unusable.
     @discardableResult
     func table(_ name: String, required: [String], optional: [String], fileRequired: Bool,
+               fastRow: (UnsafeRawBufferPointer, Int, Int, [String]) -> Int? = { _, _, _, _ in nil },
                _ body: (CSVRecord, (String) -> Int) -> Void) -> Bool {
         file = name
         let p = path(name)
@@ -273,7 +274,14 @@ final class LoaderState {
             if !ok { return }
             let width = names.count
             let col: (String) -> Int = { header[$0] ?? -1 }
-            while reader.next(into: &rec) {
+            while true {
+                // Fast path: a plain row handled straight from the mapped bytes (returns the
+                // position after its line end), else the general reader with full diagnostics.
+                if reader.pos < raw.count, let next = fastRow(raw, reader.pos, reader.line, names) {
+                    reader.pos = next; reader.line += 1; reader.col = 1
+                    continue
+                }
+                guard reader.next(into: &rec) else { break }
                 if let e = rec.syntaxError { report(.error, name, e.line, e.column, e.message); continue }
                 if rec.count != width {
                     report(.error, name, rec.line, 1, "expected \(width) fields, found \(rec.count)"); continue
@@ -529,7 +537,6 @@ final class LoaderState {
     func loadVolumes(_ name: String, isDemand: Bool) -> Bool {
         let P = products.count
         var out = StationVolumes()
-        if isDemand { demandFirstLine = [Int32](repeating: 0, count: nodes.count * P) }
         // Duplicate detection: per series the last day seen; out-of-order series are checked by sorting.
         var lastDay = [Int32](repeating: Int32.min, count: nodes.count * P)
         var unsorted = [Bool](repeating: false, count: nodes.count * P)
@@ -538,9 +545,68 @@ final class LoaderState {
         var lastStationBytes: [UInt8] = [], lastStation = -1
         var lastProductBytes: [UInt8] = [], lastProduct = -1
         let cal = settings?.calendar
+        var cols: (Int, Int, Int, Int)? = nil
+        var fastOK: Bool? = nil
+        var cacheStart = -1, cacheLen = 0, cacheStation = -1
+        var prodStart = -1, prodLen = 0, cacheProduct = -1
+        let nodeKinds = nodes.map(\.kind)
+        func accept(_ s: Int, _ p: Int, _ dr: Int32, _ v: Double, _ line: Int) {
+            let key = s * P + p
+            if dr <= lastDay[key] { unsorted[key] = true; anyUnsorted = true } else { lastDay[key] = dr }
+            if isDemand && v > 0 && firstLine[key] == 0 { firstLine[key] = Int32(truncatingIfNeeded: line) }
+            out.station.append(Int32(s)); out.product.append(Int32(p)); out.day.append(dr); out.volume.append(v)
+            lines.append(Int32(truncatingIfNeeded: line))
+        }
+        let nodeIdx = self.nodeIdx, productIdx = self.productIdx
+        var firstLine = [Int32](repeating: 0, count: isDemand ? nodes.count * P : 0)
         let ok = table(name, required: ["station", "product", "date", "volume_m3"], optional: [],
-                       fileRequired: isDemand) { rec, col in
-            let cS = col("station"), cP = col("product"), cD = col("date"), cV = col("volume_m3")
+                       fileRequired: isDemand, fastRow: { b, start, line, header in
+            if fastOK == nil { fastOK = header == ["station", "product", "date", "volume_m3"] }
+            guard fastOK! else { return nil }
+            let n = b.count
+            var ends = (0, 0, 0, 0)
+            var i = start, f = 0
+            // Split the line into exactly 4 plain fields (no quotes, no CR).
+            while i < n {
+                let c = b[i]
+                if c == 44 {
+                    if f == 0 { ends.0 = i } else if f == 1 { ends.1 = i } else if f == 2 { ends.2 = i } else { return nil }
+                    f += 1
+                } else if c == 10 { break }
+                else if c == 34 || c == 13 { return nil }
+                i += 1
+            }
+            guard f == 3 else { return nil }
+            ends.3 = i
+            let sLen = ends.0 - start
+            var st = -1
+            if sLen > 0 && sLen == cacheLen && memcmp(b.baseAddress! + start, b.baseAddress! + cacheStart, sLen) == 0 {
+                st = cacheStation
+            } else {
+                guard sLen > 0, let k = nodeIdx[String(decoding: UnsafeRawBufferPointer(rebasing: b[start..<ends.0]), as: UTF8.self)],
+                      nodeKinds[k] == .station else { return nil }
+                st = k; cacheStation = k; cacheStart = start; cacheLen = sLen
+            }
+            let pStart = ends.0 + 1, pLen = ends.1 - pStart
+            var pr = -1
+            if pLen > 0 && pLen == prodLen && memcmp(b.baseAddress! + pStart, b.baseAddress! + prodStart, pLen) == 0 {
+                pr = cacheProduct
+            } else {
+                guard pLen > 0, let k = productIdx[String(decoding: UnsafeRawBufferPointer(rebasing: b[pStart..<ends.1]), as: UTF8.self)]
+                else { return nil }
+                pr = k; cacheProduct = k; prodStart = pStart; prodLen = pLen
+            }
+            guard let d = Day(isoBytes: UnsafeRawBufferPointer(rebasing: b[(ends.1 + 1)..<ends.2])) else { return nil }
+            if let cal {
+                if isDemand { if cal.index(of: d) == nil { return nil } } else if d >= cal.start { return nil }
+            }
+            guard let v = NumberParser.double(UnsafeRawBufferPointer(rebasing: b[(ends.2 + 1)..<ends.3])),
+                  v >= 0, v <= LoaderState.maxMagnitude else { return nil }
+            accept(st, pr, d.raw, v, line)
+            return i < n ? i + 1 : n
+        }) { rec, col in
+            if cols == nil { cols = (col("station"), col("product"), col("date"), col("volume_m3")) }
+            let (cS, cP, cD, cV) = cols!
             // Station, with a one-entry cache.
             var s = rec.withBytes(cS) { b -> Int in
                 let t = trimmed(b)
@@ -578,12 +644,7 @@ final class LoaderState {
                 }
             }
             if rowBad || s < 0 || p < 0 { return }
-            let key = s * P + p
-            let dr = d!.raw
-            if dr <= lastDay[key] { unsorted[key] = true; anyUnsorted = true } else { lastDay[key] = dr }
-            if isDemand && v! > 0 && demandFirstLine[key] == 0 { demandFirstLine[key] = Int32(truncatingIfNeeded: rec.line) }
-            out.station.append(Int32(s)); out.product.append(Int32(p)); out.day.append(dr); out.volume.append(v!)
-            if lines.count == out.count - 1 { lines.append(Int32(truncatingIfNeeded: rec.line)) }
+            accept(s, p, d!.raw, v!, rec.line)
         }
         if anyUnsorted {
             var idx = (0..<out.count).filter { unsorted[Int(out.station[$0]) * P + Int(out.product[$0])] }
@@ -605,7 +666,7 @@ final class LoaderState {
                        "duplicate \(isDemand ? "demand" : "sales") for '\(nodes[Int(out.station[b])].id)', '\(products[Int(out.product[b])].id)' on \(Day(raw: out.day[b]).iso) (first on line \(lines[a]))")
             }
         }
-        if isDemand { demand = out } else { history = out }
+        if isDemand { demand = out; demandFirstLine = firstLine } else { history = out }
         return ok
     }
 
