@@ -296,6 +296,37 @@ public enum NumberParser {
         return negative ? -v : v
     }
 
+    /// Appends `format(x)` to `bytes` without building a String for the common cases.
+    public static func appendFormatted(_ x: Double, to bytes: inout [UInt8]) {
+        if abs(x) < 1e9 {
+            var s = 1.0
+            for j in 0...6 {
+                let k = (x * s).rounded()
+                if k / s == x {
+                    if k == 0 { bytes.append(48); return }
+                    var m = UInt64(abs(k))
+                    if k < 0 { bytes.append(45) }
+                    var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
+                        = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                    var n = 0
+                    withUnsafeMutableBytes(of: &tmp) { t in
+                        var d = 0
+                        while m > 0 || d <= j {
+                            t[n] = UInt8(48 + m % 10); m /= 10; n += 1; d += 1
+                            if d == j && j > 0 { t[n] = 46; n += 1 }
+                        }
+                        // The fraction has no trailing zeros: k / 10^j with the smallest j.
+                        var i = n - 1
+                        while i >= 0 { bytes.append(t[i]); i -= 1 }
+                    }
+                    return
+                }
+                s *= 10
+            }
+        }
+        bytes.append(contentsOf: format(x).utf8)
+    }
+
     static func fixed(_ k: Int64, decimals: Int) -> String {
         var m = k.magnitude
         var digits: [UInt8] = []

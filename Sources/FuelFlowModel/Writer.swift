@@ -24,7 +24,7 @@ struct CSVWriterBuffer {
             bytes.append(contentsOf: s.utf8)
         }
     }
-    mutating func number(_ x: Double) { bytes.append(44); bytes.append(contentsOf: NumberParser.format(x).utf8) }
+    mutating func number(_ x: Double) { bytes.append(44); NumberParser.appendFormatted(x, to: &bytes) }
     mutating func optNumber(_ x: Double?) { bytes.append(44); if let x { bytes.append(contentsOf: NumberParser.format(x).utf8) } }
     mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
     mutating func endLine() { bytes.append(10) }

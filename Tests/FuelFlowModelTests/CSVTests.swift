@@ -92,6 +92,16 @@ final class CSVTests: XCTestCase {
             let s = NumberParser.format(x)
             XCTAssertEqual(NumberParser.double(s), x, s)
         }
+        for x in samples {
+            var b: [UInt8] = []
+            NumberParser.appendFormatted(x, to: &b)
+            XCTAssertEqual(NumberParser.double(String(decoding: b, as: UTF8.self)), x)
+        }
+        for (x, t) in [(12.0, "12"), (12.345, "12.345"), (0.5, "0.5"), (-0.001, "-0.001"), (0.0, "0"), (100.25, "100.25")] {
+            var b: [UInt8] = []
+            NumberParser.appendFormatted(x, to: &b)
+            XCTAssertEqual(String(decoding: b, as: UTF8.self), t)
+        }
         XCTAssertEqual(NumberParser.format(12), "12")
         XCTAssertEqual(NumberParser.format(12.345), "12.345")
         XCTAssertEqual(NumberParser.format(0.00001), "0.00001")

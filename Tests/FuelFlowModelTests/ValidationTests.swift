@@ -212,6 +212,22 @@ final class ValidationTests: XCTestCase {
         XCTAssertEqual(r2.errors.map(\.description), ["products.csv:1:1: error: missing column 'safety_penalty'"])
     }
 
+    func testVolumeFilesInAnyShape() {
+        // Reordered columns, CRLF, quotes, spaces: the general path, same result as the fast path.
+        let base = validateFolder().network!
+        let odd = "product,station,volume_m3,date\r\ng95,\"S1\",10,2026-03-02\r\ndsl,S1, 12 ,2026-03-02\r\n\r\ng95,S2,8,2026-03-03\r\n"
+        let r = validateFolder(["demand.csv": odd])
+        XCTAssertEqual(r.diagnostics.map(\.description), [])
+        XCTAssertEqual(r.network?.demand, base.demand)
+        // An error after many fast-path rows keeps its exact position.
+        var demand = "station,product,date,volume_m3\n"
+        for d in 2...4 { for _ in 0..<1 { demand += "S1,g95,2026-03-0\(d),1\n" } }
+        demand += "S1,dsl,2026-03-02,1\nS1,dsl,2026-03-03,-2\nS1,dsl,\"2026-03-04\",x\n"
+        let r2 = validateFolder(["demand.csv": demand])
+        XCTAssertEqual(r2.errors.map(\.description), ["demand.csv:6:19: error: 'volume_m3' must be >= 0, got -2",
+                                                     "demand.csv:7:21: error: 'volume_m3' is not a number: 'x'"])
+    }
+
     func testCollectsEveryProblem() {
         let r = validateFolder([
             "lanes.csv": baseWith("lanes.csv", line: 2, "R1,T9,teleport,-1,x,y,80,"),
