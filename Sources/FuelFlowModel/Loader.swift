@@ -144,13 +144,27 @@ final class LoaderState {
         }
         if empty { error(rec, c, "missing value for '\(name)'"); return "" }
         if !valid { error(rec, c, "'\(name)' is not valid UTF-8"); return "" }
+        let control = rec.withBytes(c) { b in trimmed(b).contains { $0 < 0x20 || $0 == 0x7F } }
+        if control { error(rec, c, "'\(name)' contains control characters: '\(shown(rec, c))'"); return "" }
         return text(rec, c)
     }
 
-    func shown(_ rec: CSVRecord, _ c: Int) -> String {
-        var s = text(rec, c)
-        if s.unicodeScalars.count > 40 { s = String(String.UnicodeScalarView(s.unicodeScalars.prefix(40))) + "…" }
-        return s.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+    func shown(_ rec: CSVRecord, _ c: Int) -> String { LoaderState.sanitize(text(rec, c)) }
+
+    /// Text safe to print in a message: at most 40 characters, control characters escaped.
+    static func sanitize(_ t: String) -> String {
+        var out = String.UnicodeScalarView()
+        for (i, u) in t.unicodeScalars.enumerated() {
+            if i == 40 { out.append("…"); break }
+            switch u {
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": out.append(contentsOf: "\\r".unicodeScalars)
+            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
+            default:
+                if u.value < 0x20 || u.value == 0x7F || (u.value >= 0x80 && u.value < 0xA0) { out.append("?") } else { out.append(u) }
+            }
+        }
+        return String(out)
     }
 
     static let maxMagnitude = 1e12
@@ -212,7 +226,7 @@ final class LoaderState {
         let id = ident(rec, c, name)
         if id.isEmpty { return nil }
         guard let i = nodeIdx[id] else {
-            if nodesFailed || brokenNodes.contains(id) { rowBad = true } else { error(rec, c, "unknown node '\(id)'") }
+            if nodesFailed || brokenNodes.contains(id) { rowBad = true } else { error(rec, c, "unknown node '\(LoaderState.sanitize(id))'") }
             return nil
         }
         return i
@@ -222,7 +236,7 @@ final class LoaderState {
         let id = ident(rec, c, name)
         if id.isEmpty { return nil }
         guard let i = productIdx[id] else {
-            if productsFailed || brokenProducts.contains(id) { rowBad = true } else { error(rec, c, "unknown product '\(id)'") }
+            if productsFailed || brokenProducts.contains(id) { rowBad = true } else { error(rec, c, "unknown product '\(LoaderState.sanitize(id))'") }
             return nil
         }
         return i
@@ -261,7 +275,7 @@ final class LoaderState {
             var header: [String: Int] = [:]
             let names = (0..<rec.count).map { text(rec, $0) }
             for (i, h) in names.enumerated() {
-                if header[h] != nil { report(.error, name, rec.line(of: i), rec.column(of: i), "duplicate column '\(h)'"); ok = false }
+                if header[h] != nil { report(.error, name, rec.line(of: i), rec.column(of: i), "duplicate column '\(LoaderState.sanitize(h))'"); ok = false }
                 else { header[h] = i }
             }
             for r in required where header[r] == nil {
@@ -269,7 +283,7 @@ final class LoaderState {
             }
             let known = Set(required + optional)
             for (i, h) in names.enumerated() where !known.contains(h) {
-                report(.warning, name, rec.line(of: i), rec.column(of: i), "unknown column '\(h)' ignored")
+                report(.warning, name, rec.line(of: i), rec.column(of: i), "unknown column '\(LoaderState.sanitize(h))' ignored")
             }
             if !ok { return }
             let width = names.count
@@ -356,16 +370,16 @@ final class LoaderState {
             switch e.key {
             case "start":
                 if let d = Day(iso: e.value) { start = d } else {
-                    report(.error, name, e.line, e.valueColumn, "'start' is not an ISO date (yyyy-MM-dd): '\(e.value)'"); bad = true
+                    report(.error, name, e.line, e.valueColumn, "'start' is not an ISO date (yyyy-MM-dd): '\(LoaderState.sanitize(e.value))'"); bad = true
                 }
             case "days":
                 if let v = Int(e.value), v >= 1, v <= 100_000 { days = v } else {
-                    report(.error, name, e.line, e.valueColumn, "'days' must be an integer >= 1, got '\(e.value)'"); bad = true
+                    report(.error, name, e.line, e.valueColumn, "'days' must be an integer >= 1, got '\(LoaderState.sanitize(e.value))'"); bad = true
                 }
             case "currency":
                 currency = e.value.isEmpty ? nil : e.value
             default:
-                report(.warning, name, e.line, e.keyColumn, "unknown key '\(e.key)' ignored")
+                report(.warning, name, e.line, e.keyColumn, "unknown key '\(LoaderState.sanitize(e.key))' ignored")
             }
         }
         if seen["start"] == nil { report(.error, name, nil, nil, "missing key 'start'"); bad = true }
@@ -380,7 +394,7 @@ final class LoaderState {
               optional: [], fileRequired: true) { rec, col in
             let cId = col("product")
             let id = ident(rec, cId, "product")
-            if !id.isEmpty && id.contains(";") { error(rec, cId, "product id must not contain ';': '\(id)'") }
+            if !id.isEmpty && id.contains(";") { error(rec, cId, "product id must not contain ';': '\(LoaderState.sanitize(id))'") }
             let name = text(rec, col("name"))
             let sp = number(rec, col("shortage_penalty"), "shortage_penalty", required: true, .nonNegative)
             let fp = number(rec, col("safety_penalty"), "safety_penalty", required: true, .nonNegative)
@@ -455,7 +469,7 @@ final class LoaderState {
                     if let p = productIdx[pid] { if !list.contains(p) { list.append(p) } }
                     else if productsFailed || brokenProducts.contains(pid) { rowBad = true }
                     else if pid.isEmpty { error(rec, cP, "empty product in list '\(shown(rec, cP))'") }
-                    else { error(rec, cP, "unknown product '\(pid)' in products list") }
+                    else { error(rec, cP, "unknown product '\(LoaderState.sanitize(pid))' in products list") }
                 }
                 plist = list.sorted()
             }

@@ -199,6 +199,10 @@ final class ValidationTests: XCTestCase {
         var nodes = Array(baseFiles["nodes.csv"]!.utf8)
         nodes.append(contentsOf: [0x53, 0xFF, 0xFE] + Array(",station,X,51,20,\n".utf8))
         assertDiagnostic([:], "nodes.csv:7:1: error: 'node' is not valid UTF-8", raw: ["nodes.csv": nodes])
+        assertDiagnostic(["nodes.csv": baseAppending("nodes.csv", "\"S\u{1}\n3\",station,X,51,20,")],
+                         "nodes.csv:7:1: error: 'node' contains control characters: 'S?\\n3'")
+        assertDiagnostic(["nodes.csv": baseWith("nodes.csv", line: 1, "node,kind,name,lat,lon,throughput_m3_per_day,\u{7}\u{1B}x")],
+                         "nodes.csv:1:46: warning: unknown column '??x' ignored")
         // A directory where a file should be.
         let r = validateFolder(["fleet.csv": nil])
         XCTAssertTrue(r.isValid)
