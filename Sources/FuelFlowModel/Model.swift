@@ -221,3 +221,61 @@ public struct Holiday: Hashable, Sendable {
     public var name: String
     public init(day: Day, name: String) { self.day = day; self.name = name }
 }
+
+/// Rows of a `StationVolumes` grouped per (station, product) series, each series in date order.
+///
+/// CSR layout: series `k` has key `keys[k]` (`station * productCount + product`) and rows
+/// `rows[start[k]..<start[k + 1]]` (indices into the `StationVolumes`), sorted by day (ties by
+/// row order). Series are ordered by key.
+///
+/// ```swift
+/// let idx = net.salesHistory.seriesIndex(productCount: net.products.count)
+/// for k in 0..<idx.count { let (s, p) = idx.series(k, productCount: P); … }
+/// ```
+/// - Complexity: O(rows + series · log) — a counting sort by key, then a check (and a sort only
+///   when needed) of each series' days.
+public struct SeriesIndex: Hashable, Sendable {
+    public var keys: [Int32]
+    public var start: [Int]
+    public var rows: [Int32]
+
+    public var count: Int { keys.count }
+
+    /// (station, product) of series `k`.
+    public func series(_ k: Int, productCount: Int) -> (station: NodeIndex, product: ProductIndex) {
+        (Int(keys[k]) / productCount, Int(keys[k]) % productCount)
+    }
+
+    /// Row indices of series `k`.
+    public func rows(of k: Int) -> ArraySlice<Int32> { rows[start[k]..<start[k + 1]] }
+}
+
+extension StationVolumes {
+    public func seriesIndex(productCount: Int) -> SeriesIndex {
+        let P = max(productCount, 1)
+        var maxKey = -1
+        for i in 0..<count { maxKey = max(maxKey, Int(station[i]) * P + Int(product[i])) }
+        var counts = [Int](repeating: 0, count: maxKey + 2)
+        for i in 0..<count { counts[Int(station[i]) * P + Int(product[i]) + 1] += 1 }
+        for k in 0..<(maxKey + 1) { counts[k + 1] += counts[k] }
+        var rows = [Int32](repeating: 0, count: count)
+        var fill = counts
+        for i in 0..<count {
+            let k = Int(station[i]) * P + Int(product[i])
+            rows[fill[k]] = Int32(i); fill[k] += 1
+        }
+        var keys: [Int32] = [], start: [Int] = []
+        for k in 0..<(maxKey + 1) where counts[k + 1] > counts[k] {
+            keys.append(Int32(k)); start.append(counts[k])
+            let lo = counts[k], hi = counts[k + 1]
+            var sorted = true
+            for j in (lo + 1)..<max(hi, lo + 1) where day[Int(rows[j - 1])] > day[Int(rows[j])] { sorted = false; break }
+            if !sorted {
+                let d = day
+                rows[lo..<hi].sort { a, b in d[Int(a)] != d[Int(b)] ? d[Int(a)] < d[Int(b)] : a < b }
+            }
+        }
+        start.append(count)
+        return SeriesIndex(keys: keys, start: start, rows: rows)
+    }
+}

@@ -169,3 +169,22 @@ final class DerivedFactsTests: XCTestCase {
         XCTAssertNotEqual(d1, net.nodeIndex["D0"]!)
     }
 }
+
+final class SeriesIndexTests: XCTestCase {
+    func testGroupsAndSortsSeries() {
+        var v = StationVolumes()
+        let d0 = Day(iso: "2026-01-01")!
+        v.append(station: 3, product: 1, day: d0.advanced(by: 2), volume: 1)
+        v.append(station: 0, product: 0, day: d0, volume: 2)
+        v.append(station: 3, product: 1, day: d0, volume: 3)
+        v.append(station: 0, product: 0, day: d0.advanced(by: 1), volume: 4)
+        let idx = v.seriesIndex(productCount: 2)
+        XCTAssertEqual(idx.count, 2)
+        XCTAssertEqual(idx.series(0, productCount: 2).station, 0)
+        XCTAssertEqual(idx.series(1, productCount: 2).station, 3)
+        XCTAssertEqual(idx.series(1, productCount: 2).product, 1)
+        XCTAssertEqual(Array(idx.rows(of: 0)), [1, 3])
+        XCTAssertEqual(Array(idx.rows(of: 1)), [2, 0])
+        XCTAssertEqual(StationVolumes().seriesIndex(productCount: 3).count, 0)
+    }
+}
