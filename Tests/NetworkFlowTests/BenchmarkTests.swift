@@ -26,7 +26,11 @@ final class BenchmarkTests: XCTestCase {
             let t0 = Date()
             let p = try DIMACS.read(path: path)
             let t1 = Date()
-            let r = NetworkSimplex().solve(p)
+            var solver = NetworkSimplex()
+            if let f = ProcessInfo.processInfo.environment["NETWORKFLOW_BENCH_BLOCK"].flatMap(Double.init) {
+                solver.blockSizeFactor = f
+            }
+            let r = solver.solve(p)
             let t2 = Date()
             let name = (path as NSString).lastPathComponent
             let ok = optimum.map { $0 == r.objective } ?? true
