@@ -1,5 +1,6 @@
 // NetworkSimplexTests.swift — hand-solved instances, statuses, and validation.
 
+import Foundation
 import XCTest
 @testable import NetworkFlow
 
@@ -258,6 +259,33 @@ final class NetworkSimplexTests: XCTestCase {
                 XCTAssertEqual(r.objective, base.objective)
                 XCTAssertTrue(p.check(r).isValid)
             }
+        }
+    }
+}
+
+import Dispatch
+
+final class DeterminismTests: XCTestCase {
+    /// Same input → bit-identical result, also when solved concurrently on several threads
+    /// (the solver is a `Sendable` value with no shared state).
+    func testDeterministicAndThreadSafe() {
+        let problems = (0..<4).map { seed -> MinCostFlowProblem in
+            var g = GeneratorParameters()
+            g.seed = UInt64(seed); g.nodes = 500; g.arcs = 4000; g.sources = 15; g.sinks = 15
+            g.percentCapacitated = 30; g.minCost = -20
+            return InstanceGenerator.generate(g)
+        }
+        let solver = NetworkSimplex()
+        let reference = problems.map { solver.solve($0) }
+        final class Box: @unchecked Sendable { var results = [MinCostFlowResult?](repeating: nil, count: 8); let lock = NSLock() }
+        let box = Box()
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let r = solver.solve(problems[i % 4])
+            box.lock.lock(); box.results[i] = r; box.lock.unlock()
+        }
+        for i in 0..<8 {
+            XCTAssertEqual(box.results[i], reference[i % 4])
+            XCTAssertEqual(reference[i % 4].status, .optimal)
         }
     }
 }
