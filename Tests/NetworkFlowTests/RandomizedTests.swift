@@ -73,4 +73,44 @@ final class RandomizedTests: XCTestCase {
             XCTAssertTrue(p.check(r).isValid, "seed \(seed)")
         }
     }
+
+    /// Medium instances (20–60 nodes, up to 4 arcs per node) with lower bounds, negative costs
+    /// and a few uncapacitated arcs, against the oracle; optimal ones must also pass `check`,
+    /// which is by itself a certificate of optimality (primal + dual feasibility + slackness).
+    func testMediumAgainstOracle() {
+        var counts: [MinCostFlowStatus: Int] = [:]
+        for seed in 0..<UInt64(300) {
+            var rng = Xoshiro256StarStar(seed: 1_000_000 + seed)
+            let n = Int(rng.uniform(20...60))
+            let m = Int(rng.uniform(Int64(n)...Int64(4 * n)))
+            var p = MinCostFlowProblem(nodeCount: n)
+            if !rng.percent(15) {   // usually a costly ring, so that most instances are feasible
+                for v in 0..<n { p.addArc(from: NodeID(v), to: NodeID((v + 1) % n), capacity: 200, cost: 60) }
+            }
+            for _ in 0..<m {
+                let u = NodeID(rng.below(UInt64(n))), v = NodeID(rng.below(UInt64(n)))
+                let lower: Int64 = rng.percent(10) ? rng.uniform(0...3) : 0
+                let cost = rng.uniform(-20...50)
+                let cap = rng.percent(5) ? MinCostFlowProblem.unbounded : lower + rng.uniform(0...15)
+                p.addArc(from: u, to: v, lower: lower, capacity: cap, cost: cost)
+            }
+            var total: Int64 = 0
+            for v in 0..<n - 1 {
+                let s = rng.percent(30) ? rng.uniform(-10...10) : 0
+                p.setSupply(NodeID(v), s); total += s
+            }
+            p.setSupply(NodeID(n - 1), -total)
+            let expected = Oracle.solve(p)
+            let r = NetworkSimplex().solve(p)
+            counts[r.status, default: 0] += 1
+            XCTAssertEqual(r.status, expected.status, "seed \(seed)")
+            if r.status == .optimal {
+                XCTAssertEqual(r.objective, expected.objective, "seed \(seed)")
+                XCTAssertTrue(p.check(r).isValid, "seed \(seed)")
+            }
+        }
+        print("medium instance outcomes:", counts.sorted { $0.value > $1.value })
+        XCTAssertGreaterThan(counts[.optimal, default: 0], 150)
+        XCTAssertGreaterThan(counts[.infeasible, default: 0], 10)
+    }
 }
