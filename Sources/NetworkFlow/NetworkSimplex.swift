@@ -35,7 +35,8 @@
 ///   is not polynomially bounded in theory but is typically a small multiple of n. Memory is
 ///   O(n + m).
 public struct NetworkSimplex: Sendable {
-    /// Block size multiplier: block = max(10, factor · √m).
+    /// Block size multiplier: block = max(10, factor · √m). Non-finite or non-positive values
+    /// mean 1.
     public var blockSizeFactor: Double = 1.0
     /// Visit arcs in a strided order (recommended; NETGEN-like inputs list arcs by tail).
     public var arcMixing: Bool = true
@@ -252,8 +253,8 @@ struct SimplexCore {
                 cost[e] = artCost
             }
         }
-        let b = Int(blockSizeFactor * Double(m).squareRoot())
-        blockSize = max(10, b)
+        let factor = blockSizeFactor.isFinite && blockSizeFactor > 0 ? min(blockSizeFactor, 1e6) : 1.0
+        blockSize = max(10, Int(factor * Double(m).squareRoot()))
         nextArc = 0
     }
 

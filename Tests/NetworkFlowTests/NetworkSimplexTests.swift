@@ -251,7 +251,7 @@ final class NetworkSimplexTests: XCTestCase {
         let p = InstanceGenerator.generate(params)
         let base = solve(p, .optimal)
         for mixing in [false, true] {
-            for factor in [0.1, 1.0, 5.0] {
+            for factor in [0.1, 1.0, 5.0, .nan, -1, .infinity] {
                 var s = NetworkSimplex()
                 s.arcMixing = mixing; s.blockSizeFactor = factor
                 let r = s.solve(p)
