@@ -113,6 +113,28 @@ final class NetworkSimplexTests: XCTestCase {
         XCTAssertEqual(r.potential, [2, 0, 1])
     }
 
+    /// Re-solving after edits: making path 0-2-3 cheaper (cost 2 + 1 = 3 < 8) moves all
+    /// 10 units there (objective 30); closing arc 0→2 (capacity 0) sends them back via 1 (80).
+    func testEditAndResolve() {
+        var p = MinCostFlowProblem()
+        for s: Int64 in [10, 0, 0, -10] { p.addNode(supply: s) }
+        p.addArc(from: 0, to: 1, capacity: 10, cost: 5)
+        let a02 = p.addArc(from: 0, to: 2, capacity: 10, cost: 2)
+        p.addArc(from: 1, to: 3, capacity: 10, cost: 3)
+        let a23 = p.addArc(from: 2, to: 3, capacity: 10, cost: 7)
+        p.setCost(a23, 1)
+        var r = solve(p, .optimal)
+        XCTAssertEqual(r.objective, 30)
+        XCTAssertEqual(r.flow, [0, 10, 0, 10])
+        p.setBounds(a02, capacity: 0)
+        r = solve(p, .optimal)
+        XCTAssertEqual(r.objective, 80)
+        p.setBounds(a02, lower: 1, capacity: 0)
+        XCTAssertEqual(p.validate(), .badBounds)
+        p.setCost(99, 1); p.setBounds(-1, capacity: 1)   // out of range: ignored
+        XCTAssertEqual(p.arcCount, 4)
+    }
+
     func testUncapacitatedNegativeCycleIsUnbounded() {
         var p = MinCostFlowProblem(nodeCount: 3)
         p.addArc(from: 0, to: 1, cost: -2)
