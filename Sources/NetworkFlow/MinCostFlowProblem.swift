@@ -154,7 +154,7 @@ public struct MinCostFlowProblem: Sendable, Equatable {
         var overflow = false
         for s in supply {
             if s == .min { return .badCapacityRange }
-            let r = total.addingReportingOverflow(s.magnitude > UInt64(Int64.max) ? .max : abs(s))
+            let r = total.addingReportingOverflow(abs(s))
             total = r.partialValue; overflow = overflow || r.overflow
         }
         for a in 0..<m {
@@ -173,6 +173,7 @@ public struct MinCostFlowProblem: Sendable, Equatable {
                 total = r.partialValue; overflow = overflow || r.overflow
             }
         }
+        if maxCost >= MinCostFlowProblem.costRangeLimit { return .badCostRange }
         let art = (maxCost + 1).multipliedReportingOverflow(by: Int64(n + 1))
         if art.overflow || art.partialValue > MinCostFlowProblem.costRangeLimit { return .badCostRange }
         if overflow || total > MinCostFlowProblem.capacityRangeLimit { return .badCapacityRange }
