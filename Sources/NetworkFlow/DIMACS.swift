@@ -37,6 +37,9 @@ public struct DIMACSError: Error, Sendable, Equatable, CustomStringConvertible {
 /// try DIMACS.write(problem, to: "/tmp/copy.min")
 /// ```
 public enum DIMACS {
+    /// Largest node count a `p` line may declare (2^28): guards against absurd allocations.
+    public static let maxNodes: Int64 = 1 << 28
+
     /// Reads and parses a file.
     /// - Throws: ``DIMACSError`` (`path:line: message`).
     /// - Complexity: O(file size); about 0.1 s per million arcs in release builds.
@@ -215,11 +218,12 @@ private struct Parser {
                 let n = try integer("node count")
                 let m = try integer("arc count")
                 try endOfLine("p", expected: 4)
-                if n < 0 || n >= Int64(Int32.max) { throw fail("node count \(n) out of range") }
-                if m < 0 || m >= Int64(Int32.max) { throw fail("arc count \(m) out of range") }
+                if n < 0 || n > DIMACS.maxNodes { throw fail("node count \(n) out of range 0...\(DIMACS.maxNodes)") }
+                if m < 0 || m >= Int64(Int32.max) - n - 1 { throw fail("arc count \(m) out of range") }
                 nodes = Int(n); declaredArcs = Int(m)
                 problem = MinCostFlowProblem(nodeCount: nodes)
-                problem.reserveCapacity(nodes: nodes, arcs: declaredArcs)
+                // Every arc line takes at least 12 bytes: never trust the header for memory.
+                problem.reserveCapacity(nodes: nodes, arcs: min(declaredArcs, bytes.count / 12 + 1))
                 seenSupply = Array(repeating: false, count: nodes)
             case 0x6E:  // n
                 if pLine == 0 { throw fail("'n' line before the 'p' line") }

@@ -1,6 +1,7 @@
 // InstanceGenerator.swift — deterministic NETGEN-style, grid and transportation instances.
 
-/// Parameters for ``InstanceGenerator``. Out-of-range values are clamped, never trapped on.
+/// Parameters for ``InstanceGenerator``. Out-of-range values are clamped, never trapped on
+/// (nodes ≤ 2^28, arcs ≤ 2^30, grid and transportation sides ≤ 2^14, total supply ≤ 2^40).
 ///
 /// Volumes (supply, capacities) and costs are plain integers; think m³ and currency per m³.
 public struct GeneratorParameters: Sendable, Equatable {
@@ -77,11 +78,16 @@ public enum InstanceGenerator {
         p.totalSupply = max(0, min(p.totalSupply, 1 << 40))
         p.percentCapacitated = min(100, max(0, p.percentCapacitated))
         p.percentHighCostSkeleton = min(100, max(0, p.percentHighCostSkeleton))
+        p.nodes = min(p.nodes, 1 << 28)
+        p.arcs = min(p.arcs, 1 << 30)
         var rng = Xoshiro256StarStar(seed: p.seed)
+        let side = 1 << 14   // grid and transportation sides are clamped to 1...2^14
         switch p.shape {
         case .netgen: return netgen(p, &rng)
-        case let .grid(rows, columns): return grid(p, rows: max(1, rows), columns: max(1, columns), &rng)
-        case let .transportation(s, t): return transportation(p, sources: max(1, s), sinks: max(1, t), &rng)
+        case let .grid(rows, columns):
+            return grid(p, rows: min(max(1, rows), side), columns: min(max(1, columns), side), &rng)
+        case let .transportation(s, t):
+            return transportation(p, sources: min(max(1, s), side), sinks: min(max(1, t), side), &rng)
         }
     }
 

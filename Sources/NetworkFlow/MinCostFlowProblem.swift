@@ -120,6 +120,21 @@ public struct MinCostFlowProblem: Sendable, Equatable {
         return ArcID(truncatingIfNeeded: tail.count - 1)
     }
 
+    /// Changes the cost of an existing arc (e.g. before re-solving); ignored when out of range.
+    /// - Complexity: O(1).
+    public mutating func setCost(_ arc: ArcID, _ value: Int64) {
+        if arc >= 0 && Int(arc) < cost.count { cost[Int(arc)] = value }
+    }
+
+    /// Changes the bounds of an existing arc; ignored when out of range. Checked by ``validate()``.
+    /// - Complexity: O(1).
+    public mutating func setBounds(_ arc: ArcID, lower: Int64 = 0, capacity: Int64) {
+        if arc >= 0 && Int(arc) < self.capacity.count {
+            self.lower[Int(arc)] = lower
+            self.capacity[Int(arc)] = capacity
+        }
+    }
+
     /// Checks that the problem is well formed and that the solver's integer arithmetic cannot
     /// overflow on it.
     ///
@@ -139,7 +154,7 @@ public struct MinCostFlowProblem: Sendable, Equatable {
         var overflow = false
         for s in supply {
             if s == .min { return .badCapacityRange }
-            let r = total.addingReportingOverflow(s.magnitude > UInt64(Int64.max) ? .max : abs(s))
+            let r = total.addingReportingOverflow(abs(s))
             total = r.partialValue; overflow = overflow || r.overflow
         }
         for a in 0..<m {
@@ -158,6 +173,7 @@ public struct MinCostFlowProblem: Sendable, Equatable {
                 total = r.partialValue; overflow = overflow || r.overflow
             }
         }
+        if maxCost >= MinCostFlowProblem.costRangeLimit { return .badCostRange }
         let art = (maxCost + 1).multipliedReportingOverflow(by: Int64(n + 1))
         if art.overflow || art.partialValue > MinCostFlowProblem.costRangeLimit { return .badCostRange }
         if overflow || total > MinCostFlowProblem.capacityRangeLimit { return .badCapacityRange }

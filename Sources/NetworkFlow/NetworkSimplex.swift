@@ -35,7 +35,8 @@
 ///   is not polynomially bounded in theory but is typically a small multiple of n. Memory is
 ///   O(n + m).
 public struct NetworkSimplex: Sendable {
-    /// Block size multiplier: block = max(10, factor · √m).
+    /// Block size multiplier: block = max(10, factor · √m). Non-finite or non-positive values
+    /// mean 1.
     public var blockSizeFactor: Double = 1.0
     /// Visit arcs in a strided order (recommended; NETGEN-like inputs list arcs by tail).
     public var arcMixing: Bool = true
@@ -70,10 +71,13 @@ public struct NetworkSimplex: Sendable {
             }
         }
         var potential = [Int64](repeating: 0, count: n)
+        // Potentials relative to the root (exact despite the wrapping offset, see
+        // updatePotential), then shifted so the smallest is 0.
+        let base = core.pi[core.root]
         var minPi = Int64.max
-        for v in 0..<n where core.pi[v] < minPi { minPi = core.pi[v] }
+        for v in 0..<n where core.pi[v] &- base < minPi { minPi = core.pi[v] &- base }
         potential.withUnsafeMutableBufferPointer { out in
-            for v in 0..<n { out[v] = core.pi[v] &- minPi }
+            for v in 0..<n { out[v] = (core.pi[v] &- base) &- minPi }
         }
         result.flow = flow
         result.potential = potential
@@ -249,8 +253,8 @@ struct SimplexCore {
                 cost[e] = artCost
             }
         }
-        let b = Int(blockSizeFactor * Double(m).squareRoot())
-        blockSize = max(10, b)
+        let factor = blockSizeFactor.isFinite && blockSizeFactor > 0 ? min(blockSizeFactor, 1e6) : 1.0
+        blockSize = max(10, Int(factor * Double(m).squareRoot()))
         nextArc = 0
     }
 
@@ -472,10 +476,22 @@ struct SimplexCore {
     mutating func updatePotential() {
         let sigma = pi[vIn] &- pi[uIn] &- Int64(predDir[uIn]) &* cost[inArc]
         let end = Int(thread[Int(lastSucc[uIn])])
-        var u = uIn
-        while u != end {
-            pi[u] &+= sigma
-            u = Int(thread[u])
+        if Int(succNum[uIn]) &* 2 <= nodeNum {
+            var u = uIn
+            while u != end {
+                pi[u] &+= sigma
+                u = Int(thread[u])
+            }
+        } else {
+            // The moved subtree is the larger part: shift everything else (root included) the
+            // other way. Only differences of potentials are ever used, so the common offset this
+            // introduces is harmless (wrapping arithmetic keeps differences exact) and is removed
+            // when the potentials are reported.
+            var u = end
+            while u != uIn {
+                pi[u] &-= sigma
+                u = Int(thread[u])
+            }
         }
     }
 

@@ -13,12 +13,15 @@ final class BenchmarkTests: XCTestCase {
             throw XCTSkip("set NETWORKFLOW_BENCH=1 to run the timing harness")
         }
         var files: [(String, Int64?)] = []
+        var classicToRemove: String?
+        defer { if let c = classicToRemove { SharedInstances.removeClassic(c) } }
         if let extra = ProcessInfo.processInfo.environment["NETWORKFLOW_BENCH_FILES"] {
             files = extra.split(separator: ":").map { (String($0), nil) }
         } else {
             let dir = try SharedInstances.requireDirectory()
             files += try SharedInstances.optima(dir + "/optima.tsv").map { (dir + "/" + $0.file, $0.objective) }
             let classic = try SharedInstances.classicDirectory()
+            classicToRemove = classic
             files += try SharedInstances.optima(dir + "/optima-classic.tsv").map { (classic + "/" + $0.file, $0.objective) }
         }
         var times: [String: [Double]] = [:]
@@ -26,7 +29,11 @@ final class BenchmarkTests: XCTestCase {
             let t0 = Date()
             let p = try DIMACS.read(path: path)
             let t1 = Date()
-            let r = NetworkSimplex().solve(p)
+            var solver = NetworkSimplex()
+            if let f = ProcessInfo.processInfo.environment["NETWORKFLOW_BENCH_BLOCK"].flatMap(Double.init) {
+                solver.blockSizeFactor = f
+            }
+            let r = solver.solve(p)
             let t2 = Date()
             let name = (path as NSString).lastPathComponent
             let ok = optimum.map { $0 == r.objective } ?? true

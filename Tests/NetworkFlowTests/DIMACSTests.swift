@@ -86,6 +86,8 @@ final class DIMACSTests: XCTestCase {
             ("p min 2 0\nx 1 2\n", 2, "unknown line type 'x'"),
             ("p min 2 0\nnode 1 2\n", 2, "unknown line type 'node'"),
             ("p min -2 0\n", 1, "node count -2 out of range"),
+            ("p min 2000000000 1\n", 1, "node count 2000000000 out of range"),
+            ("p min 2 9999999999\n", 1, "arc count 9999999999 out of range"),
         ]
         for (text, line, message) in cases {
             XCTAssertThrowsError(try DIMACS.parse(text, path: "bad.min"), "input: \(text)") { error in

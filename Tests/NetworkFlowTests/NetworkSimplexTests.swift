@@ -1,5 +1,6 @@
 // NetworkSimplexTests.swift — hand-solved instances, statuses, and validation.
 
+import Foundation
 import XCTest
 @testable import NetworkFlow
 
@@ -112,6 +113,28 @@ final class NetworkSimplexTests: XCTestCase {
         XCTAssertEqual(r.potential, [2, 0, 1])
     }
 
+    /// Re-solving after edits: making path 0-2-3 cheaper (cost 2 + 1 = 3 < 8) moves all
+    /// 10 units there (objective 30); closing arc 0→2 (capacity 0) sends them back via 1 (80).
+    func testEditAndResolve() {
+        var p = MinCostFlowProblem()
+        for s: Int64 in [10, 0, 0, -10] { p.addNode(supply: s) }
+        p.addArc(from: 0, to: 1, capacity: 10, cost: 5)
+        let a02 = p.addArc(from: 0, to: 2, capacity: 10, cost: 2)
+        p.addArc(from: 1, to: 3, capacity: 10, cost: 3)
+        let a23 = p.addArc(from: 2, to: 3, capacity: 10, cost: 7)
+        p.setCost(a23, 1)
+        var r = solve(p, .optimal)
+        XCTAssertEqual(r.objective, 30)
+        XCTAssertEqual(r.flow, [0, 10, 0, 10])
+        p.setBounds(a02, capacity: 0)
+        r = solve(p, .optimal)
+        XCTAssertEqual(r.objective, 80)
+        p.setBounds(a02, lower: 1, capacity: 0)
+        XCTAssertEqual(p.validate(), .badBounds)
+        p.setCost(99, 1); p.setBounds(-1, capacity: 1)   // out of range: ignored
+        XCTAssertEqual(p.arcCount, 4)
+    }
+
     func testUncapacitatedNegativeCycleIsUnbounded() {
         var p = MinCostFlowProblem(nodeCount: 3)
         p.addArc(from: 0, to: 1, cost: -2)
@@ -183,6 +206,15 @@ final class NetworkSimplexTests: XCTestCase {
         p = MinCostFlowProblem(nodeCount: 2)
         p.addArc(from: 0, to: 1, cost: .min)
         solve(p, .badCostRange)
+        p = MinCostFlowProblem(nodeCount: 2)
+        p.addArc(from: 0, to: 1, cost: .max)
+        solve(p, .badCostRange)
+        p = MinCostFlowProblem(nodeCount: 2)
+        p.addArc(from: 0, to: 1, lower: .min, capacity: 0, cost: 1)
+        solve(p, .badBounds)
+        p = MinCostFlowProblem(nodeCount: 2)
+        p.addArc(from: 0, to: 1, lower: .min, capacity: .min, cost: 1)
+        solve(p, .badBounds)
 
         p = MinCostFlowProblem(nodeCount: 2)
         p.addArc(from: 0, to: 1, capacity: Int64.max - 1, cost: 1)
@@ -250,7 +282,7 @@ final class NetworkSimplexTests: XCTestCase {
         let p = InstanceGenerator.generate(params)
         let base = solve(p, .optimal)
         for mixing in [false, true] {
-            for factor in [0.1, 1.0, 5.0] {
+            for factor in [0.1, 1.0, 5.0, .nan, -1, .infinity] {
                 var s = NetworkSimplex()
                 s.arcMixing = mixing; s.blockSizeFactor = factor
                 let r = s.solve(p)
@@ -258,6 +290,33 @@ final class NetworkSimplexTests: XCTestCase {
                 XCTAssertEqual(r.objective, base.objective)
                 XCTAssertTrue(p.check(r).isValid)
             }
+        }
+    }
+}
+
+import Dispatch
+
+final class DeterminismTests: XCTestCase {
+    /// Same input → bit-identical result, also when solved concurrently on several threads
+    /// (the solver is a `Sendable` value with no shared state).
+    func testDeterministicAndThreadSafe() {
+        let problems = (0..<4).map { seed -> MinCostFlowProblem in
+            var g = GeneratorParameters()
+            g.seed = UInt64(seed); g.nodes = 500; g.arcs = 4000; g.sources = 15; g.sinks = 15
+            g.percentCapacitated = 30; g.minCost = -20
+            return InstanceGenerator.generate(g)
+        }
+        let solver = NetworkSimplex()
+        let reference = problems.map { solver.solve($0) }
+        final class Box: @unchecked Sendable { var results = [MinCostFlowResult?](repeating: nil, count: 8); let lock = NSLock() }
+        let box = Box()
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let r = solver.solve(problems[i % 4])
+            box.lock.lock(); box.results[i] = r; box.lock.unlock()
+        }
+        for i in 0..<8 {
+            XCTAssertEqual(box.results[i], reference[i % 4])
+            XCTAssertEqual(reference[i % 4].status, .optimal)
         }
     }
 }

@@ -30,6 +30,7 @@ final class SharedInstanceTests: XCTestCase {
     func testClassicNetgen() throws {
         let dir = try SharedInstances.requireDirectory()
         let classic = try SharedInstances.classicDirectory()
+        defer { SharedInstances.removeClassic(classic) }
         let optima = try SharedInstances.optima(dir + "/optima-classic.tsv")
         XCTAssertEqual(optima.count, 50)
         try solveAll(optima.map { (classic + "/" + $0.file, $0.objective) })

@@ -31,36 +31,40 @@ enum SharedInstances {
         }
     }
 
-    /// Unpacks `netgen-classic.tar.xz` once per process into a temp directory.
+    /// Unpacks `netgen-classic.tar.xz` into a fresh temporary directory; the caller removes it
+    /// with ``removeClassic(_:)``.
     static func classicDirectory() throws -> String {
         let dir = try requireDirectory()
         let archive = dir + "/netgen-classic.tar.xz"
         guard FileManager.default.fileExists(atPath: archive) else { throw XCTSkip("no \(archive)") }
-        return try unpackOnce(archive)
-    }
-
-    nonisolated(unsafe) private static var unpacked: String?
-    private static let lock = NSLock()
-
-    private static func unpackOnce(_ archive: String) throws -> String {
-        lock.lock(); defer { lock.unlock() }
-        if let u = unpacked { return u }
-        let target = NSTemporaryDirectory() + "networkflow-classic-\(ProcessInfo.processInfo.processIdentifier)"
+        let target = NSTemporaryDirectory() + "networkflow-classic-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         tar.arguments = ["tar", "-xJf", archive, "-C", target]
         try tar.run()
         tar.waitUntilExit()
-        guard tar.terminationStatus == 0 else { throw XCTSkip("tar -xJf failed (\(tar.terminationStatus))") }
+        guard tar.terminationStatus == 0 else {
+            removeClassic(target)
+            throw XCTSkip("tar -xJf failed (\(tar.terminationStatus))")
+        }
         // Files may sit in a sub-folder of the archive.
-        var dir = target
         if !FileManager.default.fileExists(atPath: target + "/netgn101.min"),
            let sub = try FileManager.default.contentsOfDirectory(atPath: target).first(where: {
                FileManager.default.fileExists(atPath: target + "/" + $0 + "/netgn101.min") }) {
-            dir = target + "/" + sub
+            return target + "/" + sub
         }
-        unpacked = dir
-        return dir
+        return target
+    }
+
+    /// Deletes a directory made by ``classicDirectory()``.
+    static func removeClassic(_ dir: String) {
+        var root = dir
+        while !(root as NSString).lastPathComponent.hasPrefix("networkflow-classic-") && root.count > 1 {
+            root = (root as NSString).deletingLastPathComponent
+        }
+        if (root as NSString).lastPathComponent.hasPrefix("networkflow-classic-") {
+            try? FileManager.default.removeItem(atPath: root)
+        }
     }
 }
