@@ -96,11 +96,14 @@ public enum DIMACS {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Writes a problem to a file (see ``write(_:comments:)``).
+    /// Writes a problem to a file atomically (see ``write(_:comments:)``).
     /// - Throws: ``DIMACSError`` when the file cannot be written.
     public static func write(_ problem: MinCostFlowProblem, to path: String, comments: [String] = []) throws {
         let text = write(problem, comments: comments)
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+        do {
+            // Atomic: written to a temporary file beside `path`, then renamed over it.
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
             throw DIMACSError(path: path, line: 0, message: "cannot write file")
         }
     }
