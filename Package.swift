@@ -45,8 +45,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Writing outputs atomically (temp file + rename), safe for devices and pipes.
+        .target(name: "AtomicFiles"),
         // Our own min-cost-flow engine (network simplex), DIMACS I/O, instance generator.
-        .target(name: "NetworkFlow"),
+        .target(name: "NetworkFlow", dependencies: ["AtomicFiles"]),
         // The fuel network domain model: value types, CSV/YAML loading, validation, generator.
         .target(name: "FuelFlowModel"),
         // The planner: the time-expanded min-cost flow / LP / MIP over a network and horizon.
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "FuelFlowCLI",
             dependencies: [
-                "GLPK", "NetworkFlow", "FuelFlowModel", "Forecasting", "Planner",
+                "GLPK", "NetworkFlow", "FuelFlowModel", "Forecasting", "Planner", "AtomicFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,5 +69,6 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "FuelFlowModel", "GLPK", "NetworkFlow"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting"]),
         .testTarget(name: "FuelFlowCLITests", dependencies: ["FuelFlowCLI"]),
+        .testTarget(name: "AtomicFilesTests", dependencies: ["AtomicFiles"]),
     ]
 )

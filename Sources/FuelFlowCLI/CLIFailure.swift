@@ -27,15 +27,3 @@ enum CLIFailure: Error, CustomStringConvertible {
         }
     }
 }
-
-/// Writes files so that a killed run never leaves a half-written one: the bytes go to a
-/// temporary file in the same folder, which is then renamed over the target.
-enum AtomicFile {
-    static func write(_ text: String, to path: String) throws {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CLIFailure.badInput("\(path): cannot write: \(error.localizedDescription)")
-        }
-    }
-}

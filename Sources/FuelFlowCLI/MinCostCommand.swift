@@ -1,4 +1,5 @@
 import ArgumentParser
+import AtomicFiles
 import Foundation
 import GLPK
 import NetworkFlow
@@ -59,7 +60,7 @@ struct MinCostCommand: ParsableCommand {
             for a in 0 ..< problem.arcCount {
                 csv += "\(a + 1),\(problem.tail[a] + 1),\(problem.head[a] + 1),\(values[a])\n"
             }
-            try AtomicFile.write(csv, to: flows)
+            do { try AtomicFile.write(csv, to: flows) } catch { throw CLIFailure.badInput("\(error)") }
         }
     }
 

@@ -1,5 +1,6 @@
 // DIMACS.swift — reader and writer for the DIMACS min-cost-flow format.
 
+import AtomicFiles
 import Foundation
 
 /// A malformed DIMACS file: where and why. Prints as `path:line: message`.
@@ -101,10 +102,9 @@ public enum DIMACS {
     public static func write(_ problem: MinCostFlowProblem, to path: String, comments: [String] = []) throws {
         let text = write(problem, comments: comments)
         do {
-            // Atomic: written to a temporary file beside `path`, then renamed over it.
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(Data(text.utf8), to: path)
         } catch {
-            throw DIMACSError(path: path, line: 0, message: "cannot write file")
+            throw DIMACSError(path: path, line: 0, message: "cannot write file: \((error as? AtomicFile.Failure)?.reason ?? "\(error)")")
         }
     }
 
