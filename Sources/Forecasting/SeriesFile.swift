@@ -41,11 +41,13 @@ public struct SeriesFile: Sendable {
     public static func parse(_ text: String, file: String) throws -> SeriesFile {
         var rows: [(line: Int, date: Substring, value: Substring, valueColumn: Int)] = []
         var lineNo = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var lastLine = 1
+        // "\r\n" is one Character in Swift, so split on each newline form.
+        for line in text.split(omittingEmptySubsequences: false,
+                               whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             lineNo += 1
-            var line = raw
-            if line.last == "\r" { line = line.dropLast() }
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            lastLine = lineNo
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count >= 2 else {
                 throw SeriesFileError(file: file, line: lineNo, column: 1,
@@ -57,7 +59,7 @@ public struct SeriesFile: Sendable {
         // Header: the first row when its date field is not a stamp.
         if let first = rows.first, parseStamp(first.date) == nil { rows.removeFirst() }
         guard !rows.isEmpty else {
-            throw SeriesFileError(file: file, line: max(lineNo, 1), column: 1, message: "no data rows")
+            throw SeriesFileError(file: file, line: lastLine, column: 1, message: "no data rows")
         }
         var stamps: [Stamp] = []
         var values: [Double] = []
@@ -92,7 +94,7 @@ public struct SeriesFile: Sendable {
                 let md = b.monthIndex - a.monthIndex
                 let sameTime = a.secondOfDay == b.secondOfDay
                 if md >= 1 && sameTime && (a.day == b.day || (a.isMonthEnd && b.isMonthEnd)) {
-                    axis = .months(step: md, monthEnd: a.day != b.day, withTime: a.kind == .dateTime)
+                    axis = .months(step: md, monthEnd: a.isMonthEnd && b.isMonthEnd, withTime: a.kind == .dateTime)
                 } else {
                     axis = .seconds(step: b.value - a.value, withTime: a.kind == .dateTime)
                 }
