@@ -83,7 +83,8 @@ public struct ETSFit: Sendable {
 func etsSSE(_ y: UnsafeBufferPointer<Double>, trend: TrendKind, season: SeasonKind, m: Int,
             alpha: Double, beta: Double, gamma: Double, phi: Double,
             level0: Double, trend0: Double, season0: UnsafeBufferPointer<Double>,
-            s: UnsafeMutableBufferPointer<Double>) -> Double {
+            s: UnsafeMutableBufferPointer<Double>,
+            residuals: UnsafeMutablePointer<Double>? = nil) -> Double {
     let mm = max(m, 1)
     for j in 0..<mm { s[j] = season == SeasonKind.none ? 0 : season0[j] }
     var l = level0, b = trend == TrendKind.none ? 0 : trend0
@@ -97,6 +98,7 @@ func etsSSE(_ y: UnsafeBufferPointer<Double>, trend: TrendKind, season: SeasonKi
             let tb = ph * b, base = l + tb
             let e = y[t] - base
             sse += e * e
+            if let residuals { residuals[t] = e }
             l = base + alpha * e
             b = tb + beta * e
         }
@@ -105,6 +107,7 @@ func etsSSE(_ y: UnsafeBufferPointer<Double>, trend: TrendKind, season: SeasonKi
             let tb = ph * b, base = l + tb, st = s[j]
             let e = y[t] - (base + st)
             sse += e * e
+            if let residuals { residuals[t] = e }
             l = base + alpha * e
             b = tb + beta * e
             s[j] = st + gamma * e
@@ -116,6 +119,7 @@ func etsSSE(_ y: UnsafeBufferPointer<Double>, trend: TrendKind, season: SeasonKi
             if !(base > 0) || !(st > 1e-6) { return .infinity }
             let e = y[t] - base * st
             sse += e * e
+            if let residuals { residuals[t] = e }
             let es = e / st
             l = base + alpha * es
             b = tb + beta * es
@@ -194,6 +198,10 @@ func etsParameterCount(_ spec: ETSSpec, m: Int) -> Int {
 
 /// Fits one ETS model to `y` by least squares.
 ///
+/// With `refineInitialStates` (default: when n ≤ 40·m, i.e. when the start still matters),
+/// the heuristic initial states are replaced by their least-squares values for the fitted
+/// smoothing parameters (`refineStates`) and the parameters are searched once more.
+///
 /// Returns nil when the model does not apply: too few points for the parameter count,
 /// or a multiplicative season with non-positive data.
 ///
@@ -201,7 +209,7 @@ func etsParameterCount(_ spec: ETSSpec, m: Int) -> Int {
 ///
 /// - Complexity: O(maxEvaluations · n) time, O(m) extra memory allocated once per fit.
 public func fitETS(_ y: UnsafeBufferPointer<Double>, spec: ETSSpec, m: Int,
-                   maxEvaluations: Int = 250) -> ETSFit? {
+                   maxEvaluations: Int = 250, refineInitialStates: Bool? = nil) -> ETSFit? {
     let n = y.count
     let m = spec.hasSeason ? m : 1
     if spec.hasSeason && (m < 2 || n < 2 * m) { return nil }
@@ -215,6 +223,8 @@ public func fitETS(_ y: UnsafeBufferPointer<Double>, spec: ETSSpec, m: Int,
     for v in y { lo = min(lo, v); hi = max(hi, v) }
     let range = max(hi - lo, 1e-9)
     var start: [Double] = [0.2], lower: [Double] = [1e-4], upper: [Double] = [0.9999]
+    // Initial states matter on short histories and are forgotten on long ones.
+    let refineInitialStates = refineInitialStates ?? (n <= 40 * max(m, 1))
     if spec.hasTrend { start.append(0.1); lower.append(1e-4); upper.append(0.9999) }
     if spec.hasSeason { start.append(0.1); lower.append(1e-4); upper.append(0.9999) }
     if spec.trend == .damped { start.append(0.95); lower.append(0.8); upper.append(0.98) }
@@ -224,12 +234,35 @@ public func fitETS(_ y: UnsafeBufferPointer<Double>, spec: ETSSpec, m: Int,
 
     let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(m, 1))
     defer { scratch.deallocate() }
+    var refined: StateVector? = nil
     return initial.season.withUnsafeBufferPointer { s0 -> ETSFit? in
         var objective = ETSObjective(y: y, spec: spec, m: m, trend0: initial.trend, season0: s0,
                                      scratch: scratch, fixedLevel0: initial.level,
                                      optimiseLevel: optimiseLevel)
-        let best = nelderMead(&objective, start: start, lower: lower, upper: upper,
+        var best = nelderMead(&objective, start: start, lower: lower, upper: upper,
                               maxEvaluations: maxEvaluations * start.count / 3 + 60)
+        if refineInitialStates && best.value.isFinite && (spec.hasTrend || spec.hasSeason) {
+            // Least-squares initial states for the fitted smoothing parameters, then one more
+            // (shorter) parameter search from the previous optimum with those states.
+            var states = StateVector(level: best.x[start.count - 1], trend: initial.trend, season: initial.season)
+            let params = best.x.withUnsafeBufferPointer { objective.decode($0) }
+            if refineStates(y, spec: spec, m: m, params: params, states: &states, sse: best.value, scratch: scratch) {
+                var start2 = best.x
+                start2[start2.count - 1] = states.level
+                lower[lower.count - 1] = states.level - 0.5 * range
+                upper[upper.count - 1] = states.level + 0.5 * range
+                let second: Minimum = states.season.withUnsafeBufferPointer { s1 in
+                    var o2 = ETSObjective(y: y, spec: spec, m: m, trend0: states.trend, season0: s1,
+                                          scratch: scratch, fixedLevel0: states.level, optimiseLevel: true)
+                    return nelderMead(&o2, start: start2, lower: lower, upper: upper,
+                                      maxEvaluations: maxEvaluations * start.count / 6 + 30)
+                }
+                if second.value < best.value {
+                    best = second
+                    refined = states
+                }
+            }
+        }
         guard best.value.isFinite else { return nil }
         let (a, b, g, p, l0) = best.x.withUnsafeBufferPointer { objective.decode($0) }
         let dn = Double(n)
@@ -238,9 +271,117 @@ public func fitETS(_ y: UnsafeBufferPointer<Double>, spec: ETSSpec, m: Int,
             ? dn * log(sse / dn) + 2 * Double(k) + 2 * Double(k * (k + 1)) / Double(n - k - 1)
             : .infinity
         return ETSFit(spec: spec, m: m, alpha: a, beta: b, gamma: g, phi: p,
-                      level0: l0, trend0: spec.hasTrend ? initial.trend : 0, season0: initial.season,
+                      level0: l0, trend0: spec.hasTrend ? (refined?.trend ?? initial.trend) : 0,
+                      season0: refined?.season ?? initial.season,
                       sse: best.value, n: n, aicc: aicc, sigma2: best.value / Double(max(n - k + 1, 1)))
     }
+}
+
+/// Initial states (ℓ0, b0, s0).
+struct StateVector {
+    var level: Double
+    var trend: Double
+    var season: [Double]
+}
+
+/// One Gauss–Newton step on the initial states for fixed smoothing parameters: the
+/// one-step errors are linear in the initial states for additive models (nearly so for a
+/// multiplicative season), so the least-squares states come from a small normal-equation
+/// solve (dimension ≤ m + 1) with a Jacobian by finite differences (m + 1 extra passes).
+/// Seasonal directions keep the seasonal states summing to 0 (additive) or m (multiplicative).
+/// Returns true and updates `states` when the SSE decreases.
+func refineStates(_ y: UnsafeBufferPointer<Double>, spec: ETSSpec, m: Int,
+                  params: (Double, Double, Double, Double, Double), states: inout StateVector,
+                  sse: Double, scratch: UnsafeMutableBufferPointer<Double>) -> Bool {
+    let n = y.count
+    let (alpha, beta, gamma, phi, _) = params
+    let seasonDirs = spec.hasSeason ? m - 1 : 0
+    let d = 1 + (spec.hasTrend ? 1 : 0) + seasonDirs
+    func run(_ st: StateVector, _ r: UnsafeMutablePointer<Double>) -> Double {
+        st.season.withUnsafeBufferPointer { s0 in
+            etsSSE(y, trend: spec.trend, season: spec.season, m: m, alpha: alpha, beta: beta, gamma: gamma,
+                   phi: phi, level0: st.level, trend0: st.trend, season0: s0, s: scratch, residuals: r)
+        }
+    }
+    func perturbed(_ k: Int, _ h: Double) -> StateVector {
+        var st = states
+        if k == 0 { st.level += h } else if spec.hasTrend && k == 1 { st.trend += h } else {
+            let j = k - 1 - (spec.hasTrend ? 1 : 0)
+            st.season[j] += h; st.season[m - 1] -= h
+        }
+        return st
+    }
+    let r0 = UnsafeMutablePointer<Double>.allocate(capacity: n)
+    let jac = UnsafeMutablePointer<Double>.allocate(capacity: n * d)
+    defer { r0.deallocate(); jac.deallocate() }
+    let base = run(states, r0)
+    guard base.isFinite else { return false }
+    var scaleY = 0.0
+    for v in y { scaleY = max(scaleY, abs(v)) }
+    for k in 0..<d {
+        let hStep = k == 0 || (spec.hasTrend && k == 1) || spec.season != .multiplicative
+            ? 1e-4 * max(scaleY, 1) : 1e-4
+        let rk = jac + k * n
+        guard run(perturbed(k, hStep), rk).isFinite else { return false }
+        for t in 0..<n { rk[t] = (rk[t] - r0[t]) / hStep }  // ∂e/∂x_k
+    }
+    // Normal equations (JᵀJ + λI) Δ = −Jᵀr.
+    var a = [Double](repeating: 0, count: d * d), g = [Double](repeating: 0, count: d)
+    for i in 0..<d {
+        let ri = jac + i * n
+        var gi = 0.0
+        for t in 0..<n { gi += ri[t] * r0[t] }
+        g[i] = -gi
+        for j in i..<d {
+            let rj = jac + j * n
+            var s = 0.0
+            for t in 0..<n { s += ri[t] * rj[t] }
+            a[i * d + j] = s; a[j * d + i] = s
+        }
+    }
+    for i in 0..<d { a[i * d + i] += 1e-9 * (a[i * d + i] + 1) }
+    guard let delta = solveSymmetric(a, g, d) else { return false }
+    var candidate = states
+    candidate.level += delta[0]
+    if spec.hasTrend { candidate.trend += delta[1] }
+    for k in 0..<seasonDirs {
+        let dk = delta[k + 1 + (spec.hasTrend ? 1 : 0)]
+        candidate.season[k] += dk; candidate.season[m - 1] -= dk
+    }
+    if spec.season == .multiplicative && candidate.season.contains(where: { !($0 > 0.01) }) { return false }
+    let newSSE = run(candidate, r0)
+    guard newSSE.isFinite && newSSE < sse else { return false }
+    states = candidate
+    return true
+}
+
+/// Solves the symmetric positive (semi)definite system a·x = b by Cholesky; nil if singular.
+func solveSymmetric(_ a: [Double], _ b: [Double], _ d: Int) -> [Double]? {
+    var l = [Double](repeating: 0, count: d * d)
+    for i in 0..<d {
+        for j in 0...i {
+            var s = a[i * d + j]
+            for k in 0..<j { s -= l[i * d + k] * l[j * d + k] }
+            if i == j {
+                guard s > 1e-300 else { return nil }
+                l[i * d + i] = s.squareRoot()
+            } else {
+                l[i * d + j] = s / l[j * d + j]
+            }
+        }
+    }
+    var x = b
+    for i in 0..<d {
+        var s = x[i]
+        for k in 0..<i { s -= l[i * d + k] * x[k] }
+        x[i] = s / l[i * d + i]
+    }
+    for i in stride(from: d - 1, through: 0, by: -1) {
+        var s = x[i]
+        for k in (i + 1)..<d { s -= l[k * d + i] * x[k] }
+        x[i] = s / l[i * d + i]
+    }
+    return x.allSatisfy(\.isFinite) ? x : nil
 }
 
 extension ETSFit {

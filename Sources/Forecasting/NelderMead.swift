@@ -29,7 +29,7 @@ struct Minimum {
 ///
 /// - Complexity: O(maxEvaluations · (d + cost of f)) time, O(d²) memory, allocated once.
 func nelderMead<F: Objective>(_ f: inout F, start: [Double], lower: [Double], upper: [Double],
-                              tolerance: Double = 1e-7, maxEvaluations: Int = 300) -> Minimum {
+                              tolerance: Double = 1e-6, maxEvaluations: Int = 300) -> Minimum {
     let d = start.count
     precondition(d > 0 && lower.count == d && upper.count == d)
     // Simplex stored row-major: (d+1) rows of d coordinates.
