@@ -258,3 +258,95 @@ struct CrostonFit: Sendable {
         return out
     }
 }
+
+/// Autoregression AR(p) with intercept, y_t = c + Σ_{i=1..p} φ_i y_{t−i} + e_t, fitted by
+/// least squares on a common sample (t ≥ p_max), p ∈ 1…p_max chosen by AIC,
+/// p_max = min(max(12, m + 1), n / 5). Captures cycles (e.g. sunspots) that exponential
+/// smoothing cannot. Forecasts are recursive and clamped to the history's range widened by
+/// one range on each side (an explosive fit cannot run away).
+struct ARFit: Sendable {
+    var intercept: Double
+    var coefficients: [Double]  // φ_1 … φ_p
+    var sigma2: Double
+    var lower: Double, upper: Double
+
+    static func fit(_ y: UnsafeBufferPointer<Double>, m: Int) -> ARFit? {
+        let n = y.count
+        let pmax = min(max(12, m + 1), n / 5)
+        guard pmax >= 1, n - pmax >= 2 * (pmax + 1) else { return nil }
+        let d = pmax + 1
+        var g = [Double](repeating: 0, count: d * d), xy = [Double](repeating: 0, count: d)
+        var yy = 0.0
+        var row = [Double](repeating: 1, count: d)
+        for t in pmax..<n {
+            for i in 1...pmax { row[i] = y[t - i] }
+            let v = y[t]
+            yy += v * v
+            for i in 0..<d {
+                xy[i] += row[i] * v
+                for j in i..<d { g[i * d + j] += row[i] * row[j] }
+            }
+        }
+        for i in 0..<d { for j in 0..<i { g[i * d + j] = g[j * d + i] } }
+        let count = Double(n - pmax)
+        var best: (aic: Double, beta: [Double], sse: Double)? = nil
+        for p in 1...pmax {
+            let k = p + 1
+            var a = [Double](repeating: 0, count: k * k)
+            for i in 0..<k { for j in 0..<k { a[i * k + j] = g[i * d + j] } }
+            for i in 0..<k { a[i * k + i] += 1e-10 * (a[i * k + i] + 1) }
+            guard let beta = solveSymmetric(a, Array(xy[0..<k]), k) else { continue }
+            var sse = yy
+            for i in 0..<k { sse -= beta[i] * xy[i] }
+            sse = max(sse, 1e-12 * (yy + 1))
+            let aic = count * log(sse / count) + 2 * Double(k)
+            if best == nil || aic < best!.aic { best = (aic, beta, sse) }
+        }
+        guard let b = best else { return nil }
+        var lo = Double.infinity, hi = -Double.infinity
+        for v in y { lo = min(lo, v); hi = max(hi, v) }
+        let range = max(hi - lo, 1e-9)
+        return ARFit(intercept: b.beta[0], coefficients: Array(b.beta[1...]),
+                     sigma2: b.sse / max(count - Double(b.beta.count), 1),
+                     lower: lo - range, upper: hi + range)
+    }
+
+    var name: String { "AR(\(coefficients.count))" }
+
+    func rollingForecasts(_ y: UnsafeBufferPointer<Double>, origins: [Int], h: Int) -> [Double] {
+        let p = coefficients.count
+        var out = [Double](repeating: 0, count: origins.count * h)
+        var buf = [Double](repeating: 0, count: p + h)
+        for (r, o) in origins.enumerated() {
+            let o = min(o, y.count)
+            // buf[0..<p] = the p values before the origin (oldest first), padded with the first value.
+            for i in 0..<p { let t = o - p + i; buf[i] = t >= 0 ? y[t] : (o > 0 ? y[0] : 0) }
+            for k in 0..<h {
+                var f = intercept
+                for i in 0..<p { f += coefficients[i] * buf[p + k - 1 - i] }
+                f = min(max(f, lower), upper)
+                buf[p + k] = f
+                out[r * h + k] = f
+            }
+        }
+        return out
+    }
+
+    /// h-step variances σ² Σ_{j<h} ψ_j² from the MA(∞) weights ψ of the AR polynomial.
+    func variances(h: Int) -> [Double] {
+        let p = coefficients.count
+        var psi = [Double](repeating: 0, count: h)
+        var out = [Double](repeating: 0, count: h)
+        var acc = 0.0
+        for j in 0..<h {
+            if j == 0 { psi[0] = 1 } else {
+                var s = 0.0
+                for i in 1...min(j, p) { s += coefficients[i - 1] * psi[j - i] }
+                psi[j] = s
+            }
+            acc += psi[j] * psi[j]
+            out[j] = sigma2 * min(acc, 1e12)
+        }
+        return out
+    }
+}

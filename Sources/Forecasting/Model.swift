@@ -16,6 +16,8 @@ public enum ForecastMethod: Sendable, Hashable, CustomStringConvertible {
     case movingAverage(window: Int)
     case theta
     case croston(CrostonVariant)
+    /// Autoregression with order chosen by AIC.
+    case autoregressive
     /// Equal-weight mean of ETS (best by AICc), Theta and seasonal naive.
     case combination
 
@@ -31,12 +33,13 @@ public enum ForecastMethod: Sendable, Hashable, CustomStringConvertible {
         case .croston(.classic): "croston"
         case .croston(.sba): "sba"
         case .croston(.tsb): "tsb"
+        case .autoregressive: "ar"
         case .combination: "combo"
         }
     }
 
     /// Parses a command-line name: auto, ets, ses, holt, hw, hwm, ETS(A,Ad,A)-style names,
-    /// naive, snaive, ma, ma7 (any window), theta, croston, sba, tsb, combo.
+    /// naive, snaive, ma, ma7 (any window), theta, croston, sba, tsb, ar, combo.
     public init?(name: String) {
         let s = name.lowercased()
         switch s {
@@ -54,6 +57,7 @@ public enum ForecastMethod: Sendable, Hashable, CustomStringConvertible {
         case "sba": self = .croston(.sba)
         case "tsb": self = .croston(.tsb)
         case "combo", "combination": self = .combination
+        case "ar": self = .autoregressive
         default:
             if s.hasPrefix("ma"), let w = Int(s.dropFirst(2)), w > 0 { self = .movingAverage(window: w); return }
             if s.hasPrefix("ets(a,") && s.hasSuffix(")") {
@@ -78,6 +82,7 @@ indirect enum FittedModel: Sendable {
     case ets(ETSFit)
     case theta(ThetaFit)
     case croston(CrostonFit)
+    case ar(ARFit)
     case combination([FittedModel])
 
     var name: String {
@@ -94,6 +99,7 @@ indirect enum FittedModel: Sendable {
         case .theta: "Theta"
         case .croston(let c):
             switch c.variant { case .classic: "Croston"; case .sba: "CrostonSBA"; case .tsb: "TSB" }
+        case .ar(let a): a.name
         case .combination(let ms): "Combination(" + ms.map(\.name).joined(separator: "+") + ")"
         }
     }
@@ -107,6 +113,7 @@ indirect enum FittedModel: Sendable {
         case .ets(let f): return f.rollingForecasts(y, origins: origins, h: h)
         case .theta(let f): return f.rollingForecasts(y, origins: origins, h: h)
         case .croston(let f): return f.rollingForecasts(y, origins: origins, h: h)
+        case .ar(let f): return f.rollingForecasts(y, origins: origins, h: h)
         case .combination(let ms):
             var acc = [Double](repeating: 0, count: origins.count * h)
             for m in ms {
@@ -127,6 +134,7 @@ indirect enum FittedModel: Sendable {
         case .simple(let s): return s.variances(h: h, n: n)
         case .ets(let f): return f.analyticVariances(h: h)
         case .theta(let f): return f.variances(h: h, origin: n)
+        case .ar(let f): return f.variances(h: h)
         case .croston, .combination: return nil
         }
     }

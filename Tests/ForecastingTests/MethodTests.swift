@@ -161,3 +161,25 @@ final class MethodTests: XCTestCase {
         XCTAssertEqual(b.x[0], 2, accuracy: 1e-9)
     }
 }
+
+final class AutoregressionTests: XCTestCase {
+    func testARForecastByHand() {
+        // AR(1): y_t = 1 + 0.5 y_{t−1}; from y_n = 4: 1 + 2 = 3, then 1 + 1.5 = 2.5, then 2.25.
+        let f = ARFit(intercept: 1, coefficients: [0.5], sigma2: 1, lower: -100, upper: 100)
+        let y: [Double] = [2, 3, 4]
+        XCTAssertEqual(y.withUnsafeBufferPointer { f.rollingForecasts($0, origins: [3], h: 3) }, [3, 2.5, 2.25])
+        // ψ weights 1, 0.5, 0.25 → variances 1, 1.25, 1.3125.
+        XCTAssertEqual(f.variances(h: 3), [1, 1.25, 1.3125])
+    }
+
+    func testARRecoversCoefficients() {
+        var rng = SplitMix64(seed: 41)
+        var y: [Double] = [0, 0]
+        for _ in 0..<3000 { y.append(2 + 0.6 * y[y.count - 1] - 0.3 * y[y.count - 2] + rng.nextNormal()) }
+        let f = y.withUnsafeBufferPointer { ARFit.fit($0, m: 1) }!
+        XCTAssertGreaterThanOrEqual(f.coefficients.count, 2)
+        XCTAssertEqual(f.coefficients[0], 0.6, accuracy: 0.05)
+        XCTAssertEqual(f.coefficients[1], -0.3, accuracy: 0.05)
+        XCTAssertEqual(f.intercept / (1 - f.coefficients.reduce(0, +)), 2 / 0.7, accuracy: 0.1)
+    }
+}

@@ -194,11 +194,12 @@ def main():
             results["statsforecast " + model] = run_statsforecast(model, real)
         scores = table("Real series (holdout)", real, results)
         if a.per_series:
-            print("\n| series | m | h | fuelflow auto chose | MASE auto | MASE AutoETS |")
-            print("|---|---|---|---|---|---|")
+            cols = [k for k in ("fuelflow auto", "statsforecast AutoETS", "statsforecast AutoARIMA") if k in scores]
+            print("\n| series | m | h | fuelflow auto chose | " + " | ".join(f"MASE / sMAPE {k}" for k in cols) + " |")
+            print("|---|---|---|---|" + "---|" * len(cols))
             for i, (name, y, m, h) in enumerate(real):
-                print(f"| {name} | {m} | {h} | {chosen[name]} | {scores['fuelflow auto'][0][i]:.3f} | "
-                      f"{scores['statsforecast AutoETS'][0][i]:.3f} |")
+                print(f"| {name} | {m} | {h} | {chosen[name]} | " +
+                      " | ".join(f"{scores[k][0][i]:.3f} / {scores[k][1][i]:.1f}" for k in cols) + " |")
 
         if a.simulated:
             sim = simulated(a.simulated)
