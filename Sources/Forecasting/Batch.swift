@@ -38,8 +38,12 @@ extension Forecaster {
     }
 
     /// Forecasts raw value arrays (any regular frequency) in parallel, in input order.
-    public static func forecastMany(values: [[Double]], options: ForecastOptions) -> [SeriesForecast] {
-        forecastMany(count: values.count) { forecast(values: values[$0], options: options) }
+    /// `holidays[i]` (if given) holds series i's holiday days as indices from its first value.
+    public static func forecastMany(values: [[Double]], options: ForecastOptions,
+                                    holidays: [HolidayCalendar?]? = nil) -> [SeriesForecast] {
+        forecastMany(count: values.count) { i in
+            forecast(values: values[i], options: options, holidays: holidays?[i] ?? nil)
+        }
     }
 
     static func forecastMany(count: Int, _ body: @Sendable (Int) -> SeriesForecast) -> [SeriesForecast] {

@@ -299,3 +299,46 @@ public struct SeriesFile: Sendable {
         }
     }
 }
+
+extension HolidayCalendar {
+    /// Reads `holidays.csv` (`date,name`, header optional, dates `yyyy-MM-dd`): days since
+    /// 1970-01-01, and one group per distinct name (numbered in order of first appearance;
+    /// `names[g]` is group g's name).
+    ///
+    /// - Throws: `SeriesFileError` at the first bad line.
+    public static func parseCSV(_ text: String, file: String) throws -> (calendar: HolidayCalendar, names: [String]) {
+        var days: [Int] = [], groups: [Int] = [], names: [String] = [], ids: [String: Int] = [:]
+        var lineNo = 0
+        for line in text.split(omittingEmptySubsequences: false,
+                               whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+            lineNo += 1
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            let d = SeriesFile.trim(fields[0])
+            guard let stamp = SeriesFile.parseStamp(d), stamp.kind == .date else {
+                if days.isEmpty && lineNo == 1 { continue }  // header
+                throw SeriesFileError(file: file, line: lineNo, column: 1, message: "cannot read holiday date `\(d)` (expected yyyy-MM-dd)")
+            }
+            let name = fields.count > 1 ? String(SeriesFile.trim(fields[1])) : ""
+            let g: Int
+            if let id = ids[name] { g = id } else { g = names.count; ids[name] = g; names.append(name) }
+            days.append(stamp.value / 86_400); groups.append(g)
+        }
+        return (HolidayCalendar(days: days, groups: groups), names)
+    }
+}
+
+extension SeriesFile {
+    /// Holiday days as indices from the first row, for daily (or multi-day step) series; nil
+    /// for other steps, where day-level holidays do not apply.
+    public func holidayIndices(_ calendar: HolidayCalendar) -> HolidayCalendar? {
+        guard case .seconds(let step, _) = axis, step % 86_400 == 0, let first = stamps.first else { return nil }
+        let stepDays = step / 86_400, firstDay = first >= 0 ? first / 86_400 : (first - 86_399) / 86_400
+        var days: [Int] = [], groups: [Int] = []
+        for (i, d) in calendar.days.enumerated() where (d - firstDay) % stepDays == 0 {
+            days.append((d - firstDay) / stepDays)
+            if !calendar.groups.isEmpty { groups.append(calendar.groups[i]) }
+        }
+        return HolidayCalendar(days: days, groups: groups)
+    }
+}

@@ -43,6 +43,9 @@ struct ForecastSeriesCommand: ParsableCommand {
     @Option(name: .long, help: "Quantile levels, comma separated (p10 and p90 are always printed in CSV).")
     var quantiles: String = "0.1,0.5,0.9"
 
+    @Option(name: .long, help: "holidays.csv (`date,name`): learn one effect per holiday name (daily series).")
+    var holidays: String?
+
     @Flag(name: .long, help: "Print JSON instead of CSV.")
     var json = false
 
@@ -70,19 +73,28 @@ struct ForecastSeriesCommand: ParsableCommand {
 
     func run() throws {
         var parsed: [SeriesFile] = []
-        for file in files {
-            do {
-                parsed.append(try SeriesFile.parse(try readText(file), file: file))
-            } catch let e as SeriesFileError {
-                printErr(e.description)
-                throw ExitCode(1)
-            }
+        var calendar: HolidayCalendar? = nil
+        do {
+            for file in files { parsed.append(try SeriesFile.parse(try readText(file), file: file)) }
+            if let holidays { calendar = try HolidayCalendar.parseCSV(try readText(holidays), file: holidays).calendar }
+        } catch let e as SeriesFileError {
+            printErr(e.description)
+            throw ExitCode(1)
         }
         let options = ForecastOptions(horizon: horizon, seasonLength: season,
                                       method: ForecastMethod(name: method)!,
                                       quantiles: parsedQuantiles()!, backtestOrigins: backtest,
                                       nonNegative: !allowNegative)
-        let results = Forecaster.forecastMany(values: parsed.map(\.values), options: options)
+        let results: [SeriesForecast]
+        if let calendar {
+            for (i, p) in parsed.enumerated() where p.holidayIndices(calendar) == nil {
+                printErr("\(files[i]): warning: holidays apply to daily series only; ignored")
+            }
+            let cals = parsed.map { $0.holidayIndices(calendar) }
+            results = Forecaster.forecastMany(values: parsed.map(\.values), options: options, holidays: cals)
+        } else {
+            results = Forecaster.forecastMany(values: parsed.map(\.values), options: options)
+        }
         let batch = files.count > 1
         var out = ""
         for (i, f) in results.enumerated() {

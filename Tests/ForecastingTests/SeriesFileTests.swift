@@ -60,4 +60,18 @@ final class SeriesFileTests: XCTestCase {
         XCTAssertEqual(SeriesFile.renderJSON(f, labels: ["d1", "d2"]),
                        #"{"method":"Theta","dates":["d1","d2"],"forecast":[1.5,2],"p10":[1,1.25],"p50":[1.5,2],"p90":[2,3],"accuracy":{"mase":0.5,"smape":10,"bias":-0.25,"origins":2,"points":4},"warnings":["a \"quoted\" note"]}"#)
     }
+
+    func testHolidaysCSVAndDailyIndices() throws {
+        let (cal, names) = try HolidayCalendar.parseCSV("date,name\n2024-01-01,New Year\n2024-12-25,Christmas\n2025-01-01,New Year\n", file: "h.csv")
+        XCTAssertEqual(names, ["New Year", "Christmas"])
+        XCTAssertEqual(cal.groups, [0, 1, 0])
+        XCTAssertEqual(cal.days[0], 19_723)  // days from 1970-01-01 to 2024-01-01
+        let s = try SeriesFile.parse("d,v\n2023-12-30,1\n2023-12-31,2\n", file: "s.csv")
+        XCTAssertEqual(s.holidayIndices(cal)?.days, [2, 361, 368])
+        let monthly = try SeriesFile.parse("d,v\n2023-11-01,1\n2023-12-01,2\n", file: "m.csv")
+        XCTAssertNil(monthly.holidayIndices(cal))
+        XCTAssertThrowsError(try HolidayCalendar.parseCSV("date,name\n2024-01-01,A\nxmas,B\n", file: "h.csv")) { e in
+            XCTAssertEqual("\(e)", "h.csv:3:1: cannot read holiday date `xmas` (expected yyyy-MM-dd)")
+        }
+    }
 }
