@@ -32,7 +32,7 @@ public struct ForecastOptions: Sendable {
 
     public init(horizon: Int, seasonLength: Int = 7, method: ForecastMethod = .auto,
                 quantiles: [Double] = [0.1, 0.5, 0.9], backtestOrigins: Int = 0,
-                selectionOrigins: Int = 3, backtestStep: Int? = nil,
+                selectionOrigins: Int = 5, backtestStep: Int? = nil,
                 intermittentZeroShare: Double = 0.3,
                 etsCandidates: [ETSSpec] = ForecastOptions.defaultETSCandidates,
                 maxEvaluations: Int = 250, nonNegative: Bool = true) {
