@@ -285,11 +285,11 @@ public enum Forecaster {
             let sn: Recipe = seasonalOK(n: first, m: m) ? .simple(.seasonalNaive(m: m)) : .simple(.naive)
             let etsFit = bestETS(train, options: options)
             let ets: Recipe = .ets(etsFit?.spec ?? .ses)
-            candidates = [ets, .theta, sn, .combination([ets, .theta, sn])]
+            candidates = [ets, .theta, sn, .combination([ets, .theta, sn]), .combination([ets, .theta])]
             let eModel: FittedModel = etsFit.map { .ets($0) } ?? fit(ets, train, options: options)
             let tModel = fit(.theta, train, options: options)
             let sModel = fit(sn, train, options: options)
-            fitted = [eModel, tModel, sModel, .combination([eModel, tModel, sModel])]
+            fitted = [eModel, tModel, sModel, .combination([eModel, tModel, sModel]), .combination([eModel, tModel])]
             if let ar = ARFit.fit(train, m: m) {
                 candidates.append(.autoregressive); fitted.append(.ar(ar))
             }

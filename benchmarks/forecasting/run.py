@@ -205,8 +205,9 @@ def main():
             sim = simulated(a.simulated)
             spaths = write_csvs(sim, wd)
             res = {}
-            fc, _, secs = run_fuelflow(a.fuelflow, sim, spaths, "auto", a.one_core)
-            res["fuelflow auto"] = (fc, secs)
+            for method in ("auto", "ets", "theta"):
+                fc, _, secs = run_fuelflow(a.fuelflow, sim, spaths, method, a.one_core)
+                res[f"fuelflow {method}"] = (fc, secs)
             res["statsforecast AutoETS"] = run_statsforecast("AutoETS", sim)
             res["statsforecast SeasonalNaive"] = run_statsforecast("SeasonalNaive", sim)
             table("Simulated daily demand, 730 days, m = 7, H = 28", sim, res)
