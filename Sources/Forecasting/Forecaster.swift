@@ -122,9 +122,10 @@ public enum Forecaster {
     /// `auto`: intermittent series (zero share > `intermittentZeroShare`) choose among
     /// Croston, SBA and TSB; others fit every applicable ETS candidate on the history before
     /// the first selection origin, keep the lowest AICc, and then choose among that ETS model,
-    /// Theta, seasonal naive, their equal-weight combination and an AR(p) by MASE over
-    /// `selectionOrigins` rolling origins (parameters fitted before the first origin, states
-    /// updated through each origin). The winner is refitted on the whole history.
+    /// Theta, seasonal naive, their equal-weight combination, the ETS + Theta pair and an
+    /// AR(p) (which must win by 15%) by MASE over `selectionOrigins` rolling origins
+    /// (parameters fitted before the first origin, states updated through each origin).
+    /// The winner is refitted on the whole history.
     ///
     ///     let f = Forecaster.forecast(values: sales, options: ForecastOptions(horizon: 28))
     ///     f.method        // e.g. "ETS(A,Ad,M)"
@@ -234,7 +235,7 @@ public enum Forecaster {
         case .naive: return .simple(.naive)
         case .seasonalNaive:
             if m > 1 && n > m { return .simple(.seasonalNaive(m: m)) }
-            warnings.append("history shorter than one season: naive instead of seasonal naive")
+            if m > 1 { warnings.append("history shorter than one season: naive instead of seasonal naive") }
             return .simple(.naive)
         case .movingAverage(let w):
             let w = w > 0 ? w : m
@@ -245,7 +246,8 @@ public enum Forecaster {
         case .ets(let spec):
             var s = spec
             if s.hasSeason && !seasonalFits {
-                warnings.append("fewer than 2 seasons: \(spec) without its season")
+                warnings.append(m > 1 ? "fewer than 2 seasons: \(spec) without its season"
+                                      : "season length 1: \(spec) without its season")
                 s.season = .none
             }
             if s.season == .multiplicative && y.contains(where: { !($0 > 0) }) {
