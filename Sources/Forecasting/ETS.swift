@@ -22,23 +22,33 @@ import Glibc
 import Darwin
 #endif
 
+/// Error component of an ETS model.
+public enum ErrorKind: Sendable, Hashable { case additive, multiplicative }
 /// Trend component of an ETS model.
 public enum TrendKind: Sendable, Hashable { case none, additive, damped }
 /// Seasonal component of an ETS model.
 public enum SeasonKind: Sendable, Hashable { case none, additive, multiplicative }
 
-/// One ETS model with additive errors, e.g. `ETSSpec(trend: .damped, season: .additive)`
-/// is ETS(A,Ad,A) (Holt–Winters with damped trend).
+/// One ETS model, e.g. `ETSSpec(trend: .damped, season: .additive)` is ETS(A,Ad,A)
+/// (Holt–Winters with damped trend) and `ETSSpec(error: .multiplicative, trend: .damped,
+/// season: .multiplicative)` ETS(M,Ad,M).
+///
+/// Multiplicative errors change the likelihood (relative errors, heteroscedastic) and so the
+/// fitted parameters and the intervals, not the point recursions: in error-correction form
+/// the state updates of ETS(M,·,·) equal those of ETS(A,·,·) (Hyndman et al. 2008, table 2.1).
 public struct ETSSpec: Sendable, Hashable, CustomStringConvertible {
+    public var error: ErrorKind
     public var trend: TrendKind
     public var season: SeasonKind
-    public init(trend: TrendKind, season: SeasonKind) { self.trend = trend; self.season = season }
+    public init(error: ErrorKind = .additive, trend: TrendKind, season: SeasonKind) {
+        self.error = error; self.trend = trend; self.season = season
+    }
 
     /// Name in Hyndman's notation, e.g. `ETS(A,Ad,M)`.
     public var description: String {
         let t: String = switch trend { case .none: "N"; case .additive: "A"; case .damped: "Ad" }
         let s: String = switch season { case .none: "N"; case .additive: "A"; case .multiplicative: "M" }
-        return "ETS(A,\(t),\(s))"
+        return "ETS(\(error == .additive ? "A" : "M"),\(t),\(s))"
     }
     /// Simple exponential smoothing, ETS(A,N,N).
     public static let ses = ETSSpec(trend: .none, season: .none)
@@ -50,7 +60,7 @@ public struct ETSSpec: Sendable, Hashable, CustomStringConvertible {
     public static let holtWintersMultiplicative = ETSSpec(trend: .additive, season: .multiplicative)
 
     /// Whether the analytic h-step variance (class 1: linear, additive everything) applies.
-    var isLinear: Bool { season != .multiplicative }
+    var isLinear: Bool { season != .multiplicative && error == .additive }
     var hasTrend: Bool { trend != .none }
     var hasSeason: Bool { season != .none }
 }
@@ -84,12 +94,14 @@ func etsSSE(_ y: UnsafeBufferPointer<Double>, trend: TrendKind, season: SeasonKi
             alpha: Double, beta: Double, gamma: Double, phi: Double,
             level0: Double, trend0: Double, season0: UnsafeBufferPointer<Double>,
             s: UnsafeMutableBufferPointer<Double>,
-            residuals: UnsafeMutablePointer<Double>? = nil) -> Double {
+            residuals: UnsafeMutablePointer<Double>? = nil, multiplicativeError: Bool = false) -> Double {
     let mm = max(m, 1)
     for j in 0..<mm { s[j] = season == SeasonKind.none ? 0 : season0[j] }
     var l = level0, b = trend == TrendKind.none ? 0 : trend0
     let ph = trend == .damped ? phi : (trend == .additive ? 1 : 0)
-    var sse = 0.0
+    // Σ log ŷ accumulated as a running product, taking a log only when it nears the range
+    // limits (one log per ~50 steps instead of one per step).
+    var sse = 0.0, logSum = 0.0, logProduct = 1.0
     var j = 0
     let n = y.count
     switch season {
@@ -97,7 +109,15 @@ func etsSSE(_ y: UnsafeBufferPointer<Double>, trend: TrendKind, season: SeasonKi
         for t in 0..<n {
             let tb = ph * b, base = l + tb
             let e = y[t] - base
-            sse += e * e
+            if multiplicativeError {
+                let yhat = y[t] - e
+                guard yhat > 1e-12 else { return .infinity }
+                let r = e / yhat
+                sse += r * r; logProduct *= yhat
+                if logProduct > 1e100 || logProduct < 1e-100 { logSum += log(logProduct); logProduct = 1 }
+            } else {
+                sse += e * e
+            }
             if let residuals { residuals[t] = e }
             l = base + alpha * e
             b = tb + beta * e
@@ -106,7 +126,15 @@ func etsSSE(_ y: UnsafeBufferPointer<Double>, trend: TrendKind, season: SeasonKi
         for t in 0..<n {
             let tb = ph * b, base = l + tb, st = s[j]
             let e = y[t] - (base + st)
-            sse += e * e
+            if multiplicativeError {
+                let yhat = y[t] - e
+                guard yhat > 1e-12 else { return .infinity }
+                let r = e / yhat
+                sse += r * r; logProduct *= yhat
+                if logProduct > 1e100 || logProduct < 1e-100 { logSum += log(logProduct); logProduct = 1 }
+            } else {
+                sse += e * e
+            }
             if let residuals { residuals[t] = e }
             l = base + alpha * e
             b = tb + beta * e
@@ -118,7 +146,15 @@ func etsSSE(_ y: UnsafeBufferPointer<Double>, trend: TrendKind, season: SeasonKi
             let tb = ph * b, base = l + tb, st = s[j]
             if !(base > 0) || !(st > 1e-6) { return .infinity }
             let e = y[t] - base * st
-            sse += e * e
+            if multiplicativeError {
+                let yhat = y[t] - e
+                guard yhat > 1e-12 else { return .infinity }
+                let r = e / yhat
+                sse += r * r; logProduct *= yhat
+                if logProduct > 1e100 || logProduct < 1e-100 { logSum += log(logProduct); logProduct = 1 }
+            } else {
+                sse += e * e
+            }
             if let residuals { residuals[t] = e }
             let es = e / st
             l = base + alpha * es
@@ -126,6 +162,13 @@ func etsSSE(_ y: UnsafeBufferPointer<Double>, trend: TrendKind, season: SeasonKi
             s[j] = st + gamma * e / base
             j += 1; if j == mm { j = 0 }
         }
+    }
+    if multiplicativeError {
+        logSum += log(logProduct)
+        // −2 log L up to a constant: n log(Σ ε²/n) + 2 Σ log ŷ, with ε = (y − ŷ)/ŷ.
+        let dn = Double(max(n, 1))
+        let v = dn * log(max(sse, 1e-300) / dn) + 2 * logSum
+        return v.isFinite ? v : .infinity
     }
     return sse.isFinite ? sse : .infinity
 }
@@ -157,7 +200,8 @@ struct ETSObjective: Objective {
     mutating func value(_ x: UnsafeBufferPointer<Double>) -> Double {
         let (a, b, g, p, l0) = decode(x)
         return etsSSE(y, trend: spec.trend, season: spec.season, m: m, alpha: a, beta: b, gamma: g,
-                      phi: p, level0: l0, trend0: trend0, season0: season0, s: scratch)
+                      phi: p, level0: l0, trend0: trend0, season0: season0, s: scratch,
+                      multiplicativeError: spec.error == .multiplicative)
     }
 }
 
@@ -266,14 +310,25 @@ public func fitETS(_ y: UnsafeBufferPointer<Double>, spec: ETSSpec, m: Int,
         guard best.value.isFinite else { return nil }
         let (a, b, g, p, l0) = best.x.withUnsafeBufferPointer { objective.decode($0) }
         let dn = Double(n)
-        let sse = max(best.value, 1e-12 * dn)
+        let trend0 = spec.hasTrend ? (refined?.trend ?? initial.trend) : 0
+        let season0 = refined?.season ?? initial.season
+        // Sum of squared (absolute) one-step errors; for multiplicative errors the optimiser's
+        // value is −2 log L instead, so run the recursion once more.
+        var sse = best.value
+        if spec.error == .multiplicative {
+            sse = season0.withUnsafeBufferPointer {
+                etsSSE(y, trend: spec.trend, season: spec.season, m: m, alpha: a, beta: b, gamma: g,
+                       phi: p, level0: l0, trend0: trend0, season0: $0, s: scratch)
+            }
+        }
+        let minus2LogL = spec.error == .multiplicative ? best.value : dn * log(max(sse, 1e-12 * dn) / dn)
         let aicc: Double = n - k - 1 > 0
-            ? dn * log(sse / dn) + 2 * Double(k) + 2 * Double(k * (k + 1)) / Double(n - k - 1)
+            ? minus2LogL + 2 * Double(k) + 2 * Double(k * (k + 1)) / Double(n - k - 1)
             : .infinity
+        guard sse.isFinite, aicc.isFinite || n - k - 1 <= 0 else { return nil }
         return ETSFit(spec: spec, m: m, alpha: a, beta: b, gamma: g, phi: p,
-                      level0: l0, trend0: spec.hasTrend ? (refined?.trend ?? initial.trend) : 0,
-                      season0: refined?.season ?? initial.season,
-                      sse: best.value, n: n, aicc: aicc, sigma2: best.value / Double(max(n - k + 1, 1)))
+                      level0: l0, trend0: trend0, season0: season0,
+                      sse: sse, n: n, aicc: aicc, sigma2: sse / Double(max(n - k + 1, 1)))
     }
 }
 
@@ -300,7 +355,8 @@ func refineStates(_ y: UnsafeBufferPointer<Double>, spec: ETSSpec, m: Int,
     func run(_ st: StateVector, _ r: UnsafeMutablePointer<Double>) -> Double {
         st.season.withUnsafeBufferPointer { s0 in
             etsSSE(y, trend: spec.trend, season: spec.season, m: m, alpha: alpha, beta: beta, gamma: gamma,
-                   phi: phi, level0: st.level, trend0: st.trend, season0: s0, s: scratch, residuals: r)
+                   phi: phi, level0: st.level, trend0: st.trend, season0: s0, s: scratch, residuals: r,
+                   multiplicativeError: spec.error == .multiplicative)
         }
     }
     func perturbed(_ k: Int, _ h: Double) -> StateVector {

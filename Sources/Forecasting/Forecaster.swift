@@ -49,6 +49,18 @@ public struct ForecastOptions: Sendable {
         ETSSpec(trend: .none, season: .additive), ETSSpec(trend: .damped, season: .additive),
         ETSSpec(trend: .none, season: .multiplicative), ETSSpec(trend: .damped, season: .multiplicative),
     ]
+
+    /// The defaults plus the multiplicative-error models: about half the speed for a small
+    /// accuracy gain on the benchmarks (see docs/benchmarks.md).
+    public static let allETSCandidates: [ETSSpec] = defaultETSCandidates + multiplicativeErrorCandidates
+
+    /// ETS(M,N,N), ETS(M,Ad,N), ETS(M,N,M), ETS(M,Ad,M) (positive data only).
+    public static let multiplicativeErrorCandidates: [ETSSpec] = [
+        ETSSpec(error: .multiplicative, trend: .none, season: .none),
+        ETSSpec(error: .multiplicative, trend: .damped, season: .none),
+        ETSSpec(error: .multiplicative, trend: .none, season: .multiplicative),
+        ETSSpec(error: .multiplicative, trend: .damped, season: .multiplicative),
+    ]
 }
 
 /// Holiday dates and, optionally, which holiday each date is.

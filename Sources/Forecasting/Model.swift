@@ -60,14 +60,15 @@ public enum ForecastMethod: Sendable, Hashable, CustomStringConvertible {
         case "ar": self = .autoregressive
         default:
             if s.hasPrefix("ma"), let w = Int(s.dropFirst(2)), w > 0 { self = .movingAverage(window: w); return }
-            if s.hasPrefix("ets(a,") && s.hasSuffix(")") {
+            if (s.hasPrefix("ets(a,") || s.hasPrefix("ets(m,")) && s.hasSuffix(")") {
+                let error: ErrorKind = s.hasPrefix("ets(m,") ? .multiplicative : .additive
                 let parts = s.dropFirst(6).dropLast().split(separator: ",").map(String.init)
                 guard parts.count == 2 else { return nil }
                 let t: TrendKind
                 switch parts[0] { case "n": t = .none; case "a": t = .additive; case "ad": t = .damped; default: return nil }
                 let se: SeasonKind
                 switch parts[1] { case "n": se = .none; case "a": se = .additive; case "m": se = .multiplicative; default: return nil }
-                self = .ets(ETSSpec(trend: t, season: se)); return
+                self = .ets(ETSSpec(error: error, trend: t, season: se)); return
             }
             return nil
         }

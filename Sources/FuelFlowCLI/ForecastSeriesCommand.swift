@@ -46,6 +46,9 @@ struct ForecastSeriesCommand: ParsableCommand {
     @Option(name: .long, help: "holidays.csv (`date,name`): learn one effect per holiday name (daily series).")
     var holidays: String?
 
+    @Flag(name: .long, help: "Also try multiplicative-error ETS models in auto/ets (slower).")
+    var multiplicativeErrors = false
+
     @Flag(name: .long, help: "Print JSON instead of CSV.")
     var json = false
 
@@ -81,10 +84,11 @@ struct ForecastSeriesCommand: ParsableCommand {
             printErr(e.description)
             throw ExitCode(1)
         }
-        let options = ForecastOptions(horizon: horizon, seasonLength: season,
+        var options = ForecastOptions(horizon: horizon, seasonLength: season,
                                       method: ForecastMethod(name: method)!,
                                       quantiles: parsedQuantiles()!, backtestOrigins: backtest,
                                       nonNegative: !allowNegative)
+        if multiplicativeErrors { options.etsCandidates = ForecastOptions.allETSCandidates }
         let results: [SeriesForecast]
         if let calendar {
             for (i, p) in parsed.enumerated() where p.holidayIndices(calendar) == nil {

@@ -124,3 +124,46 @@ final class FitTests: XCTestCase {
         XCTAssert(c > 0.68 && c < 0.92, "80% empirical interval covered \(c)")
     }
 }
+
+final class MultiplicativeErrorTests: XCTestCase {
+    func testLikelihoodByHandAndSameRecursion() {
+        // ETS(M,N,N), α = 0.5, ℓ0 = 1 on [1, 2, 3]: ŷ = 1, 1, 1.5; ε = (y − ŷ)/ŷ = 0, 1, 1
+        // −2 log L = n log(Σε²/n) + 2 Σ log ŷ = 3 log(2/3) + 2 log 1.5 = −log 1.5
+        let y: [Double] = [1, 2, 3]
+        let s = UnsafeMutableBufferPointer<Double>.allocate(capacity: 1)
+        defer { s.deallocate() }
+        let v = y.withUnsafeBufferPointer { yb in
+            [0.0].withUnsafeBufferPointer { s0 in
+                etsSSE(yb, trend: .none, season: .none, m: 1, alpha: 0.5, beta: 0, gamma: 0, phi: 1,
+                       level0: 1, trend0: 0, season0: s0, s: s, multiplicativeError: true)
+            }
+        }
+        XCTAssertEqual(v, -log(1.5), accuracy: 1e-12)
+        // The point recursion is the additive-error one: forecast 2.25 as for ETS(A,N,N).
+        let f = ETSFit(spec: ETSSpec(error: .multiplicative, trend: .none, season: .none), m: 1, alpha: 0.5,
+                       beta: 0, gamma: 0, phi: 1, level0: 1, trend0: 0, season0: [0], sse: 0, n: 3, aicc: 0, sigma2: 1)
+        XCTAssertEqual(y.withUnsafeBufferPointer { f.rollingForecasts($0, origins: [3], h: 1) }, [2.25])
+        XCTAssertNil(f.analyticVariances(h: 2))  // intervals are empirical
+        XCTAssertEqual(ForecastMethod(name: "ETS(M,Ad,M)"), .ets(ETSSpec(error: .multiplicative, trend: .damped, season: .multiplicative)))
+        XCTAssertEqual(ETSSpec(error: .multiplicative, trend: .damped, season: .none).description, "ETS(M,Ad,N)")
+    }
+
+    func testRecoversAlphaAndIsPreferredOnHeteroscedasticData() {
+        // ETS(M,N,N): y = ℓ(1 + ε), ℓ ← ℓ(1 + αε), ε ~ N(0, 0.1²), α = 0.3.
+        var rng = SplitMix64(seed: 51)
+        var l = 100.0
+        let y = (0..<2000).map { _ -> Double in
+            let e = 0.1 * rng.nextNormal()
+            let v = l * (1 + e)
+            l *= 1 + 0.3 * e
+            return v
+        }
+        let m = y.withUnsafeBufferPointer { fitETS($0, spec: ETSSpec(error: .multiplicative, trend: .none, season: .none), m: 1) }!
+        XCTAssertEqual(m.alpha, 0.3, accuracy: 0.05)
+        let a = y.withUnsafeBufferPointer { fitETS($0, spec: .ses, m: 1) }!
+        XCTAssertLessThan(m.aicc, a.aicc)
+        var opts = ForecastOptions(horizon: 5, seasonLength: 1, method: .etsAuto)
+        opts.etsCandidates = ForecastOptions.allETSCandidates
+        XCTAssertTrue(Forecaster.forecast(values: y, options: opts).method.hasPrefix("ETS(M,"))
+    }
+}

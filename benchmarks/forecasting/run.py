@@ -97,7 +97,7 @@ def write_csvs(series, workdir):
     return paths
 
 
-def run_fuelflow(binary, series, paths, method="auto", one_core=False):
+def run_fuelflow(binary, series, paths, method="auto", one_core=False, extra=()):
     """Returns ({name: forecast array}, {name: method}, seconds)."""
     groups = {}
     for (name, y, m, h), p in zip(series, paths):
@@ -106,7 +106,7 @@ def run_fuelflow(binary, series, paths, method="auto", one_core=False):
     t0 = time.perf_counter()
     for (m, h), items in groups.items():
         cmd = [binary, "forecast-series", *[p for _, p in items], "--horizon", str(h),
-               "--season", str(m), "--method", method, "--json", "--allow-negative"]
+               "--season", str(m), "--method", method, "--json", "--allow-negative", *extra]
         if one_core:
             cmd = ["taskset", "-c", "0"] + cmd
         res = subprocess.run(cmd, capture_output=True, text=True)
@@ -188,6 +188,8 @@ def main():
             results[f"fuelflow {method}"] = (fc, secs)
             if method == "auto":
                 chosen = ch
+        fc, _, secs = run_fuelflow(a.fuelflow, real, paths, "auto", a.one_core, ["--multiplicative-errors"])
+        results["fuelflow auto +M errors"] = (fc, secs)
         for model in ("AutoETS", "AutoARIMA", "SeasonalNaive"):
             if model == "AutoARIMA" and a.no_arima:
                 continue
@@ -208,6 +210,8 @@ def main():
             for method in ("auto", "ets", "theta"):
                 fc, _, secs = run_fuelflow(a.fuelflow, sim, spaths, method, a.one_core)
                 res[f"fuelflow {method}"] = (fc, secs)
+            fc, _, secs = run_fuelflow(a.fuelflow, sim, spaths, "auto", a.one_core, ["--multiplicative-errors"])
+            res["fuelflow auto +M errors"] = (fc, secs)
             res["statsforecast AutoETS"] = run_statsforecast("AutoETS", sim)
             res["statsforecast SeasonalNaive"] = run_statsforecast("SeasonalNaive", sim)
             table("Simulated daily demand, 730 days, m = 7, H = 28", sim, res)
