@@ -34,7 +34,7 @@ struct ForecastSeriesCommand: ParsableCommand {
     @Option(name: .long, help: "Season length in periods (7 for daily data, 12 for monthly, 1 for none).")
     var season: Int = 1
 
-    @Option(name: .long, help: "auto, ets, ses, holt, hw, hwm, ETS(A,Ad,A), naive, snaive, ma, maN, theta, croston, sba, tsb, combo.")
+    @Option(name: .long, help: "auto, ets, ses, holt, hw, hwm, ETS(A,Ad,A), ETS(M,Ad,M), naive, snaive, ma, maN, theta, croston, sba, tsb, combo.")
     var method: String = "auto"
 
     @Option(name: .long, help: "Report rolling-origin accuracy over K origins.")
