@@ -114,6 +114,10 @@ struct ForecastSeriesCommand: ParsableCommand {
             }
         }
         print(out, terminator: "")
+        if batch && backtest > 0, let overall = Accuracy.mean(results.compactMap(\.accuracy)) {
+            let n = results.filter { $0.accuracy != nil }.count
+            printErr("overall backtest over \(n) series: MASE \(overall.mase), sMAPE \(overall.smape), bias \(overall.bias)")
+        }
     }
 
     func readText(_ path: String) throws -> String {
