@@ -25,6 +25,7 @@ final class ForecastSeriesCLITests: XCTestCase {
     func write(_ text: String, _ name: String) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ff-cli-\(ProcessInfo.processInfo.processIdentifier)-\(name)")
         try text.write(to: url, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url.path
     }
 
