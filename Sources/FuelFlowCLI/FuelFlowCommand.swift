@@ -13,6 +13,8 @@ struct FuelFlowCommand: ParsableCommand {
             // Min-cost flow engine
             MinCostCommand.self,
             McfgenCommand.self,
+            // Forecasting
+            ForecastSeriesCommand.self,
         ]
     )
 }

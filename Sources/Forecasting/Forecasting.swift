@@ -1,1 +1,0 @@
-// Forecasting module — see docs/architecture.md.
