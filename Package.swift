@@ -53,8 +53,9 @@ let package = Package(
         .target(name: "FuelFlowModel"),
         // The planner: the time-expanded min-cost flow / LP / MIP over a network and horizon.
         .target(name: "Planner", dependencies: ["FuelFlowModel", "GLPK", "NetworkFlow"]),
-        // Demand forecasting: pure Swift, no solver.
-        .target(name: "Forecasting"),
+        // Demand forecasting: pure Swift, no solver; network-level forecasts and the roll-up
+        // read the domain model.
+        .target(name: "Forecasting", dependencies: ["FuelFlowModel"]),
         .executableTarget(
             name: "FuelFlowCLI",
             dependencies: [
@@ -67,7 +68,7 @@ let package = Package(
         .testTarget(name: "NetworkFlowTests", dependencies: ["NetworkFlow", "GLPK"]),
         .testTarget(name: "FuelFlowModelTests", dependencies: ["FuelFlowModel"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "FuelFlowModel", "GLPK", "NetworkFlow"]),
-        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting"]),
+        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "FuelFlowModel"]),
         .testTarget(name: "FuelFlowCLITests", dependencies: ["FuelFlowCLI"]),
         .testTarget(name: "AtomicFilesTests", dependencies: ["AtomicFiles"]),
     ]

@@ -14,6 +14,7 @@ struct FuelFlowCommand: ParsableCommand {
             MinCostCommand.self,
             McfgenCommand.self,
             // Forecasting
+            ForecastCommand.self,
             ForecastSeriesCommand.self,
         ]
     )
