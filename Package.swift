@@ -45,21 +45,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Writing outputs atomically (temp file + rename), safe for devices and pipes.
-        .target(name: "AtomicFiles"),
+        // Small shared utilities every layer may use: atomic output files, seeded RNGs.
+        .target(name: "FuelFlowSupport"),
         // Our own min-cost-flow engine (network simplex), DIMACS I/O, instance generator.
-        .target(name: "NetworkFlow", dependencies: ["AtomicFiles"]),
+        .target(name: "NetworkFlow", dependencies: ["FuelFlowSupport"]),
         // The fuel network domain model: value types, CSV/YAML loading, validation, generator.
-        .target(name: "FuelFlowModel"),
+        .target(name: "FuelFlowModel", dependencies: ["FuelFlowSupport"]),
         // The planner: the time-expanded min-cost flow / LP / MIP over a network and horizon.
         .target(name: "Planner", dependencies: ["FuelFlowModel", "GLPK", "NetworkFlow"]),
         // Demand forecasting: pure Swift, no solver; network-level forecasts and the roll-up
         // read the domain model.
-        .target(name: "Forecasting", dependencies: ["FuelFlowModel"]),
+        .target(name: "Forecasting", dependencies: ["FuelFlowModel", "FuelFlowSupport"]),
         .executableTarget(
             name: "FuelFlowCLI",
             dependencies: [
-                "GLPK", "NetworkFlow", "FuelFlowModel", "Forecasting", "Planner", "AtomicFiles",
+                "GLPK", "NetworkFlow", "FuelFlowModel", "Forecasting", "Planner", "FuelFlowSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,6 +70,6 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "FuelFlowModel", "GLPK", "NetworkFlow"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "FuelFlowModel"]),
         .testTarget(name: "FuelFlowCLITests", dependencies: ["FuelFlowCLI"]),
-        .testTarget(name: "AtomicFilesTests", dependencies: ["AtomicFiles"]),
+        .testTarget(name: "FuelFlowSupportTests", dependencies: ["FuelFlowSupport"]),
     ]
 )

@@ -1,38 +1,10 @@
-// Forecasting — small numeric helpers shared by every method: seeded RNG,
-// normal quantiles, empirical quantiles, seasonality test, classical decomposition.
+// Forecasting — small numeric helpers shared by every method (the seeded RNG is
+// FuelFlowSupport's SplitMix64): normal quantiles, empirical quantiles, seasonality test, classical decomposition.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// A seedable 64-bit generator (SplitMix64, Steele et al. 2014).
-///
-/// Used by tests and benchmarks to simulate series deterministically; the
-/// forecasting methods themselves are deterministic and never draw random numbers.
-///
-///     var rng = SplitMix64(seed: 42)
-///     let u = rng.nextUnit()          // uniform in [0, 1)
-///
-/// - Complexity: O(1) per draw.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1) with 53 random bits.
-    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-    /// Standard normal draw (Box–Muller, one value per call).
-    public mutating func nextNormal() -> Double {
-        let u1 = max(nextUnit(), 1e-300), u2 = nextUnit()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
-    }
-}
 
 @inline(__always) func _log(_ x: Double) -> Double { log(x) }
 @inline(__always) func _cos(_ x: Double) -> Double { cos(x) }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import AtomicFiles
+import FuelFlowSupport
 import Foundation
 import GLPK
 import NetworkFlow

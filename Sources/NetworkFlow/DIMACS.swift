@@ -1,6 +1,6 @@
 // DIMACS.swift — reader and writer for the DIMACS min-cost-flow format.
 
-import AtomicFiles
+import FuelFlowSupport
 import Foundation
 
 /// A malformed DIMACS file: where and why. Prints as `path:line: message`.

@@ -6,7 +6,7 @@ final class AutoTests: XCTestCase {
     func testAutoPicksSeasonalModelForStronglySeasonalSeries() {
         var rng = SplitMix64(seed: 31)
         let pattern: [Double] = [100, 110, 105, 120, 140, 60, 40]
-        let y = (0..<364).map { pattern[$0 % 7] * (1 + 0.03 * rng.nextNormal()) }
+        let y = (0..<364).map { pattern[$0 % 7] * (1 + 0.03 * rng.normal()) }
         let f = Forecaster.forecast(values: y, options: ForecastOptions(horizon: 14))
         let nonSeasonal = ["ETS(A,N,N)", "ETS(A,Ad,N)", "Naive", "Mean"]
         XCTAssertFalse(nonSeasonal.contains(f.method), "chose \(f.method)")
@@ -18,7 +18,7 @@ final class AutoTests: XCTestCase {
 
     func testAutoPicksCrostonFamilyForIntermittentSeries() {
         var rng = SplitMix64(seed: 32)
-        let y = (0..<400).map { _ in rng.nextUnit() < 0.15 ? Double(Int(1 + 8 * rng.nextUnit())) : 0 }
+        let y = (0..<400).map { _ in rng.uniform() < 0.15 ? Double(Int(1 + 8 * rng.uniform())) : 0 }
         let f = Forecaster.forecast(values: y, options: ForecastOptions(horizon: 10, backtestOrigins: 3))
         XCTAssertTrue(["Croston", "CrostonSBA", "TSB"].contains(f.method), "chose \(f.method)")
         // Flat forecast near the mean demand rate (≈ 0.15 × 4.5).
@@ -31,7 +31,7 @@ final class AutoTests: XCTestCase {
 
     func testAutoOnTrendingNonSeasonalSeriesExtrapolates() {
         var rng = SplitMix64(seed: 33)
-        let y = (0..<200).map { 50 + 0.5 * Double($0) + 2 * rng.nextNormal() }
+        let y = (0..<200).map { 50 + 0.5 * Double($0) + 2 * rng.normal() }
         let f = Forecaster.forecast(values: y, options: ForecastOptions(horizon: 10, seasonLength: 1))
         XCTAssertGreaterThan(f.forecast[9], 140, "\(f.method) \(f.forecast)")
     }
@@ -61,7 +61,7 @@ final class AutoTests: XCTestCase {
         var rng = SplitMix64(seed: 34)
         let n = 360
         let holidayDays = Array(stride(from: 15, to: n + 30, by: 30))
-        let y = (0..<n).map { t in (holidayDays.contains(t) ? 200 : 100) + 2 * rng.nextNormal() }
+        let y = (0..<n).map { t in (holidayDays.contains(t) ? 200 : 100) + 2 * rng.normal() }
         let cal = HolidayCalendar(days: holidayDays)
         let f = Forecaster.forecast(values: y, options: ForecastOptions(horizon: 30, seasonLength: 1, method: .ets(.ses)),
                                     holidays: cal)

@@ -93,10 +93,10 @@ final class EdgeCaseTests: XCTestCase {
     func testRandomSeriesAlwaysCleanAndQuantilesOrdered() {
         var rng = SplitMix64(seed: 55)
         for i in 0..<60 {
-            let n = Int(rng.nextUnit() * 80)
+            let n = Int(rng.uniform() * 80)
             let y = (0..<n).map { _ -> Double in
-                let u = rng.nextUnit()
-                return u < 0.05 ? .nan : (u < 0.4 ? 0 : 100 * rng.nextUnit() - 5)
+                let u = rng.uniform()
+                return u < 0.05 ? .nan : (u < 0.4 ? 0 : 100 * rng.uniform() - 5)
             }
             let f = Forecaster.forecast(values: y, options: ForecastOptions(horizon: 10, quantiles: [0.9, 0.1, 0.5, 0.99], backtestOrigins: 2))
             assertClean(f)

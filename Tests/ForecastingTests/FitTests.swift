@@ -19,7 +19,7 @@ final class FitTests: XCTestCase {
         errorVariance = 0
         for t in 0..<n {
             let j = t % m
-            let e = sigma * rng.nextNormal()
+            let e = sigma * rng.normal()
             errorVariance += e * e / Double(n)
             y.append(l + s[j] + e)
             l += alpha * e
@@ -54,7 +54,7 @@ final class FitTests: XCTestCase {
     func testDampedTrendFitsTrendingSeries() {
         // y_t = 10 + 2t + noise: Holt's (damped) trend beats SES by AICc and extrapolates upwards.
         var rng = SplitMix64(seed: 13)
-        let y = (0..<300).map { 10 + 2 * Double($0) + rng.nextNormal() }
+        let y = (0..<300).map { 10 + 2 * Double($0) + rng.normal() }
         let opts = ForecastOptions(horizon: 5, seasonLength: 1)
         let best = y.withUnsafeBufferPointer { Forecaster.bestETS($0, options: opts) }!
         XCTAssertEqual(best.spec.trend, .damped)
@@ -113,7 +113,7 @@ final class FitTests: XCTestCase {
             let s = [1.3, 0.9, 1.0, 0.8]
             var l = 50.0
             return (0..<n).map { t in
-                let e = 2 * rng.nextNormal()
+                let e = 2 * rng.normal()
                 let v = l * s[t % 4] + e
                 l += 0.2 * e / s[t % 4]
                 return v
@@ -151,7 +151,7 @@ final class MultiplicativeErrorTests: XCTestCase {
         var rng = SplitMix64(seed: 51)
         var l = 100.0
         let y = (0..<2000).map { _ -> Double in
-            let e = 0.1 * rng.nextNormal()
+            let e = 0.1 * rng.normal()
             let v = l * (1 + e)
             l *= 1 + 0.3 * e
             return v

@@ -175,7 +175,7 @@ final class AutoregressionTests: XCTestCase {
     func testARRecoversCoefficients() {
         var rng = SplitMix64(seed: 41)
         var y: [Double] = [0, 0]
-        for _ in 0..<3000 { y.append(2 + 0.6 * y[y.count - 1] - 0.3 * y[y.count - 2] + rng.nextNormal()) }
+        for _ in 0..<3000 { y.append(2 + 0.6 * y[y.count - 1] - 0.3 * y[y.count - 2] + rng.normal()) }
         let f = y.withUnsafeBufferPointer { ARFit.fit($0, m: 1) }!
         XCTAssertGreaterThanOrEqual(f.coefficients.count, 2)
         XCTAssertEqual(f.coefficients[0], 0.6, accuracy: 0.05)

@@ -1,4 +1,4 @@
-import AtomicFiles
+import FuelFlowSupport
 import Foundation
 import XCTest
 
