@@ -1,1 +1,0 @@
-// FuelFlowModel module — see docs/architecture.md.

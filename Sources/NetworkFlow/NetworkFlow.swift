@@ -1,1 +1,0 @@
-// NetworkFlow module — see docs/architecture.md.

@@ -1,0 +1,572 @@
+// NetworkSimplex.swift — primal network simplex (spanning-tree form, block-search pivoting).
+//
+// Theory in brief (see docs/network-simplex.md for more):
+// A basic solution of a min-cost-flow problem is a spanning tree T of the nodes plus an
+// artificial root; every non-tree arc sits at its lower or upper bound and tree arcs carry the
+// flow forced by the supplies. Node potentials π make the reduced cost c_ij + π_i − π_j zero on
+// tree arcs. A non-tree arc with the "wrong" sign of reduced cost closes a cycle with T whose
+// cost decreases when flow is pushed around it; the simplex pushes the largest possible amount,
+// the blocking arc leaves T, and the potentials of the re-hung subtree shift by a constant.
+//
+// The data layout follows LEMON's NetworkSimplex (Király & Kovács 2012): arcs and nodes are
+// dense integers, every attribute is its own array, and the tree is kept with parent/pred/thread
+// lists so that a pivot touches only the cycle and the moved subtree.
+
+/// Primal network simplex solver for ``MinCostFlowProblem``.
+///
+/// The algorithm starts from an artificial spanning tree: every node hangs from an extra root by
+/// an artificial arc (node → root with cost 0 for supply nodes, root → node with cost
+/// `M = (max|cost| + 1)·(n + 1)` for demand nodes). `M` exceeds the cost of any simple path, so
+/// an optimal basis carries flow on an artificial arc only if the problem is infeasible. Lower
+/// bounds are removed by the usual substitution `flow = lower + flow'`. Entering arcs are chosen
+/// by block search (blocks of ≈ √m arcs, best candidate of the first block that has one), the
+/// rule LEMON found fastest in practice; arcs are visited in a mixed order so that a block
+/// samples many tails.
+///
+/// Supplies must sum to zero (equality form); otherwise the result is `.infeasible` without
+/// any pivoting. A negative-cost cycle of uncapacitated arcs makes the result `.unbounded`.
+///
+/// ```swift
+/// let result = NetworkSimplex().solve(problem)
+/// if result.status == .optimal { print(result.objective) }
+/// ```
+///
+/// - Complexity: Each pivot costs O(block + cycle length + moved subtree); the number of pivots
+///   is not polynomially bounded in theory but is typically a small multiple of n. Memory is
+///   O(n + m).
+public struct NetworkSimplex: Sendable {
+    /// Block size multiplier: block = max(10, factor · √m).
+    public var blockSizeFactor: Double = 1.0
+    /// Visit arcs in a strided order (recommended; NETGEN-like inputs list arcs by tail).
+    public var arcMixing: Bool = true
+
+    /// Creates a solver with default settings.
+    public init() {}
+
+    /// Solves `problem` to optimality (or proves it infeasible/unbounded).
+    ///
+    /// Validates first (see ``MinCostFlowProblem/validate()``); never traps on bad input.
+    /// - Complexity: See the type's discussion.
+    public func solve(_ problem: MinCostFlowProblem) -> MinCostFlowResult {
+        if let bad = problem.validate() { return MinCostFlowResult(status: bad) }
+        var sum: Int64 = 0
+        for s in problem.supply { sum &+= s }  // |Σ| ≤ capacityRangeLimit after validation
+        if sum != 0 { return MinCostFlowResult(status: .infeasible) }
+        let n = problem.nodeCount, m = problem.arcCount
+        if n == 0 { return MinCostFlowResult(status: .optimal) }
+
+        var core = SimplexCore(nodeCount: n, arcCount: m)
+        defer { core.deallocate() }
+        core.load(problem, mixing: arcMixing, blockSizeFactor: blockSizeFactor)
+        let status = core.run()
+        var result = MinCostFlowResult(status: status, iterations: core.iterations)
+        guard status == .optimal else { return result }
+
+        var flow = [Int64](repeating: 0, count: m)
+        flow.withUnsafeMutableBufferPointer { out in
+            for i in 0..<m {
+                let a = Int(core.arcOf[i])
+                out[a] = core.flow[i] &+ problem.lower[a]
+            }
+        }
+        var potential = [Int64](repeating: 0, count: n)
+        var minPi = Int64.max
+        for v in 0..<n where core.pi[v] < minPi { minPi = core.pi[v] }
+        potential.withUnsafeMutableBufferPointer { out in
+            for v in 0..<n { out[v] = core.pi[v] &- minPi }
+        }
+        result.flow = flow
+        result.potential = potential
+        if let obj = problem.objective(of: flow) {
+            result.objective = obj
+        } else {
+            result.status = .objectiveOverflow
+        }
+        #if DEBUG
+        let report = problem.check(result)
+        assert(report.isValid, "NetworkSimplex produced an invalid solution: \(report)")
+        #endif
+        return result
+    }
+}
+
+/// The working storage and pivot steps. Raw pointers only: no ARC and no bounds checks in the
+/// inner loops. Arithmetic on costs/potentials uses wrapping operators, which is safe because
+/// `validate()` bounds every potential by 2·M ≤ 2^61 and every flow by 2^62.
+struct SimplexCore {
+    static let stateUpper: Int8 = -1
+    static let stateTree: Int8 = 0
+    static let stateLower: Int8 = 1
+    static let dirUp: Int8 = 1
+    static let dirDown: Int8 = -1
+    static let inf: Int64 = .max
+
+    let nodeNum: Int       // original nodes
+    let arcNum: Int        // original arcs
+    let allArcNum: Int     // + artificial arcs
+    let root: Int
+
+    // Arc arrays (allArcNum).
+    let source: UnsafeMutablePointer<Int32>
+    let target: UnsafeMutablePointer<Int32>
+    let cap: UnsafeMutablePointer<Int64>
+    let cost: UnsafeMutablePointer<Int64>
+    let flow: UnsafeMutablePointer<Int64>
+    let state: UnsafeMutablePointer<Int8>
+    let arcOf: UnsafeMutablePointer<Int32>   // internal arc index → problem ArcID (arcNum)
+
+    // Node arrays (nodeNum + 1).
+    let supply: UnsafeMutablePointer<Int64>
+    let pi: UnsafeMutablePointer<Int64>
+    let parent: UnsafeMutablePointer<Int32>
+    let pred: UnsafeMutablePointer<Int32>
+    let thread: UnsafeMutablePointer<Int32>
+    let revThread: UnsafeMutablePointer<Int32>
+    let succNum: UnsafeMutablePointer<Int32>
+    let lastSucc: UnsafeMutablePointer<Int32>
+    let predDir: UnsafeMutablePointer<Int8>
+    let dirtyRevs: UnsafeMutablePointer<Int32>
+
+    // Pivot state.
+    var inArc = 0, join = 0, uIn = 0, vIn = 0, uOut = 0, vOut = 0
+    var delta: Int64 = 0
+    var blockSize = 10
+    var nextArc = 0
+    var iterations = 0
+
+    init(nodeCount n: Int, arcCount m: Int) {
+        nodeNum = n; arcNum = m; allArcNum = m + n; root = n
+        source = .allocate(capacity: m + n)
+        target = .allocate(capacity: m + n)
+        cap = .allocate(capacity: m + n)
+        cost = .allocate(capacity: m + n)
+        flow = .allocate(capacity: m + n)
+        state = .allocate(capacity: m + n)
+        arcOf = .allocate(capacity: max(m, 1))
+        supply = .allocate(capacity: n + 1)
+        pi = .allocate(capacity: n + 1)
+        parent = .allocate(capacity: n + 1)
+        pred = .allocate(capacity: n + 1)
+        thread = .allocate(capacity: n + 1)
+        revThread = .allocate(capacity: n + 1)
+        succNum = .allocate(capacity: n + 1)
+        lastSucc = .allocate(capacity: n + 1)
+        predDir = .allocate(capacity: n + 1)
+        dirtyRevs = .allocate(capacity: n + 1)
+    }
+
+    func deallocate() {
+        source.deallocate(); target.deallocate(); cap.deallocate(); cost.deallocate()
+        flow.deallocate(); state.deallocate(); arcOf.deallocate()
+        supply.deallocate(); pi.deallocate(); parent.deallocate(); pred.deallocate()
+        thread.deallocate(); revThread.deallocate(); succNum.deallocate(); lastSucc.deallocate()
+        predDir.deallocate(); dirtyRevs.deallocate()
+    }
+
+    /// Copies the (validated, balanced) problem in, removes lower bounds and builds the
+    /// artificial initial tree.
+    mutating func load(_ p: MinCostFlowProblem, mixing: Bool, blockSizeFactor: Double) {
+        let n = nodeNum, m = arcNum
+        // Arc order: LEMON's "arc mixing" strides through the arcs.
+        if mixing && m > 0 {
+            let skip = max(m / max(n, 1), 3)
+            var i = 0, j = 0
+            for a in 0..<m {
+                arcOf[i] = Int32(truncatingIfNeeded: a)
+                i += skip
+                if i >= m { j += 1; i = j }
+            }
+        } else {
+            for a in 0..<m { arcOf[a] = Int32(truncatingIfNeeded: a) }
+        }
+        p.supply.withUnsafeBufferPointer { s in
+            for v in 0..<n { supply[v] = s[v] }
+        }
+        var maxCost: Int64 = 0
+        p.tail.withUnsafeBufferPointer { tl in
+        p.head.withUnsafeBufferPointer { hd in
+        p.lower.withUnsafeBufferPointer { lo in
+        p.capacity.withUnsafeBufferPointer { up in
+        p.cost.withUnsafeBufferPointer { cs in
+            for i in 0..<m {
+                let a = Int(arcOf[i])
+                let t = tl[a], h = hd[a], l = lo[a], u = up[a], c = cs[a]
+                source[i] = t; target[i] = h
+                cost[i] = c
+                if abs(c) > maxCost { maxCost = abs(c) }
+                cap[i] = u == MinCostFlowProblem.unbounded ? SimplexCore.inf : u &- l
+                if l != 0 {
+                    supply[Int(t)] &-= l
+                    supply[Int(h)] &+= l
+                }
+                if c < 0 && cap[i] != SimplexCore.inf && cap[i] > 0 {
+                    // Start negative-cost capacitated arcs saturated: they are then already
+                    // "optimal" for the pricing step, and the artificial arcs absorb the shift.
+                    let f = cap[i]
+                    flow[i] = f
+                    state[i] = SimplexCore.stateUpper
+                    supply[Int(t)] &-= f
+                    supply[Int(h)] &+= f
+                } else {
+                    flow[i] = 0
+                    state[i] = SimplexCore.stateLower
+                }
+            }
+        }}}}}
+        let artCost = (maxCost + 1) &* Int64(n + 1)
+
+        // Artificial root and arcs: every node hangs from the root.
+        parent[root] = -1
+        pred[root] = -1
+        thread[root] = 0
+        revThread[0] = Int32(root)
+        succNum[root] = Int32(n + 1)
+        lastSucc[root] = Int32(root - 1)
+        supply[root] = 0
+        pi[root] = 0
+        predDir[root] = 0
+        for u in 0..<n {
+            let e = m + u
+            parent[u] = Int32(root)
+            pred[u] = Int32(e)
+            thread[u] = Int32(u + 1)
+            revThread[u + 1] = Int32(u)
+            succNum[u] = 1
+            lastSucc[u] = Int32(u)
+            cap[e] = SimplexCore.inf
+            state[e] = SimplexCore.stateTree
+            if supply[u] >= 0 {
+                predDir[u] = SimplexCore.dirUp
+                pi[u] = 0
+                source[e] = Int32(u); target[e] = Int32(root)
+                flow[e] = supply[u]
+                cost[e] = 0
+            } else {
+                predDir[u] = SimplexCore.dirDown
+                pi[u] = artCost
+                source[e] = Int32(root); target[e] = Int32(u)
+                flow[e] = -supply[u]
+                cost[e] = artCost
+            }
+        }
+        let b = Int(blockSizeFactor * Double(m).squareRoot())
+        blockSize = max(10, b)
+        nextArc = 0
+    }
+
+    /// Block search: scans blocks of `blockSize` arcs starting where the previous search stopped
+    /// and returns the most violating arc of the first block that has a violating arc.
+    @inline(__always)
+    mutating func findEnteringArc() -> Bool {
+        let m = arcNum
+        var minValue: Int64 = 0
+        var count = blockSize
+        var found = -1
+        var e = nextArc
+        let start = nextArc
+        // Two passes: [start, m) then [0, start).
+        var end = m
+        var pass = 0
+        while true {
+            while e < end {
+                let c = Int64(state[e]) &* (cost[e] &+ pi[Int(source[e])] &- pi[Int(target[e])])
+                if c < minValue { minValue = c; found = e }
+                e += 1
+                count -= 1
+                if count == 0 {
+                    if minValue < 0 {
+                        inArc = found
+                        nextArc = e == m ? 0 : e
+                        return true
+                    }
+                    count = blockSize
+                }
+            }
+            if pass == 1 { break }
+            pass = 1; e = 0; end = start
+        }
+        if minValue < 0 {
+            inArc = found
+            nextArc = e
+            return true
+        }
+        return false
+    }
+
+    @inline(__always)
+    mutating func findJoinNode() {
+        var u = Int(source[inArc]), v = Int(target[inArc])
+        while u != v {
+            if succNum[u] < succNum[v] { u = Int(parent[u]) } else { v = Int(parent[v]) }
+        }
+        join = u
+    }
+
+    /// Finds the blocking arc of the cycle; returns `false` when the entering arc itself blocks.
+    @inline(__always)
+    mutating func findLeavingArc() -> Bool {
+        let first: Int, second: Int
+        if state[inArc] == SimplexCore.stateLower {
+            first = Int(source[inArc]); second = Int(target[inArc])
+        } else {
+            first = Int(target[inArc]); second = Int(source[inArc])
+        }
+        delta = cap[inArc]
+        var result = 0
+        var u = first
+        while u != join {
+            let e = Int(pred[u])
+            var d = flow[e]
+            if predDir[u] == SimplexCore.dirDown {
+                let c = cap[e]
+                d = c == SimplexCore.inf ? SimplexCore.inf : c &- d
+            }
+            if d < delta { delta = d; uOut = u; result = 1 }
+            u = Int(parent[u])
+        }
+        u = second
+        while u != join {
+            let e = Int(pred[u])
+            var d = flow[e]
+            if predDir[u] == SimplexCore.dirUp {
+                let c = cap[e]
+                d = c == SimplexCore.inf ? SimplexCore.inf : c &- d
+            }
+            if d <= delta { delta = d; uOut = u; result = 2 }
+            u = Int(parent[u])
+        }
+        if result == 1 { uIn = first; vIn = second } else { uIn = second; vIn = first }
+        return result != 0
+    }
+
+    @inline(__always)
+    mutating func changeFlow(_ change: Bool) {
+        if delta > 0 {
+            let val = Int64(state[inArc]) &* delta
+            flow[inArc] &+= val
+            var u = Int(source[inArc])
+            while u != join {
+                let e = Int(pred[u])
+                flow[e] &-= Int64(predDir[u]) &* val
+                u = Int(parent[u])
+            }
+            u = Int(target[inArc])
+            while u != join {
+                let e = Int(pred[u])
+                flow[e] &+= Int64(predDir[u]) &* val
+                u = Int(parent[u])
+            }
+        }
+        if change {
+            state[inArc] = SimplexCore.stateTree
+            let out = Int(pred[uOut])
+            state[out] = flow[out] == 0 ? SimplexCore.stateLower : SimplexCore.stateUpper
+        } else {
+            state[inArc] = -state[inArc]
+        }
+    }
+
+    /// Re-hangs the subtree cut off by the leaving arc below `vIn` (thread, parent, pred,
+    /// succNum and lastSucc updates along the stem from `uIn` to `uOut`).
+    @inline(__always)
+    mutating func updateTreeStructure() {
+        let oldRevThread = Int(revThread[uOut])
+        let oldSuccNum = succNum[uOut]
+        let oldLastSucc = Int(lastSucc[uOut])
+        vOut = Int(parent[uOut])
+
+        if uIn == uOut {
+            parent[uIn] = Int32(vIn)
+            pred[uIn] = Int32(inArc)
+            predDir[uIn] = uIn == Int(source[inArc]) ? SimplexCore.dirUp : SimplexCore.dirDown
+            if Int(thread[vIn]) != uOut {
+                var after = Int(thread[oldLastSucc])
+                thread[oldRevThread] = Int32(after)
+                revThread[after] = Int32(oldRevThread)
+                after = Int(thread[vIn])
+                thread[vIn] = Int32(uOut)
+                revThread[uOut] = Int32(vIn)
+                thread[oldLastSucc] = Int32(after)
+                revThread[after] = Int32(oldLastSucc)
+            }
+        } else {
+            let threadContinue = oldRevThread == vIn ? Int(thread[oldLastSucc]) : Int(thread[vIn])
+            var stem = uIn
+            var parStem = vIn
+            var last = Int(lastSucc[uIn])
+            var after = Int(thread[last])
+            thread[vIn] = Int32(uIn)
+            var dirty = 0
+            dirtyRevs[dirty] = Int32(vIn); dirty += 1
+            while stem != uOut {
+                let nextStem = Int(parent[stem])
+                thread[last] = Int32(nextStem)
+                dirtyRevs[dirty] = Int32(last); dirty += 1
+                let before = Int(revThread[stem])
+                thread[before] = Int32(after)
+                revThread[after] = Int32(before)
+                parent[stem] = Int32(parStem)
+                parStem = stem
+                stem = nextStem
+                last = lastSucc[stem] == lastSucc[parStem] ? Int(revThread[parStem]) : Int(lastSucc[stem])
+                after = Int(thread[last])
+            }
+            parent[uOut] = Int32(parStem)
+            thread[last] = Int32(threadContinue)
+            revThread[threadContinue] = Int32(last)
+            lastSucc[uOut] = Int32(last)
+            if oldRevThread != vIn {
+                thread[oldRevThread] = Int32(after)
+                revThread[after] = Int32(oldRevThread)
+            }
+            for i in 0..<dirty {
+                let u = Int(dirtyRevs[i])
+                revThread[Int(thread[u])] = Int32(u)
+            }
+            var tmpSc: Int32 = 0
+            let tmpLs = lastSucc[uOut]
+            var u = uOut
+            var p = Int(parent[u])
+            while u != uIn {
+                pred[u] = pred[p]
+                predDir[u] = -predDir[p]
+                tmpSc &+= succNum[u] &- succNum[p]
+                succNum[u] = tmpSc
+                lastSucc[p] = tmpLs
+                u = p
+                p = Int(parent[u])
+            }
+            pred[uIn] = Int32(inArc)
+            predDir[uIn] = uIn == Int(source[inArc]) ? SimplexCore.dirUp : SimplexCore.dirDown
+            succNum[uIn] = oldSuccNum
+        }
+
+        let upLimitOut = Int(lastSucc[join]) == vIn ? join : -1
+        let lastSuccOut = lastSucc[uOut]
+        var u = vIn
+        while u != -1 && Int(lastSucc[u]) == vIn {
+            lastSucc[u] = lastSuccOut
+            u = Int(parent[u])
+        }
+        if join != oldRevThread && vIn != oldRevThread {
+            u = vOut
+            while u != upLimitOut && Int(lastSucc[u]) == oldLastSucc {
+                lastSucc[u] = Int32(oldRevThread)
+                u = Int(parent[u])
+            }
+        } else if Int(lastSuccOut) != oldLastSucc {
+            u = vOut
+            while u != upLimitOut && Int(lastSucc[u]) == oldLastSucc {
+                lastSucc[u] = lastSuccOut
+                u = Int(parent[u])
+            }
+        }
+        u = vIn
+        while u != join { succNum[u] &+= oldSuccNum; u = Int(parent[u]) }
+        u = vOut
+        while u != join { succNum[u] &-= oldSuccNum; u = Int(parent[u]) }
+    }
+
+    /// Shifts the potentials of the moved subtree (rooted at `uIn`) by a constant.
+    @inline(__always)
+    mutating func updatePotential() {
+        let sigma = pi[vIn] &- pi[uIn] &- Int64(predDir[uIn]) &* cost[inArc]
+        let end = Int(thread[Int(lastSucc[uIn])])
+        var u = uIn
+        while u != end {
+            pi[u] &+= sigma
+            u = Int(thread[u])
+        }
+    }
+
+    /// One full pivot on `inArc` if it is still eligible; returns `false` if unbounded.
+    @inline(__always)
+    mutating func pivot() -> Bool {
+        findJoinNode()
+        let change = findLeavingArc()
+        if delta >= SimplexCore.inf { return false }
+        changeFlow(change)
+        if change {
+            updateTreeStructure()
+            updatePotential()
+        }
+        iterations += 1
+        return true
+    }
+
+    /// LEMON's heuristic start: before block search, pivot in arcs that are likely in the
+    /// optimal tree. With one source and one sink: the arcs of a reverse search from the sink
+    /// over arcs that could carry the whole supply; otherwise the cheapest arc into every demand
+    /// node. Returns `false` if a pivot proved the problem unbounded.
+    mutating func initialPivots() -> Bool {
+        let n = nodeNum, m = arcNum
+        var total: Int64 = 0
+        var supplyNodes = 0, demandNodes = 0, s = -1, t = -1
+        for v in 0..<n {
+            if supply[v] > 0 { total &+= supply[v]; supplyNodes += 1; s = v }
+            else if supply[v] < 0 { demandNodes += 1; t = v }
+        }
+        if total <= 0 { return true }
+        var candidates = [Int32]()
+        if supplyNodes == 1 && demandNodes == 1 {
+            // Reverse depth-first search from t over arcs with capacity ≥ total (CSR of in-arcs).
+            var start = [Int32](repeating: 0, count: n + 1)
+            var inArcs = [Int32](repeating: 0, count: m)
+            for e in 0..<m { start[Int(target[e]) + 1] &+= 1 }
+            for v in 0..<n { start[v + 1] &+= start[v] }
+            var fill = start
+            for e in 0..<m {
+                let h = Int(target[e])
+                inArcs[Int(fill[h])] = Int32(e); fill[h] &+= 1
+            }
+            var reached = [Bool](repeating: false, count: n)
+            var stack = [Int32]()
+            reached[t] = true
+            stack.append(Int32(t))
+            while let v = stack.popLast() {
+                if Int(v) == s { break }
+                for k in Int(start[Int(v)])..<Int(start[Int(v) + 1]) {
+                    let e = Int(inArcs[k])
+                    let u = Int(source[e])
+                    if reached[u] || cap[e] < total { continue }
+                    candidates.append(Int32(e))
+                    reached[u] = true
+                    stack.append(Int32(u))
+                }
+            }
+        } else {
+            // Cheapest arc into every demand node.
+            var best = [Int32](repeating: -1, count: n)
+            for e in 0..<m {
+                let h = Int(target[e])
+                if supply[h] < 0 && (best[h] < 0 || cost[e] < cost[Int(best[h])]) { best[h] = Int32(e) }
+            }
+            for v in 0..<n where best[v] >= 0 { candidates.append(best[v]) }
+        }
+        for e in candidates {
+            inArc = Int(e)
+            let rc = Int64(state[inArc]) &* (cost[inArc] &+ pi[Int(source[inArc])] &- pi[Int(target[inArc])])
+            if rc >= 0 { continue }
+            if !pivot() { return false }
+        }
+        return true
+    }
+
+    /// Runs the pivot loop; returns `.optimal`, `.infeasible` or `.unbounded`.
+    mutating func run() -> MinCostFlowStatus {
+        if !initialPivots() { return .unbounded }
+        while findEnteringArc() {
+            findJoinNode()
+            let change = findLeavingArc()
+            if delta >= SimplexCore.inf { return .unbounded }
+            changeFlow(change)
+            if change {
+                updateTreeStructure()
+                updatePotential()
+            }
+            iterations += 1
+        }
+        for e in arcNum..<allArcNum where flow[e] != 0 { return .infeasible }
+        return .optimal
+    }
+}

@@ -1,3 +1,0 @@
-import XCTest
-@testable import GLPK
-final class PlaceholderTests: XCTestCase { func testNothing() {} }
