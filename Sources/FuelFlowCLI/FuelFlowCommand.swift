@@ -5,6 +5,6 @@ struct FuelFlowCommand: ParsableCommand {
         commandName: "fuelflow",
         abstract: "Planning engine for fuel distribution networks.",
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, GenerateCommand.self]
+        subcommands: [ValidateCommand.self, GenerateCommand.self, PlanCommand.self]
     )
 }

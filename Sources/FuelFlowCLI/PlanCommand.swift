@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import FuelFlowModel
+import Planner
+
+/// `fuelflow plan DIR --out OUT`: optimise the network over the horizon and write the plan.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Optimise flows, production and stock over the horizon (min-cost flow / LP / MIP).",
+        discussion: """
+            Writes plan.json, flows.csv, production.csv, inventory.csv, shortfalls.csv, \
+            marginal_costs.csv and bottlenecks.csv into OUT (atomically). Exit codes: 0 optimal, \
+            1 bad input, 2 infeasible, 3 limit reached (time limit or MIP gap).
+            """
+    )
+
+    @Argument(help: "The network folder.")
+    var directory: String
+
+    @Option(name: .long, help: "Output folder (replaced atomically).")
+    var out: String
+
+    @Option(name: .long, help: "auto | lp | mincost")
+    var method: String = "auto"
+
+    @Option(name: .long, help: "Time limit in seconds for GLPK (LP/MIP).")
+    var timeLimit: Double?
+
+    @Option(name: .long, help: "Write the model in CPLEX LP format to FILE.")
+    var writeLp: String?
+
+    @Option(name: .long, help: "Write the model in free MPS format to FILE.")
+    var writeMps: String?
+
+    @Flag(name: .long, help: "Print plan.json to stdout.")
+    var json = false
+
+    @Flag(name: .long, help: "Model min_shipment_m3 and fixed_cost_per_day of lanes (MIP, GLPK branch-and-cut).")
+    var mip = false
+
+    @Option(name: .long, help: "Relative MIP gap at which to stop (e.g. 0.01).")
+    var mipGap: Double = 0
+
+    @Option(name: .long, help: "Worker threads for the per-product flows.")
+    var threads: Int?
+
+    @Flag(name: .long, help: "No progress messages.")
+    var quiet = false
+
+    func validate() throws {
+        if PlanMethod(rawValue: method) == nil { throw ValidationError("--method must be auto, lp or mincost, got '\(method)'") }
+        if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
+        if !(mipGap >= 0 && mipGap.isFinite) { throw ValidationError("--mip-gap must be >= 0") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be >= 1") }
+    }
+
+    func run() throws {
+        var err = FileHandle.standardError
+        let showProgress = !quiet && isatty(2) != 0
+        var progress: (@Sendable (String) -> Void)? = nil
+        if showProgress {
+            progress = { msg in FileHandle.standardError.write("fuelflow plan: \(msg)\n") }
+        }
+        progress?("loading \(directory)")
+        let result = NetworkLoader.validate(directory: directory, options: LoadOptions(loadSalesHistory: false))
+        guard let network = result.network, result.isValid else {
+            for d in result.errors { print(d.description, to: &err) }
+            print("error: \(directory) is not a valid network (\(result.errorCount) error(s))", to: &err)
+            throw ExitCode.failure
+        }
+        var options = PlanOptions(method: PlanMethod(rawValue: method)!, timeLimit: timeLimit, discrete: mip,
+                                  mipGap: mipGap, progress: progress)
+        if let threads { options.threads = threads }
+        let model = PlanModel(network)
+        do {
+            if let writeLp { try model.linearProgram(names: true).write(to: writeLp, format: .cplexLP) }
+            if let writeMps { try model.linearProgram(names: true).write(to: writeMps, format: .freeMPS) }
+        } catch {
+            print("error: \(error)", to: &err)
+            throw ExitCode.failure
+        }
+        let plan: Plan
+        do {
+            let t0 = ContinuousClock.now
+            var p = try Planner.solve(model, options: options)
+            p.seconds = (ContinuousClock.now - t0).seconds
+            plan = p
+        } catch let e as PlannerError {
+            print("error: \(e)", to: &err)
+            throw ExitCode.failure
+        }
+        do {
+            try PlanWriter.write(plan, to: out)
+        } catch {
+            print("error: cannot write \(out): \(error)", to: &err)
+            throw ExitCode.failure
+        }
+        if json { print(PlanWriter.json(plan), terminator: "") }
+        for line in plan.infeasibility { print(line, to: &err) }
+        if !quiet {
+            let cost = plan.hasPlan ? String(format: "%.2f", plan.objective) : "-"
+            print("\(plan.status.rawValue): total cost \(cost) (route \(plan.route), \(String(format: "%.2f", plan.seconds)) s) → \(out)", to: &err)
+        }
+        switch plan.status {
+        case .optimal: return
+        case .infeasible, .unbounded: throw ExitCode(2)
+        case .timeLimit, .feasible: throw ExitCode(3)
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+    }
+}
