@@ -247,12 +247,12 @@ public enum Planner {
         let lp = model.linearProgram()
         let sol: LinearProgram.Solution
         do {
-            sol = try lp.solve(.init(method: .dualSimplex, presolve: true, timeLimit: options.timeLimit))
+            sol = try lp.solve(.init(method: .primalSimplex, presolve: false, timeLimit: options.timeLimit))
         } catch let e as GLPKError {
             throw PlannerError.solver(e.description)
         }
         plan.route = route
-        plan.notes.append("GLPK dual simplex with presolve: \(sol.iterations) iterations, \(fmt(sol.seconds)) s")
+        plan.notes.append("GLPK primal simplex: \(sol.iterations) iterations, \(fmt(sol.seconds)) s")
         switch sol.status {
         case .optimal:
             plan.status = .optimal
