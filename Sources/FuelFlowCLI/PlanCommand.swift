@@ -45,6 +45,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads for the per-product flows.")
     var threads: Int?
 
+    @Option(name: .long, help: "Experimental: rounds of Dantzig–Wolfe decomposition before the full LP on coupled models (0 = off).")
+    var decompositionRounds: Int = 0
+
     @Flag(name: .long, help: "No progress messages.")
     var quiet = false
 
@@ -72,6 +75,7 @@ struct PlanCommand: ParsableCommand {
         var options = PlanOptions(method: PlanMethod(rawValue: method)!, timeLimit: timeLimit, discrete: mip,
                                   mipGap: mipGap, progress: progress)
         if let threads { options.threads = threads }
+        options.decompositionRounds = decompositionRounds
         let model = PlanModel(network)
         do {
             if let writeLp { try model.linearProgram(names: true).write(to: writeLp, format: .cplexLP) }

@@ -107,7 +107,8 @@ enum FlowRoute {
     /// the rest at holding). Supplies: −(row right-hand side) = opening stock − demand; the source
     /// balances them. When `relaxCoupling`, shared lane capacities and throughputs become per-arc
     /// bounds (a relaxation of the joint constraints).
-    static func build(_ m: PlanModel, product p: Int, scaling sc: FlowScaling, relaxCoupling: Bool)
+    static func build(_ m: PlanModel, product p: Int, scaling sc: FlowScaling, relaxCoupling: Bool,
+                      extra: [Double]? = nil)
         -> (problem: MinCostFlowProblem, arcColumn: [Int32], tier1: [Int32])
     {
         let net = m.network
@@ -138,8 +139,10 @@ enum FlowRoute {
             if relaxCoupling, let th = net.nodes[lane.from].throughputM3PerDay { cap = min(cap, sc.volume(th)) }
             let c = sc.cost(lane.costPerM3)
             for t in 1...m.laneSpan[l] {
-                prob.addArc(from: node(lane.from, t), to: node(lane.to, t + lane.transitDays), capacity: cap, cost: c)
-                arcColumn.append(Int32(m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1))
+                let j = m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1
+                let cj = extra.map { c + Int64(($0[j] * sc.costScale).rounded()) } ?? c
+                prob.addArc(from: node(lane.from, t), to: node(lane.to, t + lane.transitDays), capacity: cap, cost: cj)
+                arcColumn.append(Int32(j))
             }
         }
         for (k, pr) in net.production.enumerated() where pr.product == p {
@@ -182,11 +185,12 @@ enum FlowRoute {
 
     /// Solves every product (in parallel on `threads` workers) and assembles the column values
     /// and balance/safety duals of the LP (`y = (π − π_source) / cost scale`).
-    static func solve(_ m: PlanModel, scaling sc: FlowScaling, relaxCoupling: Bool, threads: Int) -> FlowOutcome {
+    static func solve(_ m: PlanModel, scaling sc: FlowScaling, relaxCoupling: Bool, threads: Int,
+                      extra: [Double]? = nil) -> FlowOutcome {
         let out = SharedVectors(columns: m.columnCount, rows: m.rowCount, products: m.P)
         let counts = SharedCounts(m.P)
         let work: @Sendable (Int) -> Void = { p in
-            let (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling)
+            let (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra)
             let res = NetworkSimplex().solve(prob)
             out.statuses[p] = res.status
             out.pivots[p] = res.iterations

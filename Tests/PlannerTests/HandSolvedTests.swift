@@ -266,3 +266,21 @@ final class HandSolvedTests: XCTestCase {
         XCTAssertEqual(lp.objective, 110, accuracy: 1e-9)
     }
 }
+
+/// The experimental decomposition route on the hand-solved coupled cases and a small generated one.
+final class DecompositionTests: XCTestCase {
+    func testDecompositionMatchesHandSolvedOptima() throws {
+        var n = TinyNet(days: 1)
+        let a = n.product("A", shortage: 100), b = n.product("B", shortage: 60)
+        let r = n.node("R", .refinery), s = n.node("S", .station)
+        n.lane(r, s, cost: 1, capacity: 30)
+        n.produce(r, a, max: 100, cost: 10); n.produce(r, b, max: 100, cost: 10)
+        n.demand(s, a, day: 1, 20); n.demand(s, b, day: 1, 20)
+        var o = PlanOptions(method: .auto)
+        o.decompositionRounds = 50
+        let p = try Planner.plan(n.network, options: o)
+        XCTAssertEqual(p.route, "decomposition")
+        XCTAssertEqual(p.objective, 930, accuracy: 1e-9)
+        assertFeasible(p)
+    }
+}
