@@ -1,6 +1,8 @@
 // Infeasibility.swift — explain an infeasible plan in the planner's words (elastic re-solve).
+import Dispatch
 import FuelFlowModel
 import GLPK
+import NetworkFlow
 
 /// Elastic re-solve: every balance row gets two priced violation columns (a surplus that has
 /// nowhere to go, a deficit no source can cover) and every shared lane-capacity or throughput row
@@ -9,13 +11,21 @@ import GLPK
 /// reported as a sentence naming node, product, day and m³.
 enum Infeasibility {
     static func explain(_ m: PlanModel, options: PlanOptions, maxLines: Int = 20) -> [String] {
+        // 1) Per-product elastic flows (fast, exact when the per-product structure is the cause).
+        if case .success(let sc) = FlowScaling.choose(for: m),
+           let (surplus, deficit) = elasticFlows(m, scaling: sc, threads: options.threads),
+           surplus.contains(where: { $0 > 1e-9 }) || deficit.contains(where: { $0 > 1e-9 }) {
+            return describe(m, surplus: surplus, deficit: deficit, over: [Double](repeating: 0, count: m.couplingRowCount),
+                            maxLines: maxLines)
+        }
+        // 2) The shared rows are involved: elastic LP through GLPK.
         let net = m.network
+        _ = net
         var lp = m.linearProgram()
         var maxCost = 1.0
         for c in m.columnCost { maxCost = max(maxCost, abs(c)) }
         let M = maxCost * 1e4
         let B = m.balanceCount
-        // columns: surplus e_i (coefficient −1), deficit a_i (+1), over v_r (−1 in a ≤ row)
         let base = lp.columns.count
         for i in 0..<B {
             lp.addColumn(bounds: .nonNegative, objective: M)
@@ -28,10 +38,47 @@ enum Infeasibility {
             lp.addColumn(bounds: .nonNegative, objective: M)
             lp.matrix.append(row: r, column: cBase + r - m.laneCapacityBase, value: -1)
         }
-        guard let sol = try? lp.solve(.init(method: .dualSimplex, presolve: false, timeLimit: options.timeLimit ?? 120)),
+        guard let sol = try? lp.solve(.init(method: .primalSimplex, presolve: false, timeLimit: options.timeLimit ?? 120)),
               sol.status == .optimal else {
             return ["The model is infeasible; the elastic re-solve that locates the conflict did not finish."]
         }
+        var surplus = [Double](repeating: 0, count: B), deficit = surplus
+        for i in 0..<B { surplus[i] = sol.columnValues[base + 2 * i]; deficit[i] = sol.columnValues[base + 2 * i + 1] }
+        let over = Array(sol.columnValues[cBase..<(cBase + m.couplingRowCount)])
+        return describe(m, surplus: surplus, deficit: deficit, over: over, maxLines: maxLines)
+    }
+
+    /// Per-product elastic min-cost flows: every balance node gets a surplus arc to the source and
+    /// a deficit arc from it at a cost above any path; shared rows are per-arc bounds. Returns the
+    /// surplus and deficit per balance row, or nil when the flows cannot be solved.
+    static func elasticFlows(_ m: PlanModel, scaling sc: FlowScaling, threads: Int) -> ([Double], [Double])? {
+        var maxCost = 1.0
+        for c in m.columnCost { maxCost = max(maxCost, abs(c)) }
+        let M = sc.cost(maxCost) * 10_000 + 1
+        let surplus = SharedVectors(columns: m.balanceCount, rows: m.balanceCount, products: m.P)
+        let work: @Sendable (Int) -> Void = { p in
+            var (prob, _, _) = FlowRoute.build(m, product: p, scaling: sc, relaxCoupling: true)
+            let r0 = m.productRowStart[p], R = m.productRowStart[p + 1] - r0
+            let src = NodeID(R)
+            let first = prob.arcCount
+            for i in 0..<R {
+                prob.addArc(from: NodeID(i), to: src, cost: M)
+                prob.addArc(from: src, to: NodeID(i), cost: M)
+            }
+            let res = NetworkSimplex().solve(prob)
+            guard res.status == .optimal || res.status == .objectiveOverflow else { surplus.statuses[p] = res.status; return }
+            for i in 0..<R {
+                surplus.x[r0 + i] = Double(res.flow[first + 2 * i]) / sc.volumeScale
+                surplus.y[r0 + i] = Double(res.flow[first + 2 * i + 1]) / sc.volumeScale
+            }
+        }
+        if threads <= 1 { for p in 0..<m.P { work(p) } } else { DispatchQueue.concurrentPerform(iterations: m.P) { work($0) } }
+        if surplus.statuses.contains(where: { $0 != .optimal }) { return nil }
+        return (Array(surplus.x), Array(surplus.y))
+    }
+
+    static func describe(_ m: PlanModel, surplus: [Double], deficit: [Double], over: [Double], maxLines: Int) -> [String] {
+        let net = m.network
         struct Item { var amount: Double; var text: String }
         var items: [Item] = []
         let tol = 1e-6
@@ -41,7 +88,7 @@ enum Infeasibility {
             for i in m.productRowStart[p]..<m.productRowStart[p + 1] {
                 let n = Int(m.balanceNode[i]), t = Int(m.balanceDay[i])
                 let node = net.nodes[n], prod = net.products[p].id
-                let surplus = sol.columnValues[base + 2 * i], deficit = sol.columnValues[base + 2 * i + 1]
+                let surplus = surplus[i], deficit = deficit[i]
                 if surplus > tol {
                     var why: [String] = []
                     if let pr = net.production.first(where: { $0.refinery == n && $0.product == p }), pr.minM3PerDay > 0 {
@@ -67,7 +114,7 @@ enum Infeasibility {
         for (l, s) in m.laneCapacityRowStart.enumerated() where s >= 0 {
             let lane = net.lanes[l]
             for t in 1...m.laneSpan[l] {
-                let over = sol.columnValues[cBase + s + t - 1 - m.laneCapacityBase]
+                let over = over[s + t - 1 - m.laneCapacityBase]
                 if over > tol {
                     items.append(Item(amount: over, text:
                         "lane \(net.nodes[lane.from].id)→\(net.nodes[lane.to].id) (\(lane.mode.rawValue)), \(day(t)): needs \(v(over)) m³ more than its capacity of \(v(lane.capacityM3PerDay!)) m³/day"))
@@ -76,7 +123,7 @@ enum Infeasibility {
         }
         for (n, s) in m.throughputRowStart.enumerated() where s >= 0 {
             for t in 1...m.T {
-                let over = sol.columnValues[cBase + s + t - 1 - m.laneCapacityBase]
+                let over = over[s + t - 1 - m.laneCapacityBase]
                 if over > tol {
                     items.append(Item(amount: over, text:
                         "\(net.nodes[n].id) (\(net.nodes[n].kind.rawValue)), \(day(t)): must ship \(v(over)) m³ more than its throughput of \(v(net.nodes[n].throughputM3PerDay!)) m³/day"))

@@ -211,6 +211,7 @@ public enum Planner {
                 plan = relaxed
                 return
             }
+            plan.notes += relaxed.notes
             plan.notes.append("relaxation violates \(v.count) shared row(s) (worst by \(fmt(v.worst * 100))% of the limit)")
             let t0 = ContinuousClock.now
             if options.decompositionRounds > 0, let dw = Decomposition.solve(

@@ -227,6 +227,26 @@ final class HandSolvedTests: XCTestCase {
         }
     }
 
+    /// Minimum production 50/day at R1 but a throughput of 30/day over two lanes: the per-product
+    /// relaxation is feasible (each lane alone may carry 30), so the shared row is the conflict
+    /// and the GLPK elastic re-solve names 20 m³ a day.
+    func testInfeasibleThroughputExplained() throws {
+        var n = TinyNet(days: 1)
+        let p = n.product("g92")
+        let r = n.node("R1", .refinery, throughput: 30), s1 = n.node("S1", .station), s2 = n.node("S2", .station)
+        n.lane(r, s1, cost: 1); n.lane(r, s2, cost: 1)
+        n.tank(s1, p, capacity: 100); n.tank(s2, p, capacity: 100)
+        n.produce(r, p, min: 50, max: 100, cost: 10)
+        for method in [PlanMethod.lp, .auto] {
+            let plan = try plan(n.network, method)
+            XCTAssertEqual(plan.status, .infeasible, "\(method)")
+            let text = plan.infeasibility.joined(separator: "\n")
+            XCTAssertTrue(text.hasPrefix("The plan is infeasible: 1 limit(s) conflict."), text)
+            XCTAssertTrue(text.contains("R1 (refinery)"), text)
+            XCTAssertTrue(text.contains("20 m³"), text)
+        }
+    }
+
     /// Data with more decimals than the integer scaling allows: auto falls back to the LP and
     /// says so; mincost refuses.
     func testUnscalableDataFallsBackToLP() throws {
