@@ -33,6 +33,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "Write the model in free MPS format to FILE.")
     var writeMps: String?
 
+    @Flag(name: .long, help: "Only write the --write-lp/--write-mps files; do not solve.")
+    var noSolve = false
+
     @Flag(name: .long, help: "Print plan.json to stdout.")
     var json = false
 
@@ -84,6 +87,7 @@ struct PlanCommand: ParsableCommand {
             print("error: \(error)", to: &err)
             throw ExitCode.failure
         }
+        if noSolve { return }
         let plan: Plan
         do {
             let t0 = ContinuousClock.now
