@@ -86,6 +86,20 @@ final class SharedVectors: @unchecked Sendable {
     deinit { x.deallocate(); y.deallocate(); statuses.deallocate(); pivots.deallocate() }
 }
 
+/// LP basis statuses derived from the per-product spanning trees (see ``FlowRoute/basis``).
+final class SharedBasis: @unchecked Sendable {
+    /// 0 at lower, 1 at upper, 2 basic, 3 fixed (GLPK NL, NU, BS, NS).
+    let column: UnsafeMutableBufferPointer<Int8>
+    let row: UnsafeMutableBufferPointer<Int8>
+    let ok: UnsafeMutableBufferPointer<Bool>
+    init(columns: Int, rows: Int, products: Int) {
+        column = .allocate(capacity: columns); column.initialize(repeating: 0)
+        row = .allocate(capacity: rows); row.initialize(repeating: 2)
+        ok = .allocate(capacity: products); ok.initialize(repeating: false)
+    }
+    deinit { column.deallocate(); row.deallocate(); ok.deallocate() }
+}
+
 /// The outcome of the per-product flows.
 struct FlowOutcome {
     var status: MinCostFlowStatus
@@ -94,6 +108,7 @@ struct FlowOutcome {
     var pivots: Int
     var arcs: Int
     var nodes: Int
+    var basis: SharedBasis?
 }
 
 enum FlowRoute {
@@ -186,8 +201,9 @@ enum FlowRoute {
     /// Solves every product (in parallel on `threads` workers) and assembles the column values
     /// and balance/safety duals of the LP (`y = (π − π_source) / cost scale`).
     static func solve(_ m: PlanModel, scaling sc: FlowScaling, relaxCoupling: Bool, threads: Int,
-                      extra: [Double]? = nil) -> FlowOutcome {
+                      extra: [Double]? = nil, wantBasis: Bool = false) -> FlowOutcome {
         let out = SharedVectors(columns: m.columnCount, rows: m.rowCount, products: m.P)
+        let basisOut = wantBasis ? SharedBasis(columns: m.columnCount, rows: m.rowCount, products: m.P) : nil
         let counts = SharedCounts(m.P)
         let work: @Sendable (Int) -> Void = { p in
             let (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra)
@@ -216,6 +232,9 @@ enum FlowRoute {
                     y[m.safetyRowStart[k] + t - 1] = min(spen, max(0, Double(rc) / cs + spen))
                 }
             }
+            if let basisOut {
+                basisOut.ok[p] = basis(m, product: p, problem: prob, result: res, arcColumn: arcColumn, x: x, into: basisOut)
+            }
         }
         if threads <= 1 || m.P <= 1 {
             for p in 0..<m.P { work(p) }
@@ -226,8 +245,90 @@ enum FlowRoute {
         var status = MinCostFlowStatus.optimal
         for s in out.statuses where s != .optimal && s != .objectiveOverflow { status = s; break }
         return FlowOutcome(status: status, x: Array(out.x), y: Array(out.y), pivots: out.pivots.reduce(0, +),
-                           arcs: counts.arcs.reduce(0, +), nodes: counts.nodes.reduce(0, +))
+                           arcs: counts.arcs.reduce(0, +), nodes: counts.nodes.reduce(0, +),
+                           basis: basisOut.flatMap { b in b.ok.allSatisfy { $0 } ? b : nil })
     }
+
+    /// Recovers an optimal spanning tree from flows and potentials (arcs strictly between their
+    /// bounds, completed by zero-reduced-cost arcs with union–find) and writes the matching LP
+    /// basis statuses for product p's columns and safety rows. Balance rows are fixed (their
+    /// auxiliaries nonbasic), coupling rows keep basic auxiliaries. Returns false when no spanning
+    /// tree of zero-reduced-cost arcs exists (cannot happen for an optimal result).
+    static func basis(_ m: PlanModel, product p: Int, problem prob: MinCostFlowProblem, result res: MinCostFlowResult,
+                      arcColumn: [Int32], x: UnsafeMutableBufferPointer<Double>, into b: SharedBasis) -> Bool {
+        let n = prob.nodeCount, arcs = prob.arcCount
+        var parent = Array(0..<n)
+        func find(_ a: Int) -> Int {
+            var a = a
+            while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }
+            return a
+        }
+        var inTree = [Bool](repeating: false, count: arcs)
+        var treeCount = 0
+        for pass in 0..<2 {
+            for a in 0..<arcs where !inTree[a] {
+                let f = res.flow[a]
+                let free = f > prob.lower[a] && f < prob.capacity[a]
+                if pass == 0 && !free { continue }
+                if pass == 1 {
+                    let rc = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
+                    if rc != 0 { continue }
+                }
+                let u = find(Int(prob.tail[a])), v = find(Int(prob.head[a]))
+                if u == v { if pass == 0 { debugLog("basis: free arcs form a cycle at arc \(a)"); return false } else { continue } }
+                parent[u] = v; inTree[a] = true; treeCount += 1
+            }
+            if treeCount == n - 1 { break }
+        }
+        if treeCount < n - 1 {
+            // The simplex's tree used artificial (zero-flow) arcs between parts whose potentials are
+            // unrelated: complete the spanning tree with the crossing arcs of smallest |reduced cost|
+            // (still a valid basis; GLPK's dual simplex switches to primal if it is not dual feasible).
+            debugLog("basis: zero-reduced-cost arcs span \(treeCount) of \(n - 1); completing")
+            var cand: [(Int64, Int)] = []
+            for a in 0..<arcs where !inTree[a] && find(Int(prob.tail[a])) != find(Int(prob.head[a])) {
+                let rc = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
+                cand.append((abs(rc), a))
+            }
+            cand.sort { $0 < $1 }
+            for (_, a) in cand {
+                let u = find(Int(prob.tail[a])), v = find(Int(prob.head[a]))
+                if u == v { continue }
+                parent[u] = v; inTree[a] = true; treeCount += 1
+                if treeCount == n - 1 { break }
+            }
+        }
+        guard treeCount == n - 1 else { debugLog("basis: tree has \(treeCount) of \(n - 1) arcs"); return false }
+        // Columns: basic if one of their arcs is in the tree, else at the bound they sit on.
+        for a in 0..<arcs {
+            let j = Int(arcColumn[a])
+            if inTree[a] { b.column[j] = 2 }
+        }
+        for a in 0..<arcs {
+            let j = Int(arcColumn[a])
+            if b.column[j] == 2 { continue }
+            let up = m.columnUpper[j]
+            b.column[j] = (up.isFinite && x[j] >= up - 1e-9 * max(1, abs(up)) && x[j] > m.columnLower[j]) ? 1 : 0
+            if m.columnLower[j] == up { b.column[j] = 3 }
+        }
+        // Balance rows of p: fixed auxiliaries.
+        for i in m.productRowStart[p]..<m.productRowStart[p + 1] { b.row[i] = 3 }
+        // Safety rows and b columns.
+        for (k, st) in m.network.storage.enumerated() where st.product == p && m.safetyColumnStart[k] >= 0 {
+            for t in 1...m.T {
+                let js = m.storageBase + k * m.T + t - 1, jb = m.safetyColumnStart[k] + t - 1
+                let r = m.safetyRowStart[k] + t - 1
+                if x[js] < st.safetyM3 - 1e-12 * max(1, st.safetyM3) || (b.column[js] == 2 && x[js] <= st.safetyM3 && tier1Basic(x[js], st.safetyM3)) {
+                    b.column[jb] = 2; b.row[r] = 0
+                } else {
+                    b.column[jb] = 0; b.row[r] = 2
+                }
+            }
+        }
+        return true
+    }
+
+    @inline(__always) static func tier1Basic(_ s: Double, _ safety: Double) -> Bool { s < safety }
 
     /// Largest relative violation of the coupling rows (0 when all hold), and how many are violated.
     static func couplingViolation(_ m: PlanModel, x: [Double]) -> (worst: Double, count: Int, activities: [Double]) {
@@ -250,4 +351,9 @@ final class SharedCounts: @unchecked Sendable {
         nodes = .allocate(capacity: n); nodes.initialize(repeating: 0)
     }
     deinit { arcs.deallocate(); nodes.deallocate() }
+}
+
+import Foundation
+func debugLog(_ s: @autoclosure () -> String) {
+    if ProcessInfo.processInfo.environment["FUELFLOW_DEBUG"] != nil { FileHandle.standardError.write(Data((s() + "\n").utf8)) }
 }

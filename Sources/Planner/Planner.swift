@@ -77,7 +77,7 @@ public struct Plan: Sendable {
 
     public var status: Status
     public var method: PlanMethod
-    /// Which route solved it: `mincost`, `mincost-relaxation`, `decomposition`, `lp`, `lp-fallback`, `mip`.
+    /// Which route solved it: `mincost`, `mincost-relaxation`, `lp-warm`, `decomposition`, `lp`, `lp-fallback`, `mip`.
     public var route: String
     /// Why that route (human-readable).
     public var routeReason: String
@@ -196,10 +196,14 @@ public enum Planner {
             try solveLP(model, options: options, route: "lp-fallback", into: &plan)
             return
         }
-        // Relaxation: per-product flows with the coupling rows as per-arc bounds.
+        // Relaxation: per-product flows without the coupling rows (their Lagrangian relaxation at
+        // multipliers 0). If it satisfies them, it is optimal; otherwise its optimal spanning trees
+        // give a dual-feasible basis of the full LP (coupling slacks basic) for GLPK's dual simplex.
         options.progress?("\(couplingSummary(model)); solving the per-product relaxation")
         var relaxed = plan
-        if try solveFlows(model, scaling: sc, relax: true, options: options, route: "mincost-relaxation", into: &relaxed) {
+        var basis: SharedBasis? = nil
+        if try solveFlows(model, scaling: sc, relax: false, options: options, route: "mincost-relaxation",
+                          wantBasis: true, basis: &basis, into: &relaxed) {
             if relaxed.status == .infeasible {
                 relaxed.routeReason = "the per-product relaxation is infeasible, hence so is the full model"
                 plan = relaxed
@@ -207,7 +211,7 @@ public enum Planner {
             }
             let v = FlowRoute.couplingViolation(model, x: relaxed.columnValues)
             if v.count == 0 {
-                relaxed.routeReason = "per-product flows with shared capacities as per-arc bounds (a relaxation) satisfy every shared row, so they are optimal for the full model (coupling duals 0)"
+                relaxed.routeReason = "per-product flows without the shared rows (a relaxation) satisfy every shared row, so they are optimal for the full model (coupling duals 0)"
                 plan = relaxed
                 return
             }
@@ -230,6 +234,11 @@ public enum Planner {
             if options.decompositionRounds > 0 {
                 plan.notes.append("decomposition did not converge within \(options.decompositionRounds) rounds (\(fmt((ContinuousClock.now - t0).seconds)) s)")
             }
+            if let basis {
+                plan.routeReason = "the per-product relaxation (\(fmt(relaxed.solveSeconds)) s) violates \(v.count) shared row(s); the full LP by GLPK's dual simplex, warm-started from the relaxation's optimal spanning trees"
+                if try solveLPWarm(model, basis: basis, options: options, into: &plan) { return }
+                plan.notes.append("warm start rejected by GLPK; cold start")
+            }
             plan.routeReason = "the per-product relaxation (\(fmt(relaxed.solveSeconds)) s) violates \(v.count) shared row(s); the full LP through GLPK"
         } else {
             plan.routeReason = "scaled data exceed the network simplex's Int64 ranges; the full LP"
@@ -237,13 +246,55 @@ public enum Planner {
         try solveLP(model, options: options, route: "lp-fallback", into: &plan)
     }
 
+    /// The full LP from the relaxation's basis (dual simplex); false when GLPK rejects the basis.
+    static func solveLPWarm(_ model: PlanModel, basis: SharedBasis, options: PlanOptions, into plan: inout Plan) throws -> Bool {
+        options.progress?("GLPK dual simplex on the full LP, warm-started from the relaxation's basis")
+        let lp = model.linearProgram()
+        func status(_ c: Int8) -> GLPKProblem.BasisStatus {
+            switch c { case 0: .atLower; case 1: .atUpper; case 2: .basic; default: .fixed }
+        }
+        let sol: LinearProgram.Solution
+        do {
+            let problem = try GLPKProblem(lp)
+            try problem.setBasis(rows: (0..<model.rowCount).map { status(basis.row[$0]) },
+                                 columns: (0..<model.columnCount).map { status(basis.column[$0]) })
+            sol = try problem.solve(.init(method: .dualSimplex, presolve: false, timeLimit: options.timeLimit))
+        } catch {
+            plan.notes.append("warm start failed: \(error)")
+            return false
+        }
+        plan.route = "lp-warm"
+        plan.notes.append("GLPK dual simplex from the relaxation basis: \(sol.iterations) iterations, \(fmt(sol.seconds)) s")
+        switch sol.status {
+        case .optimal:
+            plan.status = .optimal
+            plan.columnValues = sol.columnValues
+            plan.rowDuals = sol.rowDuals
+            plan.objective = model.objective(of: sol.columnValues)
+        case .infeasible: plan.status = .infeasible
+        case .unbounded: plan.status = .unbounded
+        case .feasible, .undefined:
+            if sol.termination != .timeLimit { return false }
+            plan.status = .timeLimit
+        }
+        return true
+    }
+
     /// Per-product flows; returns false when the scaled data are out of the simplex's ranges.
     static func solveFlows(_ model: PlanModel, scaling sc: FlowScaling, relax: Bool, options: PlanOptions,
                            route: String, into plan: inout Plan) throws -> Bool {
+        var unused: SharedBasis? = nil
+        return try solveFlows(model, scaling: sc, relax: relax, options: options, route: route, wantBasis: false,
+                              basis: &unused, into: &plan)
+    }
+
+    static func solveFlows(_ model: PlanModel, scaling sc: FlowScaling, relax: Bool, options: PlanOptions,
+                           route: String, wantBasis: Bool, basis: inout SharedBasis?, into plan: inout Plan) throws -> Bool {
         let clock = ContinuousClock()
         let t0 = clock.now
         options.progress?("network simplex, \(model.P) product(s) on \(max(1, options.threads)) thread(s); volumes ×10^\(sc.volumeDecimals), costs ×10^\(sc.costDecimals)")
-        let out = FlowRoute.solve(model, scaling: sc, relaxCoupling: relax, threads: options.threads)
+        let out = FlowRoute.solve(model, scaling: sc, relaxCoupling: relax, threads: options.threads, wantBasis: wantBasis)
+        basis = out.basis
         plan.solveSeconds = (clock.now - t0).seconds
         plan.route = route
         plan.scaling = sc
