@@ -79,7 +79,9 @@ struct PlanCommand: ParsableCommand {
                                   mipGap: mipGap, progress: progress)
         if let threads { options.threads = threads }
         options.decompositionRounds = decompositionRounds
+        let tBuild = ContinuousClock.now
         let model = PlanModel(network)
+        let buildSeconds = (ContinuousClock.now - tBuild).seconds
         do {
             if let writeLp { try model.linearProgram(names: true).write(to: writeLp, format: .cplexLP) }
             if let writeMps { try model.linearProgram(names: true).write(to: writeMps, format: .freeMPS) }
@@ -92,7 +94,8 @@ struct PlanCommand: ParsableCommand {
         do {
             let t0 = ContinuousClock.now
             var p = try Planner.solve(model, options: options)
-            p.seconds = (ContinuousClock.now - t0).seconds
+            p.buildSeconds = buildSeconds
+            p.seconds = (ContinuousClock.now - t0).seconds + buildSeconds
             plan = p
         } catch let e as PlannerError {
             print("error: \(e)", to: &err)
