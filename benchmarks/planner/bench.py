@@ -30,8 +30,10 @@ def main():
     os.makedirs(a.work, exist_ok=True)
     rows = []
     for preset in a.presets.split(","):
-        d = "data/example" if preset == "province" else os.path.join(a.work, preset)
-        if preset != "province" and not os.path.exists(os.path.join(d, "settings.yaml")):
+        # `name=DIR` plans an existing network folder under that name.
+        preset, _, given = preset.partition("=")
+        d = given or ("data/example" if preset == "province" else os.path.join(a.work, preset))
+        if not given and preset != "province" and not os.path.exists(os.path.join(d, "settings.yaml")):
             p, _ = sh([a.bin, "generate", "--preset", preset, "--seed", "1", "--history-days", "0", "--out", d])
             print(p.stdout.strip(), file=sys.stderr)
         mps = os.path.join(a.work, preset + ".mps")
