@@ -89,7 +89,12 @@ struct PlanCommand: ParsableCommand {
             print("error: \(error)", to: &err)
             throw ExitCode.failure
         }
-        if noSolve { return }
+        if noSolve {
+            if !quiet {
+                print("model: \(model.columnCount) variables, \(model.rowCount) constraints, \(model.entryValue.count) nonzeros (built in \(String(format: "%.2f", buildSeconds)) s)", to: &err)
+            }
+            return
+        }
         let plan: Plan
         do {
             let t0 = ContinuousClock.now
