@@ -57,14 +57,19 @@ public struct NetworkForecast: Sendable {
 
     /// The forecast as station demand over the horizon, for the planner: the point forecast
     /// when `quantile` is nil, else that quantile (it must be one of the computed levels).
+    /// Volumes are rounded to whole litres (0.001 m³) — finer is noise, and whole litres keep
+    /// the planner's exact integer scaling (and so its network-simplex routes) available.
     /// Zero volumes are left out.
     public func demand(quantile: Double? = nil) -> StationVolumes {
         var out = StationVolumes()
         out.reserveCapacity(stations.count * horizon)
         for s in stations {
             let values = quantile.flatMap { s.result.quantile($0) } ?? s.result.forecast
-            for (k, v) in values.enumerated() where v > 0 {
-                out.append(station: s.station, product: s.product, day: firstDay.advanced(by: k), volume: v)
+            for (k, v) in values.enumerated() {
+                let litres = (v * 1000).rounded() / 1000
+                if litres > 0 {
+                    out.append(station: s.station, product: s.product, day: firstDay.advanced(by: k), volume: litres)
+                }
             }
         }
         return out

@@ -12,7 +12,7 @@ struct ForecastCommand: ParsableCommand {
         discussion: """
             Reads DIR's sales_history.csv (and holidays.csv when present), forecasts every \
             station × product for the horizon (default: settings.yaml's days, from its start) and \
-            writes into OUT, each file atomically: forecasts.csv \
+            writes into OUT, as one atomic set: forecasts.csv \
             (station,product,date,volume_m3,p10,p50,p90,method), rollup.csv \
             (node,kind,product,date,volume_m3: station forecasts summed up each normal supply \
             path to depots, terminals and refineries), accuracy.csv with --backtest K \
@@ -79,17 +79,16 @@ struct ForecastReport {
     var network: Network
     var forecast: NetworkForecast
 
+    /// Writes the files into `out` as one set (``AtomicDirectory``; forecast.json last).
     func write(to out: String, backtest: Bool) throws {
+        var files = [(name: "forecasts.csv", data: Data(forecastsCSV().utf8)),
+                     (name: "rollup.csv", data: Data(rollupCSV().utf8))]
+        if backtest { files.append((name: "accuracy.csv", data: Data(accuracyCSV().utf8))) }
         do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try AtomicFile.write(forecastsCSV(), to: out + "/forecasts.csv")
-            try AtomicFile.write(rollupCSV(), to: out + "/rollup.csv")
-            if backtest { try AtomicFile.write(accuracyCSV(), to: out + "/accuracy.csv") }
-            try AtomicFile.write(summaryJSON(), to: out + "/forecast.json")
-        } catch let failure as AtomicFile.Failure {
-            throw CLIFailure.badInput(failure.description)
+            files.append((name: "forecast.json", data: Data(try summaryJSON().utf8)))
+            try AtomicDirectory.write(files, to: out, last: "forecast.json")
         } catch {
-            throw CLIFailure.badInput("\(out): \(error.localizedDescription)")
+            throw CLIFailure.badInput("\(error)")
         }
     }
 

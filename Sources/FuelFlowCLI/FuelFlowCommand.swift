@@ -10,6 +10,8 @@ struct FuelFlowCommand: ParsableCommand {
             // Network data
             ValidateCommand.self,
             GenerateCommand.self,
+            // Planning
+            PlanCommand.self,
             // Min-cost flow engine
             MinCostCommand.self,
             McfgenCommand.self,

@@ -176,6 +176,15 @@ public final class GLPKProblem {
             default: self = .fixed
             }
         }
+        var code: Int32 {
+            switch self {
+            case .basic: GLP_BS
+            case .atLower: GLP_NL
+            case .atUpper: GLP_NU
+            case .free: GLP_NF
+            case .fixed: GLP_NS
+            }
+        }
     }
 
     /// The corresponding GLPK routine is `glp_get_col_stat`.
@@ -190,6 +199,20 @@ public final class GLPKProblem {
         checkThread()
         try checkRow(row)
         return BasisStatus(glp_get_row_stat(pointer, Int32(row + 1)))
+    }
+
+    /// Sets the basis status of every row and column: a warm start for the next simplex solve
+    /// (presolve off). GLPK corrects statuses that do not fit a bound type (e.g. `atUpper` for a
+    /// column without an upper bound). An invalid or singular basis makes the next solve throw
+    /// ``GLPKError/invalidBasis`` or ``GLPKError/singularMatrix``.
+    /// The corresponding GLPK routines are `glp_set_row_stat` and `glp_set_col_stat`.
+    public func setBasis(rows: [BasisStatus], columns: [BasisStatus]) throws {
+        checkThread()
+        guard rows.count == Int(glp_get_num_rows(pointer)), columns.count == Int(glp_get_num_cols(pointer)) else {
+            throw GLPKError.invalidArgument("basis has \(rows.count) row and \(columns.count) column statuses, problem has \(rowCount) rows and \(columnCount) columns")
+        }
+        for (i, s) in rows.enumerated() { glp_set_row_stat(pointer, Int32(i + 1), s.code) }
+        for (j, s) in columns.enumerated() { glp_set_col_stat(pointer, Int32(j + 1), s.code) }
     }
 
     /// The current problem (with edits) as a value. Complexity: O(rows + columns + nonzeros).

@@ -1,1 +1,358 @@
-// Planner module — see docs/model.md.
+// Planner — turns a loaded fuel network into the time-expanded model, solves it, returns a plan.
+// See docs/model.md for the model, the routes and the conventions.
+import Foundation
+import FuelFlowModel
+import GLPK
+import NetworkFlow
+
+/// How to solve the planning model.
+public enum PlanMethod: String, Sendable, CaseIterable {
+    /// Structure-aware: per-product network simplex when it is exact, else the full LP.
+    case auto
+    /// The full LP (or MIP) through GLPK's simplex.
+    case lp
+    /// Per-product min-cost flows only; refuses models that are not pure flows.
+    case mincost
+}
+
+/// Options of ``Planner/plan(_:options:)``.
+public struct PlanOptions: Sendable {
+    public var method: PlanMethod
+    /// Time limit in seconds for GLPK (LP/MIP); nil = none.
+    public var timeLimit: Double?
+    /// Model `min_shipment_m3` and `fixed_cost_per_day` of lanes with binaries (MIP, GLPK branch-and-cut).
+    public var discrete: Bool
+    /// Relative MIP gap at which branch-and-cut may stop (0 = prove optimality).
+    public var mipGap: Double
+    /// Worker threads for the per-product flows (products are solved in parallel).
+    public var threads: Int
+    /// Explain infeasibility with an elastic re-solve (GLPK) when the model is infeasible.
+    public var explainInfeasibility: Bool
+    /// Progress messages (to stderr in the CLI); nil = silent.
+    public var progress: (@Sendable (String) -> Void)?
+    /// Experimental: rounds of Dantzig–Wolfe column generation `auto` tries on a coupled model
+    /// whose relaxation violates shared rows, before the full LP (0 = off, the default: on the
+    /// example it tails off at a relative gap of ~1e-6 after 300 rounds, see docs/model.md).
+    public var decompositionRounds: Int = 0
+
+    public init(method: PlanMethod = .auto, timeLimit: Double? = nil, discrete: Bool = false, mipGap: Double = 0,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, explainInfeasibility: Bool = true,
+                progress: (@Sendable (String) -> Void)? = nil) {
+        self.method = method; self.timeLimit = timeLimit; self.discrete = discrete; self.mipGap = mipGap
+        self.threads = threads; self.explainInfeasibility = explainInfeasibility; self.progress = progress
+    }
+}
+
+/// Errors of the planner (bad input for a method, solver failures).
+public enum PlannerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `--method mincost` on a model that is not a pure per-product flow.
+    case methodNotApplicable(String)
+    /// The data cannot be scaled to integers exactly (network simplex impossible).
+    case notExactlyScalable(String)
+    /// GLPK failed.
+    case solver(String)
+
+    public var description: String {
+        switch self {
+        case .methodNotApplicable(let s): "mincost cannot solve this model exactly: \(s)"
+        case .notExactlyScalable(let s): "data cannot be scaled to integers exactly: \(s)"
+        case .solver(let s): "solver failed: \(s)"
+        }
+    }
+}
+
+/// A solved (or failed) plan: the model, the column values and the row duals.
+///
+/// Column values follow ``PlanModel``'s layout; `rowDuals[i]` is the LP dual of row i with
+/// GLPK's sign convention (for a minimisation: ∂ objective / ∂ right-hand side). For a balance
+/// row that is the marginal cost of one more m³ of demand at (n, p, t).
+public struct Plan: Sendable {
+    public enum Status: String, Sendable {
+        case optimal, infeasible, unbounded
+        /// A time limit stopped the solver; `feasible` tells whether a plan exists.
+        case timeLimit = "time_limit"
+        /// MIP stopped at its gap tolerance with a feasible plan.
+        case feasible
+    }
+
+    public var status: Status
+    public var method: PlanMethod
+    /// Which route solved it: `mincost`, `mincost-relaxation`, `lp-warm`, `decomposition`, `lp`, `lp-fallback`, `mip`.
+    public var route: String
+    /// Why that route (human-readable).
+    public var routeReason: String
+    public var model: PlanModel
+    /// Column values (empty when there is no plan).
+    public var columnValues: [Double]
+    /// Row duals (empty when there is none, e.g. a MIP).
+    public var rowDuals: [Double]
+    /// Σ cost · value (+ fixed lane costs of a MIP).
+    public var objective: Double
+    public var buildSeconds: Double
+    public var solveSeconds: Double
+    public var seconds: Double
+    public var variables: Int
+    public var constraints: Int
+    public var scaling: FlowScaling?
+    public var mipGap: Double?
+    /// Discrete lane-day decisions of a MIP: (lane, day) used.
+    public var laneDaysUsed: [(lane: Int, day: Int)]
+    public var fixedCost: Double
+    /// Planner-language explanation of an infeasible model.
+    public var infeasibility: [String]
+    public var notes: [String]
+
+    /// True when column values exist.
+    public var hasPlan: Bool { !columnValues.isEmpty }
+}
+
+/// The planner's entry point.
+///
+/// ```swift
+/// let net = try NetworkLoader.load(from: "data/example")
+/// let plan = try Planner.plan(net, options: PlanOptions(method: .auto))
+/// print(plan.status, plan.objective, plan.route)
+/// ```
+public enum Planner {
+    /// Builds the time-expanded model of `network` and solves it.
+    ///
+    /// - Throws: ``PlannerError`` for a method that cannot handle the model (`mincost` on a
+    ///   coupled model) or a solver failure. Infeasible models are not errors (see `status`).
+    public static func plan(_ network: Network, options: PlanOptions = PlanOptions()) throws -> Plan {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        options.progress?("building the time-expanded model")
+        let model = PlanModel(network)
+        let buildSeconds = (clock.now - t0).seconds
+        options.progress?("model: \(model.columnCount) variables, \(model.rowCount) constraints, \(model.entryValue.count) nonzeros (built in \(fmt(buildSeconds)) s)")
+        var plan = try solve(model, options: options)
+        plan.buildSeconds = buildSeconds
+        plan.seconds = (clock.now - t0).seconds
+        return plan
+    }
+
+    /// Solves an already built model.
+    public static func solve(_ model: PlanModel, options: PlanOptions) throws -> Plan {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        var plan = Plan(status: .optimal, method: options.method, route: "", routeReason: "", model: model,
+                        columnValues: [], rowDuals: [], objective: 0, buildSeconds: 0, solveSeconds: 0, seconds: 0,
+                        variables: model.columnCount, constraints: model.rowCount, scaling: nil, mipGap: nil,
+                        laneDaysUsed: [], fixedCost: 0, infeasibility: [], notes: [])
+        let discreteLanes = options.discrete ? DiscreteLanes(model) : nil
+        if let d = discreteLanes, !d.lanes.isEmpty {
+            if options.method == .mincost {
+                throw PlannerError.methodNotApplicable("lanes with min_shipment_m3/fixed_cost_per_day need binaries (MIP); use --method lp or auto")
+            }
+            try solveMIP(model, discrete: d, options: options, into: &plan)
+        } else {
+            switch options.method {
+            case .lp:
+                plan.routeReason = "--method lp: the full LP through GLPK's simplex"
+                try solveLP(model, options: options, route: "lp", into: &plan)
+            case .mincost:
+                if model.couplingRowCount > 0 {
+                    throw PlannerError.methodNotApplicable(couplingSummary(model) + "; use --method lp or auto")
+                }
+                let sc: FlowScaling
+                switch FlowScaling.choose(for: model) {
+                case .success(let s): sc = s
+                case .failure(let e): throw e
+                }
+                plan.routeReason = "pure per-product flows (no shared capacities, no throughputs)"
+                if try !solveFlows(model, scaling: sc, relax: false, options: options, route: "mincost", into: &plan) {
+                    throw PlannerError.notExactlyScalable("scaled data exceed the network simplex's Int64 ranges")
+                }
+            case .auto:
+                try solveAuto(model, options: options, into: &plan)
+            }
+        }
+        if plan.status == .infeasible && options.explainInfeasibility {
+            options.progress?("infeasible: explaining with an elastic re-solve")
+            plan.infeasibility = Infeasibility.explain(model, options: options)
+        }
+        plan.solveSeconds = (clock.now - t0).seconds
+        return plan
+    }
+
+    static func couplingSummary(_ m: PlanModel) -> String {
+        let lanes = m.throughputBase - m.laneCapacityBase, thr = m.safetyRowBase - m.throughputBase
+        return "\(lanes) shared lane-capacity row(s) and \(thr) throughput row(s) couple the products"
+    }
+
+    static func solveAuto(_ model: PlanModel, options: PlanOptions, into plan: inout Plan) throws {
+        let sc: FlowScaling
+        switch FlowScaling.choose(for: model) {
+        case .success(let s): sc = s
+        case .failure(let e):
+            plan.routeReason = "\(e.description); the network simplex would not be exact, so the full LP"
+            try solveLP(model, options: options, route: "lp-fallback", into: &plan)
+            return
+        }
+        if model.couplingRowCount == 0 {
+            plan.routeReason = "pure per-product flows (no shared capacities, no throughputs): network simplex per product, in parallel"
+            if try solveFlows(model, scaling: sc, relax: false, options: options, route: "mincost", into: &plan) { return }
+            plan.routeReason = "scaled data exceed the network simplex's Int64 ranges; the full LP"
+            try solveLP(model, options: options, route: "lp-fallback", into: &plan)
+            return
+        }
+        // Relaxation: per-product flows without the coupling rows (their Lagrangian relaxation at
+        // multipliers 0). If it satisfies them, it is optimal; otherwise its optimal spanning trees
+        // give a dual-feasible basis of the full LP (coupling slacks basic) for GLPK's dual simplex.
+        options.progress?("\(couplingSummary(model)); solving the per-product relaxation")
+        var relaxed = plan
+        var basis: SharedBasis? = nil
+        if try solveFlows(model, scaling: sc, relax: false, options: options, route: "mincost-relaxation",
+                          wantBasis: true, basis: &basis, into: &relaxed) {
+            if relaxed.status == .infeasible {
+                relaxed.routeReason = "the per-product relaxation is infeasible, hence so is the full model"
+                plan = relaxed
+                return
+            }
+            let v = FlowRoute.couplingViolation(model, x: relaxed.columnValues)
+            if v.count == 0 {
+                relaxed.routeReason = "per-product flows without the shared rows (a relaxation) satisfy every shared row, so they are optimal for the full model (coupling duals 0)"
+                plan = relaxed
+                return
+            }
+            plan.notes += relaxed.notes
+            plan.notes.append("relaxation violates \(v.count) shared row(s) (worst by \(fmt(v.worst * 100))% of the limit)")
+            let t0 = ContinuousClock.now
+            if options.decompositionRounds > 0, let dw = Decomposition.solve(
+                model, scaling: sc, x0: relaxed.columnValues, threads: options.threads,
+                maxIterations: options.decompositionRounds, timeLimit: options.timeLimit ?? 600, progress: options.progress) {
+                plan.status = .optimal
+                plan.route = "decomposition"
+                plan.scaling = sc
+                plan.columnValues = dw.x
+                plan.rowDuals = dw.y
+                plan.objective = dw.objective
+                plan.routeReason = "the per-product relaxation violates \(v.count) shared row(s): Dantzig–Wolfe column generation (GLPK master over the shared rows, network simplex pricing per product) until the Lagrangian bound meets the master within 1e-9"
+                plan.notes.append("decomposition: \(dw.iterations) rounds, \(dw.proposals) proposals, \(dw.masterRows) master rows, lower bound \(dw.lowerBound), \(fmt((ContinuousClock.now - t0).seconds)) s")
+                return
+            }
+            if options.decompositionRounds > 0 {
+                plan.notes.append("decomposition did not converge within \(options.decompositionRounds) rounds (\(fmt((ContinuousClock.now - t0).seconds)) s)")
+            }
+            if let basis {
+                plan.routeReason = "the per-product relaxation (\(fmt(relaxed.solveSeconds)) s) violates \(v.count) shared row(s); the full LP by GLPK's dual simplex, warm-started from the relaxation's optimal spanning trees"
+                if try solveLPWarm(model, basis: basis, options: options, into: &plan) { return }
+                plan.notes.append("warm start rejected by GLPK; cold start")
+            }
+            plan.routeReason = "the per-product relaxation (\(fmt(relaxed.solveSeconds)) s) violates \(v.count) shared row(s); the full LP through GLPK"
+        } else {
+            plan.routeReason = "scaled data exceed the network simplex's Int64 ranges; the full LP"
+        }
+        try solveLP(model, options: options, route: "lp-fallback", into: &plan)
+    }
+
+    /// The full LP from the relaxation's basis (dual simplex); false when GLPK rejects the basis.
+    static func solveLPWarm(_ model: PlanModel, basis: SharedBasis, options: PlanOptions, into plan: inout Plan) throws -> Bool {
+        options.progress?("GLPK dual simplex on the full LP, warm-started from the relaxation's basis")
+        let lp = model.linearProgram()
+        func status(_ c: Int8) -> GLPKProblem.BasisStatus {
+            switch c { case 0: .atLower; case 1: .atUpper; case 2: .basic; default: .fixed }
+        }
+        let sol: LinearProgram.Solution
+        do {
+            let problem = try GLPKProblem(lp)
+            try problem.setBasis(rows: (0..<model.rowCount).map { status(basis.row[$0]) },
+                                 columns: (0..<model.columnCount).map { status(basis.column[$0]) })
+            sol = try problem.solve(.init(method: .dualSimplex, presolve: false, timeLimit: options.timeLimit))
+        } catch {
+            plan.notes.append("warm start failed: \(error)")
+            return false
+        }
+        plan.route = "lp-warm"
+        plan.notes.append("GLPK dual simplex from the relaxation basis: \(sol.iterations) iterations, \(fmt(sol.seconds)) s")
+        switch sol.status {
+        case .optimal:
+            plan.status = .optimal
+            plan.columnValues = sol.columnValues
+            plan.rowDuals = sol.rowDuals
+            plan.objective = model.objective(of: sol.columnValues)
+        case .infeasible: plan.status = .infeasible
+        case .unbounded: plan.status = .unbounded
+        case .feasible, .undefined:
+            if sol.termination != .timeLimit { return false }
+            plan.status = .timeLimit
+        }
+        return true
+    }
+
+    /// Per-product flows; returns false when the scaled data are out of the simplex's ranges.
+    static func solveFlows(_ model: PlanModel, scaling sc: FlowScaling, relax: Bool, options: PlanOptions,
+                           route: String, into plan: inout Plan) throws -> Bool {
+        var unused: SharedBasis? = nil
+        return try solveFlows(model, scaling: sc, relax: relax, options: options, route: route, wantBasis: false,
+                              basis: &unused, into: &plan)
+    }
+
+    static func solveFlows(_ model: PlanModel, scaling sc: FlowScaling, relax: Bool, options: PlanOptions,
+                           route: String, wantBasis: Bool, basis: inout SharedBasis?, into plan: inout Plan) throws -> Bool {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        options.progress?("network simplex, \(model.P) product(s) on \(max(1, options.threads)) thread(s); volumes ×10^\(sc.volumeDecimals), costs ×10^\(sc.costDecimals)")
+        let out = FlowRoute.solve(model, scaling: sc, relaxCoupling: relax, threads: options.threads, wantBasis: wantBasis)
+        basis = out.basis
+        plan.solveSeconds = (clock.now - t0).seconds
+        plan.route = route
+        plan.scaling = sc
+        switch out.status {
+        case .optimal, .objectiveOverflow:
+            plan.status = .optimal
+            plan.columnValues = out.x
+            plan.rowDuals = out.y
+            plan.objective = model.objective(of: out.x)
+        case .infeasible:
+            plan.status = .infeasible
+        case .unbounded:
+            plan.status = .unbounded
+        case .badCostRange, .badCapacityRange, .badNodeID, .badBounds:
+            return false
+        }
+        plan.notes.append("network simplex: \(out.nodes) nodes, \(out.arcs) arcs, \(out.pivots) pivots, \(fmt(plan.solveSeconds)) s")
+        return true
+    }
+
+    static func solveLP(_ model: PlanModel, options: PlanOptions, route: String, into plan: inout Plan) throws {
+        options.progress?("GLPK simplex on the full LP (\(model.columnCount) variables, \(model.rowCount) constraints)")
+        let lp = model.linearProgram()
+        let sol: LinearProgram.Solution
+        do {
+            sol = try lp.solve(.init(method: .primalSimplex, presolve: false, timeLimit: options.timeLimit))
+        } catch let e as GLPKError {
+            throw PlannerError.solver(e.description)
+        }
+        plan.route = route
+        plan.notes.append("GLPK primal simplex: \(sol.iterations) iterations, \(fmt(sol.seconds)) s")
+        switch sol.status {
+        case .optimal:
+            plan.status = .optimal
+            plan.columnValues = sol.columnValues
+            plan.rowDuals = sol.rowDuals
+            plan.objective = model.objective(of: sol.columnValues)
+        case .infeasible: plan.status = .infeasible
+        case .unbounded: plan.status = .unbounded
+        case .feasible, .undefined:
+            plan.status = sol.termination == .timeLimit ? .timeLimit : .infeasible
+            if sol.status == .feasible && !sol.columnValues.isEmpty {
+                plan.columnValues = sol.columnValues
+                plan.objective = model.objective(of: sol.columnValues)
+            }
+            if sol.termination != .timeLimit { plan.notes.append("GLPK stopped without an optimum (\(sol.termination))") }
+        }
+    }
+}
+
+func fmt(_ x: Double) -> String {
+    let r = (x * 1000).rounded() / 1000
+    return r == r.rounded() && abs(r) < 1e15 ? String(Int64(r)) : "\(r)"
+}
+
+extension Duration {
+    var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Forecasting
+import Foundation
+import FuelFlowModel
+import Planner
+
+/// `fuelflow plan DIR --out OUT`: optimise the network over the horizon and write the plan.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Optimise flows, production and stock over the horizon (min-cost flow / LP / MIP).",
+        discussion: """
+            Writes plan.json, flows.csv, production.csv, inventory.csv, shortfalls.csv, \
+            marginal_costs.csv and bottlenecks.csv into OUT (atomically). Exit codes: 0 optimal, \
+            1 bad input, 2 infeasible, 3 limit reached (time limit or MIP gap).
+            """
+    )
+
+    @Argument(help: "The network folder.")
+    var directory: String
+
+    @Option(name: .long, help: "Output folder (replaced atomically).")
+    var out: String
+
+    @Option(name: .long, help: "auto | lp | mincost")
+    var method: String = "auto"
+
+    @Option(name: .long, help: "Time limit in seconds for GLPK (LP/MIP).")
+    var timeLimit: Double?
+
+    @Option(name: .long, help: "Write the model in CPLEX LP format to FILE.")
+    var writeLp: String?
+
+    @Option(name: .long, help: "Write the model in free MPS format to FILE.")
+    var writeMps: String?
+
+    @Flag(name: .long, help: "Only write the --write-lp/--write-mps files; do not solve.")
+    var noSolve = false
+
+    @Flag(name: .long, help: "Print plan.json to stdout.")
+    var json = false
+
+    @Flag(name: .long, help: "Model min_shipment_m3 and fixed_cost_per_day of lanes (MIP, GLPK branch-and-cut).")
+    var mip = false
+
+    @Option(name: .long, help: "Relative MIP gap at which to stop (e.g. 0.01).")
+    var mipGap: Double = 0
+
+    @Option(name: .long, help: "Worker threads for the per-product flows.")
+    var threads: Int?
+
+    @Option(name: .long, help: "Experimental: rounds of Dantzig–Wolfe decomposition before the full LP on coupled models (0 = off).")
+    var decompositionRounds: Int = 0
+
+    @Option(name: .long, help: "Demand to plan against: file (demand.csv) or forecast (forecast from sales_history.csv).")
+    var demand: DemandSource = .file
+
+    @Option(name: .long, help: "With --demand forecast: plan against this forecast quantile (default 0.5, e.g. 0.9 for a cautious plan).")
+    var demandQuantile: Double = 0.5
+
+    @Flag(name: .long, help: "No progress messages.")
+    var quiet = false
+
+    enum DemandSource: String, ExpressibleByArgument, CaseIterable { case file, forecast }
+
+    func validate() throws {
+        if PlanMethod(rawValue: method) == nil { throw ValidationError("--method must be auto, lp or mincost, got '\(method)'") }
+        if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
+        if !(mipGap >= 0 && mipGap.isFinite) { throw ValidationError("--mip-gap must be >= 0") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be >= 1") }
+        if !(demandQuantile > 0 && demandQuantile < 1) { throw ValidationError("--demand-quantile must be in (0, 1)") }
+    }
+
+    func run() throws {
+        var err = FileHandle.standardError
+        let reporter = ProgressReporter("forecast", quiet: quiet)
+        var progress: (@Sendable (String) -> Void)? = nil
+        if !quiet && isatty(2) != 0 {
+            progress = { msg in FileHandle.standardError.write("fuelflow plan: \(msg)\n") }
+        }
+        progress?("loading \(directory)")
+        var network = try loadNetwork(directory, history: demand == .forecast, quiet: quiet)
+        var demandNote = "demand.csv"
+        if demand == .forecast {
+            network.demand = try forecastDemand(network, reporter: reporter)
+            demandNote = "forecast from sales_history.csv, quantile \(formatDecimal(demandQuantile, decimals: 4))"
+            network.salesHistory = StationVolumes()  // not needed any more: free the memory
+        }
+        var options = PlanOptions(method: PlanMethod(rawValue: method)!, timeLimit: timeLimit, discrete: mip,
+                                  mipGap: mipGap, progress: progress)
+        if let threads { options.threads = threads }
+        options.decompositionRounds = decompositionRounds
+        let tBuild = ContinuousClock.now
+        let model = PlanModel(network)
+        let buildSeconds = (ContinuousClock.now - tBuild).seconds
+        do {
+            if let writeLp { try model.linearProgram(names: true).write(to: writeLp, format: .cplexLP) }
+            if let writeMps { try model.linearProgram(names: true).write(to: writeMps, format: .freeMPS) }
+        } catch {
+            throw CLIFailure.badInput("\(error)")
+        }
+        if noSolve {
+            if !quiet {
+                print("model: \(model.columnCount) variables, \(model.rowCount) constraints, \(model.entryValue.count) nonzeros (built in \(String(format: "%.2f", buildSeconds)) s)", to: &err)
+            }
+            return
+        }
+        let plan: Plan
+        do {
+            let t0 = ContinuousClock.now
+            var p = try Planner.solve(model, options: options)
+            p.buildSeconds = buildSeconds
+            p.seconds = (ContinuousClock.now - t0).seconds + buildSeconds
+            plan = p
+        } catch let e as PlannerError {
+            throw CLIFailure.badInput("\(e)")
+        }
+        var written = plan
+        written.notes.insert("demand: \(demandNote)", at: 0)
+        do {
+            try PlanWriter.write(written, to: out)
+        } catch {
+            throw CLIFailure.badInput("\(error)")
+        }
+        if json { print(PlanWriter.json(written), terminator: "") }
+        for line in plan.infeasibility { print(line, to: &err) }
+        if !quiet {
+            let cost = plan.hasPlan ? String(format: "%.2f", plan.objective) : "-"
+            print("\(plan.status.rawValue): total cost \(cost) (route \(plan.route), \(String(format: "%.2f", plan.seconds)) s) → \(out)", to: &err)
+        }
+        switch plan.status {
+        case .optimal: return
+        case .infeasible, .unbounded: throw ExitCode(2)
+        case .timeLimit, .feasible: throw ExitCode(3)
+        }
+    }
+
+    /// Station demand from the forecast: every station × product forecast from its sales
+    /// history over the planning horizon, at `--demand-quantile`.
+    func forecastDemand(_ network: Network, reporter: ProgressReporter) throws -> StationVolumes {
+        guard !network.salesHistory.isEmpty else {
+            throw CLIFailure.badInput("\(directory)/sales_history.csv: --demand forecast needs sales history")
+        }
+        var options = NetworkForecastOptions()
+        if !options.quantiles.contains(demandQuantile) { options.quantiles.append(demandQuantile) }
+        let forecast = NetworkForecaster.forecast(network, options: options) { reporter.update($0, of: $1) }
+        for (s, p) in forecast.withoutHistory {
+            reporter.log("warning: station \(network.nodes[s].id) has demand for \(network.products[p].id) but no sales history: planned at 0")
+        }
+        return forecast.demand(quantile: demandQuantile)
+    }
+}

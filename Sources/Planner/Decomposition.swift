@@ -1,0 +1,236 @@
+// Decomposition.swift — Dantzig–Wolfe column generation for the shared (coupling) rows.
+import Foundation
+import FuelFlowModel
+import GLPK
+import NetworkFlow
+
+/// Dantzig–Wolfe decomposition of the planning LP over the rows that couple products (shared
+/// lane capacities, node throughputs).
+///
+/// Each product's feasible set X_p is its time-expanded flow polytope (with every shared limit
+/// also applied per arc, which the joint rows imply). The master LP (GLPK) chooses a convex
+/// combination of proposals x_pk ∈ X_p per product subject to the coupling rows; its duals
+/// π ≤ 0 price the coupling rows, and the pricing problem per product is our network simplex
+/// with lane costs c + μ, μ = −π rounded to the pricing cost scale (so the pricing is exact for
+/// the rounded μ̃). Every pricing round gives the Lagrangian lower bound
+/// `LB = Σ_p min_{x ∈ X_p} (c + μ̃A)x − μ̃·cap`, valid for any μ̃ ≥ 0, and the master gives an
+/// upper bound UB (a feasible plan once its artificial slacks are 0). The route stops when
+/// `UB − LB ≤ 1e-9 · max(1, |UB|)`: the combined plan is then optimal within that gap — the
+/// certificate is independent of how the duals were rounded.
+///
+/// Only coupling rows that some combination of proposals can violate are put into the master
+/// (a row with Σ_p max_k use_pk ≤ cap can never bind, its dual is 0).
+enum Decomposition {
+    struct Proposal {
+        var product: Int
+        var cost: Double
+        var use: [(Int32, Double)]
+        var x: [(Int32, Double)]
+    }
+
+    struct Outcome {
+        var x: [Double]
+        var y: [Double]
+        var objective: Double
+        var lowerBound: Double
+        var iterations: Int
+        var proposals: Int
+        var masterRows: Int
+    }
+
+    static func columnProducts(_ m: PlanModel) -> [Int32] {
+        var cp = [Int32](repeating: 0, count: m.columnCount)
+        for l in 0..<m.network.lanes.count where m.laneSpan[l] > 0 {
+            for (k, p) in m.laneProducts[l].enumerated() {
+                for t in 0..<m.laneSpan[l] { cp[m.laneColumnStart[l] + k * m.laneSpan[l] + t] = Int32(p) }
+            }
+        }
+        for (k, pr) in m.network.production.enumerated() { for t in 0..<m.T { cp[m.productionBase + k * m.T + t] = Int32(pr.product) } }
+        for (k, st) in m.network.storage.enumerated() {
+            for t in 0..<m.T { cp[m.storageBase + k * m.T + t] = Int32(st.product) }
+            if m.safetyColumnStart[k] >= 0 { for t in 0..<m.T { cp[m.safetyColumnStart[k] + t] = Int32(st.product) } }
+        }
+        for e in 0..<m.demandVolume.count { cp[m.shortfallBase + e] = m.demandProduct[e] }
+        return cp
+    }
+
+    /// Runs column generation from the relaxation's flows `x0`; nil when it did not converge
+    /// within `maxIterations`/`timeLimit` (the caller then solves the full LP).
+    static func solve(_ m: PlanModel, scaling base: FlowScaling, x0: [Double], threads: Int,
+                      maxIterations: Int = 300, timeLimit: Double = 300,
+                      progress: (@Sendable (String) -> Void)?) -> Outcome? {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let K = m.couplingRowCount, P = m.P, cb = m.laneCapacityBase
+        let cp = columnProducts(m)
+        var maxCost = 1.0
+        for c in m.columnCost { maxCost = max(maxCost, abs(c)) }
+        let bigM = 100 * maxCost + 1000
+        // Pricing cost scale: as fine as the Int64 ranges allow (≥ the data's own scale).
+        var maxNodes = 1
+        for p in 0..<P { maxNodes = max(maxNodes, m.productRowStart[p + 1] - m.productRowStart[p] + 2) }
+        let allowed = Double(MinCostFlowProblem.costRangeLimit) / Double(maxNodes + 1) / (maxCost + 2 * bigM + 1) / 4
+        var extraDecimals = 0
+        while extraDecimals < 9 && pow10(base.costDecimals + extraDecimals + 1) <= allowed { extraDecimals += 1 }
+        let sc = FlowScaling(volumeDecimals: base.volumeDecimals, costDecimals: base.costDecimals + extraDecimals)
+
+        var proposals: [Proposal] = []
+        var maxUse = [Double](repeating: 0, count: P * K)
+        var active = [Bool](repeating: false, count: K)
+        var scratch = [Double](repeating: 0, count: K)
+
+        func addProposals(_ x: [Double]) {
+            var perProduct = [[(Int32, Double)]](repeating: [], count: P)
+            var cost = [Double](repeating: 0, count: P)
+            for j in 0..<m.columnCount where x[j] != 0 {
+                let p = Int(cp[j])
+                perProduct[p].append((Int32(j), x[j]))
+                cost[p] += m.columnCost[j] * x[j]
+            }
+            for p in 0..<P {
+                var touched: [Int32] = []
+                for (j, v) in perProduct[p] where Int(j) < m.productionBase {
+                    for e in m.columnEntryStart[Int(j)]..<m.columnEntryStart[Int(j) + 1] {
+                        let r = Int(m.entryRow[e])
+                        if r >= cb && r < cb + K {
+                            if scratch[r - cb] == 0 { touched.append(Int32(r - cb)) }
+                            scratch[r - cb] += v
+                        }
+                    }
+                }
+                touched.sort()
+                var use: [(Int32, Double)] = []
+                use.reserveCapacity(touched.count)
+                for r in touched {
+                    let v = scratch[Int(r)]; scratch[Int(r)] = 0
+                    use.append((r, v))
+                    maxUse[p * K + Int(r)] = max(maxUse[p * K + Int(r)], v)
+                }
+                proposals.append(Proposal(product: p, cost: cost[p], use: use, x: perProduct[p]))
+            }
+        }
+        func refreshActive() {
+            for r in 0..<K where !active[r] {
+                var s = 0.0
+                for p in 0..<P { s += maxUse[p * K + r] }
+                let cap = m.rowUpper[cb + r]
+                if s > cap + 1e-9 * max(1, abs(cap)) { active[r] = true }
+            }
+        }
+
+        addProposals(x0)
+        refreshActive()
+        var bestLB = -Double.infinity
+        var bestY: [Double] = []
+        var bestMu: [Double] = []
+        let smoothing = 0.7
+        var iter = 0
+        while iter < maxIterations {
+            iter += 1
+            if (clock.now - t0).seconds > timeLimit { return nil }
+            // --- master
+            var rowPos = [Int](repeating: -1, count: K)
+            var activeRows: [Int] = []
+            for r in 0..<K where active[r] { rowPos[r] = activeRows.count; activeRows.append(r) }
+            let A = activeRows.count
+            var lp = LinearProgram(direction: .minimize)
+            lp.columns.reserveCapacity(proposals.count + A)
+            for pr in proposals { lp.columns.append(.init(bounds: .nonNegative, objective: pr.cost)) }
+            for _ in 0..<A { lp.columns.append(.init(bounds: .nonNegative, objective: bigM)) }
+            for r in activeRows { lp.rows.append(.init(bounds: .atMost(m.rowUpper[cb + r]))) }
+            for _ in 0..<P { lp.rows.append(.init(bounds: .fixed(1))) }
+            for (k, pr) in proposals.enumerated() {
+                for (r, v) in pr.use where rowPos[Int(r)] >= 0 { lp.matrix.append(row: rowPos[Int(r)], column: k, value: v) }
+                lp.matrix.append(row: A + pr.product, column: k, value: 1)
+            }
+            for a in 0..<A { lp.matrix.append(row: a, column: proposals.count + a, value: -1) }
+            guard let ms = try? lp.solve(.init(method: .dualSimplex)), ms.status == .optimal else { return nil }
+            var artificial = 0.0
+            for a in 0..<A { artificial += ms.columnValues[proposals.count + a] }
+            let ub = artificial <= 1e-9 ? ms.objective - bigM * artificial : Double.infinity
+            // --- pricing with μ̃ = round(μ · scale) / scale, μ = Wentges-smoothed −π
+            var muMaster = [Double](repeating: 0, count: K)
+            for (a, r) in activeRows.enumerated() { muMaster[r] = max(0, -ms.rowDuals[a]) }
+            var sigma = [Double](repeating: 0, count: P)
+            for p in 0..<P { sigma[p] = ms.rowDuals[A + p] }
+            var newX = [Double](repeating: 0, count: m.columnCount)
+            var improving = false
+            var lb = -Double.infinity
+            for attempt in 0..<2 {
+                let alpha = attempt == 0 && !bestMu.isEmpty ? smoothing : 0
+                var mu = [Double](repeating: 0, count: K)
+                for r in 0..<K {
+                    let v = alpha > 0 ? alpha * bestMu[r] + (1 - alpha) * muMaster[r] : muMaster[r]
+                    mu[r] = (v * sc.costScale).rounded() / sc.costScale
+                }
+                var extra = [Double](repeating: 0, count: m.columnCount)
+                for j in 0..<m.productionBase {
+                    var s = 0.0
+                    for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                        let r = Int(m.entryRow[e])
+                        if r >= cb && r < cb + K { s += mu[r - cb] }
+                    }
+                    extra[j] = s
+                }
+                let out = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: threads, extra: extra)
+                guard out.status == .optimal || out.status == .objectiveOverflow else { return nil }
+                // Lagrangian bound at μ̃ (valid for any μ̃ ≥ 0).
+                var l = 0.0
+                for j in 0..<m.columnCount where out.x[j] != 0 { l += (m.columnCost[j] + extra[j]) * out.x[j] }
+                for r in 0..<K where mu[r] != 0 { l -= mu[r] * m.rowUpper[cb + r] }
+                lb = max(lb, l)
+                if l > bestLB {
+                    bestLB = l
+                    var y = out.y
+                    for r in 0..<K { y[cb + r] = -mu[r] }
+                    bestY = y
+                    bestMu = mu
+                }
+                // Reduced cost of each product's proposal under the master duals.
+                for p in 0..<P {
+                    var rc = -sigma[p]
+                    for j in 0..<m.columnCount where out.x[j] != 0 && Int(cp[j]) == p {
+                        var dj = m.columnCost[j]
+                        if j < m.productionBase {
+                            for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                                let r = Int(m.entryRow[e])
+                                if r >= cb && r < cb + K { dj += muMaster[r - cb] }
+                            }
+                        }
+                        rc += dj * out.x[j]
+                    }
+                    if rc < -1e-11 * max(1, abs(ms.objective)) {
+                        improving = true
+                        for j in 0..<m.columnCount where Int(cp[j]) == p && out.x[j] != 0 { newX[j] = out.x[j] }
+                    }
+                }
+                if improving { break }
+            }
+            let gap = ub - bestLB
+            if iter == 1 || iter % 10 == 0 {
+                progress?("decomposition round \(iter): \(proposals.count) proposals, \(A) master rows, UB \(ub), LB \(bestLB)")
+            }
+            if ub.isFinite && gap <= 1e-9 * max(1, abs(ub)) {
+                var x = [Double](repeating: 0, count: m.columnCount)
+                for (k, pr) in proposals.enumerated() {
+                    let l = ms.columnValues[k]
+                    if l == 0 { continue }
+                    for (j, v) in pr.x { x[Int(j)] += l * v }
+                }
+                // b = max(0, safety − s) exactly (convex combinations keep b ≥ that, equal when optimal).
+                return Outcome(x: x, y: bestY, objective: m.objective(of: x), lowerBound: bestLB, iterations: iter,
+                               proposals: proposals.count, masterRows: A)
+            }
+            let before = proposals.count
+            if !improving && ub.isFinite {
+                // No improving column although the bounds differ: rounding of μ stalls; give up.
+                return nil
+            }
+            addProposals(newX)
+            // Drop the empty proposals of products that did not improve.
+            proposals = Array(proposals[0..<before]) + proposals[before...].filter { !$0.x.isEmpty }
+            refreshActive()
+        }
+        return nil
+    }
+}

@@ -1,0 +1,89 @@
+// Discrete.swift — lanes with minimum batches or fixed daily costs: a MIP through GLPK.
+import FuelFlowModel
+import GLPK
+
+/// Lanes that need a binary "used on day t" decision: `min_shipment_m3` (ship a batch or
+/// nothing) or `fixed_cost_per_day` (the hire is paid whenever the lane is used).
+///
+/// For each such lane l and departure day t a binary `y[l,t]` is added with objective
+/// `fixed_cost_per_day`, and rows `Σ_p x[l,p,t] ≥ min_shipment·y[l,t]` (when set) and
+/// `Σ_p x[l,p,t] ≤ M·y[l,t]` with M = the lane capacity, or, without one, the most volume that
+/// can exist on a day (Σ opening stock + T · Σ production max).
+struct DiscreteLanes {
+    var lanes: [Int] = []
+    init(_ m: PlanModel) {
+        for (l, lane) in m.network.lanes.enumerated()
+        where (lane.minShipmentM3 ?? 0) > 0 || (lane.fixedCostPerDay ?? 0) > 0 {
+            if m.laneSpan[l] > 0 && !m.laneProducts[l].isEmpty { lanes.append(l) }
+        }
+    }
+}
+
+extension Planner {
+    static func solveMIP(_ model: PlanModel, discrete d: DiscreteLanes, options: PlanOptions, into plan: inout Plan) throws {
+        let net = model.network
+        var lp = model.linearProgram()
+        var bigM = 0.0
+        for st in net.storage { bigM += st.initialM3 }
+        for pr in net.production { bigM += Double(model.T) * pr.maxM3PerDay }
+        bigM = max(bigM, 1)
+        var binaries: [(lane: Int, day: Int, column: Int)] = []
+        for l in d.lanes {
+            let lane = net.lanes[l]
+            let M = lane.capacityM3PerDay ?? bigM
+            for t in 1...model.laneSpan[l] {
+                let y = lp.addColumn(bounds: .between(0, 1), objective: lane.fixedCostPerDay ?? 0, kind: .binary)
+                binaries.append((l, t, y))
+                var coef: [(column: Int, value: Double)] = []
+                for k in 0..<model.laneProducts[l].count {
+                    coef.append((model.laneColumnStart[l] + k * model.laneSpan[l] + t - 1, 1))
+                }
+                if let ms = lane.minShipmentM3, ms > 0 {
+                    lp.addRow(bounds: .atLeast(0), coefficients: coef + [(y, -ms)])
+                }
+                lp.addRow(bounds: .atMost(0), coefficients: coef + [(y, -M)])
+            }
+        }
+        options.progress?("GLPK branch-and-cut: \(binaries.count) lane-day binaries")
+        let sol: LinearProgram.Solution
+        do {
+            sol = try lp.solve(.init(method: .branchAndCut, presolve: true, timeLimit: options.timeLimit,
+                                     mipGap: options.mipGap))
+        } catch let e as GLPKError {
+            throw PlannerError.solver(e.description)
+        }
+        plan.route = "mip"
+        plan.routeReason = "\(d.lanes.count) lane(s) with min_shipment_m3/fixed_cost_per_day: binaries per lane-day, GLPK branch-and-cut"
+        plan.variables = lp.columns.count
+        plan.constraints = lp.rows.count
+        plan.mipGap = sol.mipGap
+        plan.notes.append("GLPK branch-and-cut: \(fmt(sol.seconds)) s, gap \(sol.mipGap.map { fmt($0 * 100) + "%" } ?? "unknown")")
+        switch sol.status {
+        case .optimal, .feasible:
+            plan.status = sol.status == .optimal ? .optimal : (sol.termination == .timeLimit ? .timeLimit : .feasible)
+            let x = Array(sol.columnValues[0..<model.columnCount])
+            plan.columnValues = x
+            var fixed = 0.0
+            for b in binaries where sol.columnValues[b.column] > 0.5 {
+                plan.laneDaysUsed.append((b.lane, b.day))
+                fixed += net.lanes[b.lane].fixedCostPerDay ?? 0
+            }
+            plan.fixedCost = fixed
+            plan.objective = model.objective(of: x) + fixed
+            // Duals of the LP with the binaries fixed at their values (the usual MIP marginal costs).
+            var fixedLP = lp
+            for b in binaries {
+                let v = sol.columnValues[b.column].rounded()
+                fixedLP.columns[b.column].kind = .continuous
+                fixedLP.columns[b.column].bounds = .fixed(v)
+            }
+            if let f = try? fixedLP.solve(.init(method: .dualSimplex, presolve: false)), f.status == .optimal {
+                plan.rowDuals = Array(f.rowDuals[0..<model.rowCount])
+                plan.notes.append("marginal costs are duals of the LP with the lane-day decisions fixed")
+            }
+        case .infeasible: plan.status = .infeasible
+        case .unbounded: plan.status = .unbounded
+        case .undefined: plan.status = sol.termination == .timeLimit ? .timeLimit : .infeasible
+        }
+    }
+}

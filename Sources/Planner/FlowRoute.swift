@@ -1,0 +1,359 @@
+// FlowRoute.swift — one exact time-expanded min-cost flow per product, solved by our network simplex.
+import Dispatch
+import FuelFlowModel
+import NetworkFlow
+
+/// Exact integer scaling of a model's data for the Int64 network simplex.
+///
+/// Volumes are multiplied by `10^volumeDecimals` and costs by `10^costDecimals`; both are the
+/// smallest powers (0...6) under which *every* datum of the kind becomes an integer (up to the
+/// rounding of the decimal→binary conversion, 4 ulp). The scaled problem is then exactly the
+/// given one: flows are volumes in units of 10^−k m³, the objective is in 10^−(kv+kc) currency.
+public struct FlowScaling: Sendable, Equatable {
+    public var volumeDecimals: Int
+    public var costDecimals: Int
+    public var volumeScale: Double { pow10(volumeDecimals) }
+    public var costScale: Double { pow10(costDecimals) }
+
+    /// Largest number of decimals tried for either kind.
+    public static let maxDecimals = 6
+
+    /// The scaling for `model`, or a reason why none exists.
+    public static func choose(for model: PlanModel) -> Result<FlowScaling, PlannerError> {
+        let net = model.network
+        var volumes = [Double]()
+        volumes.append(contentsOf: model.demandVolume)
+        for st in net.storage { volumes += [st.capacityM3, st.initialM3, st.safetyM3] }
+        for pr in net.production { volumes += [pr.minM3PerDay, pr.maxM3PerDay] }
+        for l in net.lanes { if let c = l.capacityM3PerDay { volumes.append(c) } }
+        for n in net.nodes { if let c = n.throughputM3PerDay { volumes.append(c) } }
+        var costs = [Double]()
+        for l in net.lanes { costs.append(l.costPerM3) }
+        for pr in net.production { costs.append(pr.costPerM3) }
+        for st in net.storage { costs.append(st.holdingCostPerM3Day) }
+        for p in net.products { costs += [p.shortagePenalty, p.safetyPenalty] }
+        guard let kv = decimals(volumes) else {
+            return .failure(.notExactlyScalable("some volume has more than \(maxDecimals) decimals or exceeds 2^53 when scaled"))
+        }
+        guard let kc = decimals(costs) else {
+            return .failure(.notExactlyScalable("some cost has more than \(maxDecimals) decimals or exceeds 2^53 when scaled"))
+        }
+        return .success(FlowScaling(volumeDecimals: kv, costDecimals: kc))
+    }
+
+    /// Smallest k in 0...maxDecimals with every value·10^k an integer, else nil.
+    static func decimals(_ values: [Double]) -> Int? {
+        var k = 0
+        var i = 0
+        while i < values.count {
+            let v = values[i]
+            if !v.isFinite { return nil }
+            if isInteger(v * pow10(k)) { i += 1; continue }
+            k += 1
+            if k > maxDecimals { return nil }
+        }
+        for v in values where !(isInteger(v * pow10(k)) && abs(v * pow10(k)) < 9e15) { return nil }
+        return k
+    }
+
+    @inline(__always) static func isInteger(_ x: Double) -> Bool {
+        abs(x - x.rounded()) <= 4 * x.ulp
+    }
+
+    @inline(__always) func volume(_ v: Double) -> Int64 { Int64((v * volumeScale).rounded()) }
+    @inline(__always) func cost(_ c: Double) -> Int64 { Int64((c * costScale).rounded()) }
+}
+
+@inline(__always) func pow10(_ k: Int) -> Double {
+    var r = 1.0
+    for _ in 0..<max(0, k) { r *= 10 }
+    return r
+}
+
+/// Shared output buffers written by the per-product workers at disjoint indices.
+/// Raw buffers (no exclusivity checks, no copy-on-write) so workers can write concurrently.
+final class SharedVectors: @unchecked Sendable {
+    let x: UnsafeMutableBufferPointer<Double>
+    let y: UnsafeMutableBufferPointer<Double>
+    let statuses: UnsafeMutableBufferPointer<MinCostFlowStatus>
+    let pivots: UnsafeMutableBufferPointer<Int>
+    init(columns: Int, rows: Int, products: Int) {
+        x = .allocate(capacity: columns); x.initialize(repeating: 0)
+        y = .allocate(capacity: rows); y.initialize(repeating: 0)
+        statuses = .allocate(capacity: products); statuses.initialize(repeating: .optimal)
+        pivots = .allocate(capacity: products); pivots.initialize(repeating: 0)
+    }
+    deinit { x.deallocate(); y.deallocate(); statuses.deallocate(); pivots.deallocate() }
+}
+
+/// LP basis statuses derived from the per-product spanning trees (see ``FlowRoute/basis``).
+final class SharedBasis: @unchecked Sendable {
+    /// 0 at lower, 1 at upper, 2 basic, 3 fixed (GLPK NL, NU, BS, NS).
+    let column: UnsafeMutableBufferPointer<Int8>
+    let row: UnsafeMutableBufferPointer<Int8>
+    let ok: UnsafeMutableBufferPointer<Bool>
+    init(columns: Int, rows: Int, products: Int) {
+        column = .allocate(capacity: columns); column.initialize(repeating: 0)
+        row = .allocate(capacity: rows); row.initialize(repeating: 2)
+        ok = .allocate(capacity: products); ok.initialize(repeating: false)
+    }
+    deinit { column.deallocate(); row.deallocate(); ok.deallocate() }
+}
+
+/// The outcome of the per-product flows.
+struct FlowOutcome {
+    var status: MinCostFlowStatus
+    var x: [Double]
+    var y: [Double]
+    var pivots: Int
+    var arcs: Int
+    var nodes: Int
+    var basis: SharedBasis?
+}
+
+enum FlowRoute {
+    /// Builds product `p`'s time-expanded network.
+    ///
+    /// Nodes: the balance rows of p (local id = row − productRowStart[p]) and a super source
+    /// (id R). Arcs: lanes (n,t)→(m,t+τ); production source→(r,t) in [min,max]; shortfall
+    /// source→(n,t) with capacity d; inventory (n,t)→(n,t+1), and (n,T)→source for the closing
+    /// stock (the circulation makes production volume free); a storage row with safety > 0 gets
+    /// two parallel inventory arcs (first min(safety, capacity) m³ at holding − safety_penalty,
+    /// the rest at holding). Supplies: −(row right-hand side) = opening stock − demand; the source
+    /// balances them. When `relaxCoupling`, shared lane capacities and throughputs become per-arc
+    /// bounds (a relaxation of the joint constraints).
+    static func build(_ m: PlanModel, product p: Int, scaling sc: FlowScaling, relaxCoupling: Bool,
+                      extra: [Double]? = nil)
+        -> (problem: MinCostFlowProblem, arcColumn: [Int32], tier1: [Int32])
+    {
+        let net = m.network
+        let T = m.T
+        let r0 = m.productRowStart[p], R = m.productRowStart[p + 1] - r0
+        let src = NodeID(R)
+        var prob = MinCostFlowProblem(nodeCount: R + 1)
+        var arcColumn = [Int32]()
+        var tier1 = [Int32]()   // per storage column of p with safety: arc id of its first tier (−1 otherwise)
+        var est = 0
+        for l in 0..<net.lanes.count where m.laneProducts[l].contains(p) { est += m.laneSpan[l] }
+        est += 3 * R
+        prob.reserveCapacity(nodes: R + 1, arcs: est)
+        arcColumn.reserveCapacity(est)
+        var total: Int64 = 0
+        for i in 0..<R {
+            let s = -sc.volume(m.rowLower[r0 + i])
+            prob.setSupply(NodeID(i), s)
+            total += s
+        }
+        prob.setSupply(src, -total)
+        @inline(__always) func node(_ n: Int, _ t: Int) -> NodeID { NodeID(Int(m.balanceRowIndex[(p * m.N + n) * T + t - 1]) - r0) }
+
+        for (l, lane) in net.lanes.enumerated() where m.laneSpan[l] > 0 {
+            guard let k = m.laneProducts[l].firstIndex(of: p) else { continue }
+            var cap = MinCostFlowProblem.unbounded
+            if let c = lane.capacityM3PerDay, m.laneProducts[l].count == 1 || relaxCoupling { cap = sc.volume(c) }
+            if relaxCoupling, let th = net.nodes[lane.from].throughputM3PerDay { cap = min(cap, sc.volume(th)) }
+            let c = sc.cost(lane.costPerM3)
+            for t in 1...m.laneSpan[l] {
+                let j = m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1
+                let cj = extra.map { c + Int64(($0[j] * sc.costScale).rounded()) } ?? c
+                prob.addArc(from: node(lane.from, t), to: node(lane.to, t + lane.transitDays), capacity: cap, cost: cj)
+                arcColumn.append(Int32(j))
+            }
+        }
+        for (k, pr) in net.production.enumerated() where pr.product == p {
+            let lo = sc.volume(pr.minM3PerDay), hi = sc.volume(pr.maxM3PerDay), c = sc.cost(pr.costPerM3)
+            for t in 1...T {
+                prob.addArc(from: src, to: node(pr.refinery, t), lower: lo, capacity: hi, cost: c)
+                arcColumn.append(Int32(m.productionBase + k * T + t - 1))
+            }
+        }
+        let penalty = sc.cost(net.products[p].shortagePenalty)
+        for e in 0..<m.demandVolume.count where Int(m.demandProduct[e]) == p {
+            prob.addArc(from: src, to: node(Int(m.demandNode[e]), Int(m.demandDay[e])),
+                        capacity: sc.volume(m.demandVolume[e]), cost: penalty)
+            arcColumn.append(Int32(m.shortfallBase + e))
+        }
+        let sp = sc.cost(net.products[p].safetyPenalty)
+        for (k, st) in net.storage.enumerated() where st.product == p {
+            let cap = sc.volume(st.capacityM3), h = sc.cost(st.holdingCostPerM3Day)
+            let safe = st.safetyM3 > 0
+            let first = safe ? min(sc.volume(st.safetyM3), cap) : 0
+            for t in 1...T {
+                let j = Int32(m.storageBase + k * T + t - 1)
+                let from = node(st.node, t), to = t < T ? node(st.node, t + 1) : src
+                if safe {
+                    let a = prob.addArc(from: from, to: to, capacity: first, cost: h - sp)
+                    arcColumn.append(j)
+                    tier1.append(a)
+                    if cap > first {
+                        prob.addArc(from: from, to: to, capacity: cap - first, cost: h)
+                        arcColumn.append(j)
+                    }
+                } else {
+                    prob.addArc(from: from, to: to, capacity: cap, cost: h)
+                    arcColumn.append(j)
+                }
+            }
+        }
+        return (prob, arcColumn, tier1)
+    }
+
+    /// Solves every product (in parallel on `threads` workers) and assembles the column values
+    /// and balance/safety duals of the LP (`y = (π − π_source) / cost scale`).
+    static func solve(_ m: PlanModel, scaling sc: FlowScaling, relaxCoupling: Bool, threads: Int,
+                      extra: [Double]? = nil, wantBasis: Bool = false) -> FlowOutcome {
+        let out = SharedVectors(columns: m.columnCount, rows: m.rowCount, products: m.P)
+        let basisOut = wantBasis ? SharedBasis(columns: m.columnCount, rows: m.rowCount, products: m.P) : nil
+        let counts = SharedCounts(m.P)
+        let work: @Sendable (Int) -> Void = { p in
+            let (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra)
+            let res = NetworkSimplex().solve(prob)
+            out.statuses[p] = res.status
+            out.pivots[p] = res.iterations
+            counts.arcs[p] = prob.arcCount; counts.nodes[p] = prob.nodeCount
+            guard res.status == .optimal || res.status == .objectiveOverflow else { return }
+            let vs = sc.volumeScale, cs = sc.costScale
+            let x = out.x, y = out.y
+            for a in 0..<prob.arcCount where res.flow[a] != 0 {
+                x[Int(arcColumn[a])] += Double(res.flow[a]) / vs
+            }
+            let r0 = m.productRowStart[p], R = m.productRowStart[p + 1] - r0
+            let piS = res.potential[R]
+            for i in 0..<R { y[r0 + i] = Double(res.potential[i] - piS) / cs }
+            // b = max(0, safety − s) and the safety-row duals from the first tier's reduced cost.
+            var ti = 0
+            let spen = m.network.products[p].safetyPenalty
+            for (k, st) in m.network.storage.enumerated() where st.product == p && m.safetyColumnStart[k] >= 0 {
+                for t in 1...m.T {
+                    let a = Int(tier1[ti]); ti += 1
+                    let s = x[m.storageBase + k * m.T + t - 1]
+                    x[m.safetyColumnStart[k] + t - 1] = max(0, st.safetyM3 - s)
+                    let rc = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
+                    y[m.safetyRowStart[k] + t - 1] = min(spen, max(0, Double(rc) / cs + spen))
+                }
+            }
+            if let basisOut {
+                basisOut.ok[p] = basis(m, product: p, problem: prob, result: res, arcColumn: arcColumn, x: x, into: basisOut)
+            }
+        }
+        if threads <= 1 || m.P <= 1 {
+            for p in 0..<m.P { work(p) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: m.P) { p in work(p) }
+        }
+        // Worst status across products: infeasible/unbounded beat optimal.
+        var status = MinCostFlowStatus.optimal
+        for s in out.statuses where s != .optimal && s != .objectiveOverflow { status = s; break }
+        return FlowOutcome(status: status, x: Array(out.x), y: Array(out.y), pivots: out.pivots.reduce(0, +),
+                           arcs: counts.arcs.reduce(0, +), nodes: counts.nodes.reduce(0, +),
+                           basis: basisOut.flatMap { b in b.ok.allSatisfy { $0 } ? b : nil })
+    }
+
+    /// Recovers an optimal spanning tree from flows and potentials (arcs strictly between their
+    /// bounds, completed by zero-reduced-cost arcs with union–find) and writes the matching LP
+    /// basis statuses for product p's columns and safety rows. Balance rows are fixed (their
+    /// auxiliaries nonbasic), coupling rows keep basic auxiliaries. Returns false when no spanning
+    /// tree of zero-reduced-cost arcs exists (cannot happen for an optimal result).
+    static func basis(_ m: PlanModel, product p: Int, problem prob: MinCostFlowProblem, result res: MinCostFlowResult,
+                      arcColumn: [Int32], x: UnsafeMutableBufferPointer<Double>, into b: SharedBasis) -> Bool {
+        let n = prob.nodeCount, arcs = prob.arcCount
+        var parent = Array(0..<n)
+        func find(_ a: Int) -> Int {
+            var a = a
+            while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }
+            return a
+        }
+        var inTree = [Bool](repeating: false, count: arcs)
+        var treeCount = 0
+        for pass in 0..<2 {
+            for a in 0..<arcs where !inTree[a] {
+                let f = res.flow[a]
+                let free = f > prob.lower[a] && f < prob.capacity[a]
+                if pass == 0 && !free { continue }
+                if pass == 1 {
+                    let rc = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
+                    if rc != 0 { continue }
+                }
+                let u = find(Int(prob.tail[a])), v = find(Int(prob.head[a]))
+                if u == v { if pass == 0 { debugLog("basis: free arcs form a cycle at arc \(a)"); return false } else { continue } }
+                parent[u] = v; inTree[a] = true; treeCount += 1
+            }
+            if treeCount == n - 1 { break }
+        }
+        if treeCount < n - 1 {
+            // The simplex's tree used artificial (zero-flow) arcs between parts whose potentials are
+            // unrelated: complete the spanning tree with the crossing arcs of smallest |reduced cost|
+            // (still a valid basis; GLPK's dual simplex switches to primal if it is not dual feasible).
+            debugLog("basis: zero-reduced-cost arcs span \(treeCount) of \(n - 1); completing")
+            var cand: [(Int64, Int)] = []
+            for a in 0..<arcs where !inTree[a] && find(Int(prob.tail[a])) != find(Int(prob.head[a])) {
+                let rc = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
+                cand.append((abs(rc), a))
+            }
+            cand.sort { $0 < $1 }
+            for (_, a) in cand {
+                let u = find(Int(prob.tail[a])), v = find(Int(prob.head[a]))
+                if u == v { continue }
+                parent[u] = v; inTree[a] = true; treeCount += 1
+                if treeCount == n - 1 { break }
+            }
+        }
+        guard treeCount == n - 1 else { debugLog("basis: tree has \(treeCount) of \(n - 1) arcs"); return false }
+        // Columns: basic if one of their arcs is in the tree, else at the bound they sit on.
+        for a in 0..<arcs {
+            let j = Int(arcColumn[a])
+            if inTree[a] { b.column[j] = 2 }
+        }
+        for a in 0..<arcs {
+            let j = Int(arcColumn[a])
+            if b.column[j] == 2 { continue }
+            let up = m.columnUpper[j]
+            b.column[j] = (up.isFinite && x[j] >= up - 1e-9 * max(1, abs(up)) && x[j] > m.columnLower[j]) ? 1 : 0
+            if m.columnLower[j] == up { b.column[j] = 3 }
+        }
+        // Balance rows of p: fixed auxiliaries.
+        for i in m.productRowStart[p]..<m.productRowStart[p + 1] { b.row[i] = 3 }
+        // Safety rows and b columns.
+        for (k, st) in m.network.storage.enumerated() where st.product == p && m.safetyColumnStart[k] >= 0 {
+            for t in 1...m.T {
+                let js = m.storageBase + k * m.T + t - 1, jb = m.safetyColumnStart[k] + t - 1
+                let r = m.safetyRowStart[k] + t - 1
+                if x[js] < st.safetyM3 - 1e-12 * max(1, st.safetyM3) || (b.column[js] == 2 && x[js] <= st.safetyM3 && tier1Basic(x[js], st.safetyM3)) {
+                    b.column[jb] = 2; b.row[r] = 0
+                } else {
+                    b.column[jb] = 0; b.row[r] = 2
+                }
+            }
+        }
+        return true
+    }
+
+    @inline(__always) static func tier1Basic(_ s: Double, _ safety: Double) -> Bool { s < safety }
+
+    /// Largest relative violation of the coupling rows (0 when all hold), and how many are violated.
+    static func couplingViolation(_ m: PlanModel, x: [Double]) -> (worst: Double, count: Int, activities: [Double]) {
+        let act = m.rowActivities(of: x)
+        var worst = 0.0, count = 0
+        for i in m.laneCapacityBase..<m.safetyRowBase {
+            let over = act[i] - m.rowUpper[i]
+            let tol = 1e-9 * max(1, abs(m.rowUpper[i]))
+            if over > tol { count += 1; worst = max(worst, over / max(1, abs(m.rowUpper[i]))) }
+        }
+        return (worst, count, act)
+    }
+}
+
+final class SharedCounts: @unchecked Sendable {
+    let arcs: UnsafeMutableBufferPointer<Int>
+    let nodes: UnsafeMutableBufferPointer<Int>
+    init(_ n: Int) {
+        arcs = .allocate(capacity: n); arcs.initialize(repeating: 0)
+        nodes = .allocate(capacity: n); nodes.initialize(repeating: 0)
+    }
+    deinit { arcs.deallocate(); nodes.deallocate() }
+}
+
+import Foundation
+func debugLog(_ s: @autoclosure () -> String) {
+    if ProcessInfo.processInfo.environment["FUELFLOW_DEBUG"] != nil { FileHandle.standardError.write(Data((s() + "\n").utf8)) }
+}

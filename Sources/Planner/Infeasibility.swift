@@ -1,0 +1,146 @@
+// Infeasibility.swift — explain an infeasible plan in the planner's words (elastic re-solve).
+import Dispatch
+import FuelFlowModel
+import GLPK
+import NetworkFlow
+
+/// Elastic re-solve: every balance row gets two priced violation columns (a surplus that has
+/// nowhere to go, a deficit no source can cover) and every shared lane-capacity or throughput row
+/// one (volume over the limit), each at a penalty far above any real cost. The optimum of this
+/// always-feasible LP is the smallest (penalty-weighted) set of violations; each nonzero one is
+/// reported as a sentence naming node, product, day and m³.
+enum Infeasibility {
+    static func explain(_ m: PlanModel, options: PlanOptions, maxLines: Int = 20) -> [String] {
+        // 1) Per-product elastic flows (fast, exact when the per-product structure is the cause).
+        if case .success(let sc) = FlowScaling.choose(for: m),
+           let (surplus, deficit) = elasticFlows(m, scaling: sc, threads: options.threads),
+           surplus.contains(where: { $0 > 1e-9 }) || deficit.contains(where: { $0 > 1e-9 }) {
+            return describe(m, surplus: surplus, deficit: deficit, over: [Double](repeating: 0, count: m.couplingRowCount),
+                            maxLines: maxLines)
+        }
+        // 2) The shared rows are involved: elastic LP through GLPK.
+        let net = m.network
+        _ = net
+        var lp = m.linearProgram()
+        var maxCost = 1.0
+        for c in m.columnCost { maxCost = max(maxCost, abs(c)) }
+        let M = maxCost * 1e4
+        let B = m.balanceCount
+        let base = lp.columns.count
+        for i in 0..<B {
+            lp.addColumn(bounds: .nonNegative, objective: M)
+            lp.matrix.append(row: i, column: base + 2 * i, value: -1)
+            lp.addColumn(bounds: .nonNegative, objective: M)
+            lp.matrix.append(row: i, column: base + 2 * i + 1, value: 1)
+        }
+        let cBase = lp.columns.count
+        for r in m.laneCapacityBase..<m.safetyRowBase {
+            lp.addColumn(bounds: .nonNegative, objective: M)
+            lp.matrix.append(row: r, column: cBase + r - m.laneCapacityBase, value: -1)
+        }
+        guard let sol = try? lp.solve(.init(method: .primalSimplex, presolve: false, timeLimit: options.timeLimit ?? 120)),
+              sol.status == .optimal else {
+            return ["The model is infeasible; the elastic re-solve that locates the conflict did not finish."]
+        }
+        var surplus = [Double](repeating: 0, count: B), deficit = surplus
+        for i in 0..<B { surplus[i] = sol.columnValues[base + 2 * i]; deficit[i] = sol.columnValues[base + 2 * i + 1] }
+        let over = Array(sol.columnValues[cBase..<(cBase + m.couplingRowCount)])
+        return describe(m, surplus: surplus, deficit: deficit, over: over, maxLines: maxLines)
+    }
+
+    /// Per-product elastic min-cost flows: every balance node gets a surplus arc to the source and
+    /// a deficit arc from it at a cost above any path; shared rows are per-arc bounds. Returns the
+    /// surplus and deficit per balance row, or nil when the flows cannot be solved.
+    static func elasticFlows(_ m: PlanModel, scaling sc: FlowScaling, threads: Int) -> ([Double], [Double])? {
+        var maxCost = 1.0
+        for c in m.columnCost { maxCost = max(maxCost, abs(c)) }
+        let M = sc.cost(maxCost) * 10_000 + 1
+        let surplus = SharedVectors(columns: m.balanceCount, rows: m.balanceCount, products: m.P)
+        let work: @Sendable (Int) -> Void = { p in
+            var (prob, _, _) = FlowRoute.build(m, product: p, scaling: sc, relaxCoupling: true)
+            let r0 = m.productRowStart[p], R = m.productRowStart[p + 1] - r0
+            let src = NodeID(R)
+            let first = prob.arcCount
+            for i in 0..<R {
+                prob.addArc(from: NodeID(i), to: src, cost: M)
+                prob.addArc(from: src, to: NodeID(i), cost: M)
+            }
+            let res = NetworkSimplex().solve(prob)
+            guard res.status == .optimal || res.status == .objectiveOverflow else { surplus.statuses[p] = res.status; return }
+            for i in 0..<R {
+                surplus.x[r0 + i] = Double(res.flow[first + 2 * i]) / sc.volumeScale
+                surplus.y[r0 + i] = Double(res.flow[first + 2 * i + 1]) / sc.volumeScale
+            }
+        }
+        if threads <= 1 { for p in 0..<m.P { work(p) } } else { DispatchQueue.concurrentPerform(iterations: m.P) { work($0) } }
+        if surplus.statuses.contains(where: { $0 != .optimal }) { return nil }
+        return (Array(surplus.x), Array(surplus.y))
+    }
+
+    static func describe(_ m: PlanModel, surplus: [Double], deficit: [Double], over: [Double], maxLines: Int) -> [String] {
+        let net = m.network
+        struct Item { var amount: Double; var text: String }
+        var items: [Item] = []
+        let tol = 1e-6
+        func day(_ t: Int) -> String { net.calendar.day(at: t).iso }
+        func v(_ x: Double) -> String { fmtVolume(x) }
+        for p in 0..<m.P {
+            for i in m.productRowStart[p]..<m.productRowStart[p + 1] {
+                let n = Int(m.balanceNode[i]), t = Int(m.balanceDay[i])
+                let node = net.nodes[n], prod = net.products[p].id
+                let surplus = surplus[i], deficit = deficit[i]
+                if surplus > tol {
+                    var why: [String] = []
+                    if let pr = net.production.first(where: { $0.refinery == n && $0.product == p }), pr.minM3PerDay > 0 {
+                        why.append("minimum production \(v(pr.minM3PerDay)) m³/day")
+                    }
+                    if let st = net.storage.first(where: { $0.node == n && $0.product == p }) {
+                        if t == 1 { why.append("opening stock \(v(st.initialM3)) m³") }
+                        why.append("tank capacity \(v(st.capacityM3)) m³")
+                    } else {
+                        why.append("no tank")
+                    }
+                    let out = net.outgoingLanes(of: n).filter { m.laneProducts[$0].contains(p) && t <= m.laneSpan[$0] }
+                    why.append(out.isEmpty ? "no outgoing lane that day" : "\(out.count) outgoing lane(s) that day, full")
+                    items.append(Item(amount: surplus, text:
+                        "\(node.id) (\(node.kind.rawValue)), \(prod), \(day(t)): \(v(surplus)) m³ have nowhere to go (\(why.joined(separator: ", ")))"))
+                }
+                if deficit > tol {
+                    items.append(Item(amount: deficit, text:
+                        "\(node.id) (\(node.kind.rawValue)), \(prod), \(day(t)): \(v(deficit)) m³ must leave but cannot be supplied (outgoing commitments exceed what can arrive)"))
+                }
+            }
+        }
+        for (l, s) in m.laneCapacityRowStart.enumerated() where s >= 0 {
+            let lane = net.lanes[l]
+            for t in 1...m.laneSpan[l] {
+                let over = over[s + t - 1 - m.laneCapacityBase]
+                if over > tol {
+                    items.append(Item(amount: over, text:
+                        "lane \(net.nodes[lane.from].id)→\(net.nodes[lane.to].id) (\(lane.mode.rawValue)), \(day(t)): needs \(v(over)) m³ more than its capacity of \(v(lane.capacityM3PerDay!)) m³/day"))
+                }
+            }
+        }
+        for (n, s) in m.throughputRowStart.enumerated() where s >= 0 {
+            for t in 1...m.T {
+                let over = over[s + t - 1 - m.laneCapacityBase]
+                if over > tol {
+                    items.append(Item(amount: over, text:
+                        "\(net.nodes[n].id) (\(net.nodes[n].kind.rawValue)), \(day(t)): must ship \(v(over)) m³ more than its throughput of \(v(net.nodes[n].throughputM3PerDay!)) m³/day"))
+                }
+            }
+        }
+        items.sort { $0.amount != $1.amount ? $0.amount > $1.amount : $0.text < $1.text }
+        var lines = ["The plan is infeasible: \(items.count) limit(s) conflict. Smallest violations that would make it feasible:"]
+        for it in items.prefix(maxLines) { lines.append("  " + it.text) }
+        if items.count > maxLines { lines.append("  … and \(items.count - maxLines) more") }
+        return lines
+    }
+}
+
+/// A volume with at most 3 decimals, no trailing zeros.
+func fmtVolume(_ x: Double) -> String {
+    let r = (x * 1000).rounded() / 1000
+    if r == r.rounded() && abs(r) < 1e15 { return String(Int64(r)) }
+    return "\(r)"
+}

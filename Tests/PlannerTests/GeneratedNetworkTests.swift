@@ -1,0 +1,74 @@
+import FuelFlowModel
+@testable import Planner
+import XCTest
+
+/// Generated networks (the `small` preset shrunk to a few days, several seeds): every method
+/// must agree on the optimum (relative 1e-7), every plan must conserve flow and respect every
+/// bound, and the duals must certify optimality (complementary slackness).
+final class GeneratedNetworkTests: XCTestCase {
+    func generated(seed: UInt64, days: Int = 4, stations: Int = 25, products: Int = 3) -> Network {
+        var c = GeneratorConfig(preset: .small, seed: seed)
+        c.days = days; c.stations = stations; c.products = products; c.historyDays = 0
+        return NetworkGenerator.generate(c)
+    }
+
+    /// Removes everything that couples products: node throughputs, and capacities of lanes
+    /// that carry several products.
+    func pure(_ n: Network) -> Network {
+        var n = n
+        for i in n.nodes.indices { n.nodes[i].throughputM3PerDay = nil }
+        for l in n.lanes.indices where (n.lanes[l].products?.count ?? n.products.count) > 1 { n.lanes[l].capacityM3PerDay = nil }
+        n.rebuildIndexes()
+        return n
+    }
+
+    func testPureFlowsAgreeAcrossMethods() throws {
+        for seed in UInt64(1)...8 {
+            let net = pure(generated(seed: seed, days: 3 + Int(seed % 3)))
+            XCTAssertEqual(PlanModel(net).couplingRowCount, 0)
+            let lp = try plan(net, .lp), mc = try plan(net, .mincost), auto = try plan(net, .auto, threads: 1)
+            XCTAssertEqual(lp.status, .optimal); XCTAssertEqual(mc.status, .optimal)
+            XCTAssertEqual(auto.route, "mincost")
+            XCTAssertTrue(relClose(lp.objective, mc.objective), "seed \(seed): lp \(lp.objective) mincost \(mc.objective)")
+            XCTAssertTrue(relClose(lp.objective, auto.objective), "seed \(seed): lp \(lp.objective) auto \(auto.objective)")
+            for p in [lp, mc, auto] { assertFeasible(p); assertDualOptimal(p) }
+        }
+    }
+
+    func testCoupledNetworksAgreeWithLP() throws {
+        for seed in UInt64(11)...16 {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3))
+            let lp = try plan(net, .lp), auto = try plan(net, .auto)
+            XCTAssertEqual(lp.status, .optimal)
+            XCTAssertTrue(["mincost-relaxation", "lp-warm"].contains(auto.route), "seed \(seed): \(auto.route) \(auto.notes)")
+            XCTAssertTrue(relClose(lp.objective, auto.objective), "seed \(seed): lp \(lp.objective) auto \(auto.objective) (\(auto.route))")
+            XCTAssertThrowsError(try plan(net, .mincost))
+            for p in [lp, auto] { assertFeasible(p); assertDualOptimal(p) }
+        }
+    }
+
+    /// Relaxed versions of generated networks (ample shared capacities) are solved by the
+    /// relaxation route and still agree with the LP.
+    func testSlackCouplingTakesRelaxationRoute() throws {
+        for seed in UInt64(21)...24 {
+            var net = generated(seed: seed)
+            for i in net.nodes.indices where net.nodes[i].throughputM3PerDay != nil { net.nodes[i].throughputM3PerDay = 1e7 }
+            for l in net.lanes.indices where net.lanes[l].capacityM3PerDay != nil { net.lanes[l].capacityM3PerDay = 1e7 }
+            net.rebuildIndexes()
+            let lp = try plan(net, .lp), auto = try plan(net, .auto)
+            XCTAssertEqual(auto.route, "mincost-relaxation")
+            XCTAssertTrue(relClose(lp.objective, auto.objective), "seed \(seed): lp \(lp.objective) auto \(auto.objective)")
+            assertFeasible(auto); assertDualOptimal(auto)
+        }
+    }
+
+    /// Parallel and sequential per-product solves give identical plans (determinism).
+    func testParallelIsDeterministic() throws {
+        let net = pure(generated(seed: 5, days: 5, products: 4))
+        let a = try plan(net, .mincost, threads: 1), b = try plan(net, .mincost, threads: 4)
+        XCTAssertEqual(a.columnValues, b.columnValues)
+        XCTAssertEqual(a.rowDuals, b.rowDuals)
+        XCTAssertEqual(PlanWriter.flowsCSV(a), PlanWriter.flowsCSV(b))
+        XCTAssertEqual(PlanWriter.marginalCSV(a), PlanWriter.marginalCSV(b))
+    }
+}

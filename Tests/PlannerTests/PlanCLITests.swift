@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+
+/// Runs the built `fuelflow` binary on the bundled example, as a user would.
+final class PlanCLITests: XCTestCase {
+    static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("fuelflow") }
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    func run(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            throw XCTSkip("fuelflow binary not built at \(Self.binary.path)")
+        }
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let errBox = ErrBox()
+        let g = DispatchGroup()
+        g.enter()
+        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); g.leave() }
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        g.wait(); p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: errBox.data, as: UTF8.self))
+    }
+
+    func tmp() throws -> URL {
+        let u = FileManager.default.temporaryDirectory.appendingPathComponent("fuelflow-plan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+        return u
+    }
+
+    /// `fuelflow plan data/example --out OUT --json --write-mps F` writes every file; the
+    /// objective equals the one HiGHS 1.16 found on the exported MPS (1578139.924675).
+    func testPlanExampleEndToEnd() throws {
+        let dir = try tmp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("plan"), mps = dir.appendingPathComponent("model.mps")
+        let example = Self.packageRoot.appendingPathComponent("data/example").path
+        let r = try run(["plan", example, "--out", out.path, "--json", "--quiet", "--write-mps", mps.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for f in ["plan.json", "flows.csv", "production.csv", "inventory.csv", "shortfalls.csv", "marginal_costs.csv", "bottlenecks.csv"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(f).path), f)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: mps.path))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("plan.json"))) as! [String: Any]
+        XCTAssertEqual(json["status"] as? String, "optimal")
+        let total = json["total_cost"] as! Double
+        XCTAssertEqual(total, 1578139.924675, accuracy: 1e-7 * total)
+        let cb = json["cost_breakdown"] as! [String: Double]
+        XCTAssertEqual(cb.values.reduce(0, +), total, accuracy: 1e-6 * total)
+        XCTAssertNotNil(json["transport_by_mode"] as? [String: Double])
+        let solver = json["solver"] as! [String: Any]
+        XCTAssertEqual(solver["method"] as? String, "auto")
+        XCTAssertNotNil(solver["variables"] as? Int)
+        XCTAssertEqual(r.stdout, try String(contentsOf: out.appendingPathComponent("plan.json"), encoding: .utf8))
+        let flows = try String(contentsOf: out.appendingPathComponent("flows.csv"), encoding: .utf8)
+        XCTAssertTrue(flows.hasPrefix("from,to,mode,product,depart_date,arrive_date,volume_m3,cost\n"))
+        let mc = try String(contentsOf: out.appendingPathComponent("marginal_costs.csv"), encoding: .utf8)
+        XCTAssertTrue(mc.hasPrefix("node,product,date,marginal_cost_per_m3\n"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent(".plan.tmp").path))
+        // No temporary folders left beside OUT.
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(left, [])
+    }
+
+    func testBadInputExitsOne() throws {
+        let dir = try tmp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try run(["plan", dir.path, "--out", dir.appendingPathComponent("o").path, "--quiet"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("settings.yaml"), r.stderr)
+        let m = try run(["plan", dir.path, "--out", "x", "--method", "simplex"])
+        XCTAssertNotEqual(m.status, 0)
+    }
+
+    func testMincostRefusesCoupledExample() throws {
+        let dir = try tmp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let example = Self.packageRoot.appendingPathComponent("data/example").path
+        let r = try run(["plan", example, "--out", dir.appendingPathComponent("o").path, "--method", "mincost", "--quiet"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("mincost cannot solve this model exactly"), r.stderr)
+    }
+}
+
+private final class ErrBox: @unchecked Sendable { var data = Data() }
