@@ -17,8 +17,13 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product fuelflow
 
+# The nightly job on the example network: check the data, forecast station demand from sales
+# history (with a 4-origin backtest), then plan the horizon against the forecast.
 run: build
-	$(BIN) mincost data/mincost/example.min
+	$(BIN) validate data/example
+	$(BIN) forecast data/example --out $(OUT)/forecast --backtest 4
+	$(BIN) plan data/example --demand forecast --out $(OUT)/plan
+	@echo "plan: $(OUT)/plan/plan.json  forecast: $(OUT)/forecast/forecasts.csv"
 
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
