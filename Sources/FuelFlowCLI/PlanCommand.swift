@@ -75,7 +75,7 @@ struct PlanCommand: ParsableCommand {
         var err = FileHandle.standardError
         let reporter = ProgressReporter("forecast", quiet: quiet)
         var progress: (@Sendable (String) -> Void)? = nil
-        if !quiet && isatty(2) != 0 {
+        if !quiet {  // phase messages: on the terminal and in CI logs alike
             progress = { msg in FileHandle.standardError.write("fuelflow plan: \(msg)\n") }
         }
         progress?("loading \(directory)")

@@ -207,6 +207,10 @@ enum FlowRoute {
         let counts = SharedCounts(m.P)
         let work: @Sendable (Int) -> Void = { p in
             let (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra)
+            if let dir = dumpDirectory {  // debugging and benchmarking aid: FUELFLOW_DUMP_MCF=DIR
+                try? DIMACS.write(prob, to: "\(dir)/product-\(p).min",
+                                  comments: ["FuelFlow planner: time-expanded min-cost flow of product \(p)"])
+            }
             let res = NetworkSimplex().solve(prob)
             out.statuses[p] = res.status
             out.pivots[p] = res.iterations
@@ -354,6 +358,10 @@ final class SharedCounts: @unchecked Sendable {
 }
 
 import Foundation
+/// `FUELFLOW_DUMP_MCF=DIR` writes every per-product min-cost flow the planner solves to
+/// `DIR/product-P.min` (DIMACS), to study or benchmark them with `fuelflow mincost`.
+let dumpDirectory = ProcessInfo.processInfo.environment["FUELFLOW_DUMP_MCF"]
+
 func debugLog(_ s: @autoclosure () -> String) {
     if ProcessInfo.processInfo.environment["FUELFLOW_DEBUG"] != nil { FileHandle.standardError.write(Data((s() + "\n").utf8)) }
 }
