@@ -41,6 +41,10 @@ def solve(path):
     np.subtract.at(supply, tails, lows)
     np.add.at(supply, heads, lows)
     fixed = int(np.dot(lows, costs))
+    # "Unbounded" capacities (FuelFlow writes Int64.max) overflow OR-Tools' range checks; no
+    # optimal flow can use more than the total absolute supply on an arc, so cap them there.
+    bound = int(np.abs(supply).sum()) + 1
+    caps = np.where(caps >= (1 << 62), lows + bound, caps)
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps - lows, costs)
     smcf.set_nodes_supplies(np.arange(len(supply)), supply)
