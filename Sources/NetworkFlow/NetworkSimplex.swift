@@ -40,6 +40,11 @@ public struct NetworkSimplex: Sendable {
     public var blockSizeFactor: Double = 1.0
     /// Visit arcs in a strided order (recommended; NETGEN-like inputs list arcs by tail).
     public var arcMixing: Bool = true
+    /// Renumber the nodes in thread (preorder) order every this many pivots, so that the
+    /// subtree walks of the potential and tree updates touch consecutive memory. `nil`
+    /// (default) means automatic: every n/4 pivots when n ≥ 16,384, never below. `0` disables;
+    /// any other value is used as given (small values are for testing).
+    public var relabelInterval: Int? = nil
 
     /// Creates a solver with default settings.
     public init() {}
@@ -59,7 +64,10 @@ public struct NetworkSimplex: Sendable {
         var core = SimplexCore(nodeCount: n, arcCount: m)
         defer { core.deallocate() }
         core.load(problem, mixing: arcMixing, blockSizeFactor: blockSizeFactor)
-        let status = core.run()
+        let every: Int
+        if let k = relabelInterval { every = k > 0 ? k : Int.max }
+        else { every = n >= 16_384 ? max(1, n / 4) : Int.max }
+        let status = core.run(relabelEvery: every)
         var result = MinCostFlowResult(status: status, iterations: core.iterations)
         guard status == .optimal else { return result }
 
@@ -77,7 +85,7 @@ public struct NetworkSimplex: Sendable {
         var minPi = Int64.max
         for v in 0..<n where core.pi[v] &- base < minPi { minPi = core.pi[v] &- base }
         potential.withUnsafeMutableBufferPointer { out in
-            for v in 0..<n { out[v] = (core.pi[v] &- base) &- minPi }
+            for v in 0..<n { out[Int(core.nodeOf[v])] = (core.pi[v] &- base) &- minPi }
         }
         result.flow = flow
         result.potential = potential
@@ -130,6 +138,9 @@ struct SimplexCore {
     let lastSucc: UnsafeMutablePointer<Int32>
     let predDir: UnsafeMutablePointer<Int8>
     let dirtyRevs: UnsafeMutablePointer<Int32>
+    let nodeOf: UnsafeMutablePointer<Int32>   // internal node → problem NodeID (nodeNum)
+    let perm: UnsafeMutablePointer<Int32>     // relabel scratch (nodeNum + 1)
+    let scratch: UnsafeMutablePointer<Int64>  // relabel scratch (nodeNum + 1)
 
     // Pivot state.
     var inArc = 0, join = 0, uIn = 0, vIn = 0, uOut = 0, vOut = 0
@@ -157,6 +168,10 @@ struct SimplexCore {
         lastSucc = .allocate(capacity: n + 1)
         predDir = .allocate(capacity: n + 1)
         dirtyRevs = .allocate(capacity: n + 1)
+        nodeOf = .allocate(capacity: max(n, 1))
+        perm = .allocate(capacity: n + 1)
+        scratch = .allocate(capacity: n + 1)
+        for v in 0..<n { nodeOf[v] = Int32(truncatingIfNeeded: v) }
     }
 
     func deallocate() {
@@ -165,6 +180,7 @@ struct SimplexCore {
         supply.deallocate(); pi.deallocate(); parent.deallocate(); pred.deallocate()
         thread.deallocate(); revThread.deallocate(); succNum.deallocate(); lastSucc.deallocate()
         predDir.deallocate(); dirtyRevs.deallocate()
+        nodeOf.deallocate(); perm.deallocate(); scratch.deallocate()
     }
 
     /// Copies the (validated, balanced) problem in, removes lower bounds and builds the
@@ -568,10 +584,60 @@ struct SimplexCore {
         return true
     }
 
+    /// Renumbers the nodes in thread (preorder) order so that subtree walks along the thread
+    /// touch consecutive memory. Only node ids change: arc indices, flows and states stay.
+    mutating func relabel() {
+        let n = nodeNum
+        var u = Int(thread[root])
+        var k: Int32 = 0
+        while u != root { perm[u] = k; k &+= 1; u = Int(thread[u]) }
+        perm[root] = Int32(root)
+        for e in 0..<allArcNum {
+            source[e] = perm[Int(source[e])]
+            target[e] = perm[Int(target[e])]
+        }
+        // Int64 arrays.
+        for v in 0...n { scratch[Int(perm[v])] = pi[v] }
+        pi.update(from: scratch, count: n + 1)
+        for v in 0...n { scratch[Int(perm[v])] = supply[v] }
+        supply.update(from: scratch, count: n + 1)
+        // Int32 arrays through the lower half of the Int64 scratch.
+        let s32 = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Int32.self)
+        for v in 0...n { let p = parent[v]; s32[Int(perm[v])] = p < 0 ? p : perm[Int(p)] }
+        parent.update(from: s32, count: n + 1)
+        for v in 0...n { s32[Int(perm[v])] = perm[Int(lastSucc[v])] }
+        lastSucc.update(from: s32, count: n + 1)
+        for v in 0...n { s32[Int(perm[v])] = pred[v] }
+        pred.update(from: s32, count: n + 1)
+        for v in 0...n { s32[Int(perm[v])] = succNum[v] }
+        succNum.update(from: s32, count: n + 1)
+        for v in 0..<n { s32[Int(perm[v])] = nodeOf[v] }
+        nodeOf.update(from: s32, count: n)
+        let s8 = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Int8.self)
+        for v in 0...n { s8[Int(perm[v])] = predDir[v] }
+        predDir.update(from: s8, count: n + 1)
+        // Thread order is now 0, 1, …, n − 1 after the root.
+        if n > 0 {
+            thread[root] = 0
+            revThread[0] = Int32(root)
+            for v in 0..<n {
+                thread[v] = Int32(v + 1)
+                revThread[v + 1] = Int32(v)
+            }
+            thread[n - 1] = Int32(root)
+            revThread[root] = Int32(n - 1)
+        }
+    }
+
     /// Runs the pivot loop; returns `.optimal`, `.infeasible` or `.unbounded`.
-    mutating func run() -> MinCostFlowStatus {
+    mutating func run(relabelEvery: Int = .max) -> MinCostFlowStatus {
         if !initialPivots() { return .unbounded }
+        var nextRelabel = iterations.addingReportingOverflow(relabelEvery)
         while findEnteringArc() {
+            if !nextRelabel.overflow && iterations >= nextRelabel.partialValue {
+                relabel()
+                nextRelabel = iterations.addingReportingOverflow(relabelEvery)
+            }
             findJoinNode()
             let change = findLeavingArc()
             if delta >= SimplexCore.inf { return .unbounded }
