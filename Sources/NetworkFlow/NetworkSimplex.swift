@@ -278,37 +278,33 @@ struct SimplexCore {
     /// and returns the most violating arc of the first block that has a violating arc.
     @inline(__always)
     mutating func findEnteringArc() -> Bool {
-        let m = arcNum
+        let m = arcNum, bs = blockSize
+        // Local copies so the inner loop keeps everything in registers.
+        let st = state, cs = cost, src = source, tgt = target, p = pi
         var minValue: Int64 = 0
-        var count = blockSize
         var found = -1
         var e = nextArc
-        let start = nextArc
-        // Two passes: [start, m) then [0, start).
-        var end = m
-        var pass = 0
-        while true {
-            while e < end {
-                let c = Int64(state[e]) &* (cost[e] &+ pi[Int(source[e])] &- pi[Int(target[e])])
-                if c < minValue { minValue = c; found = e }
-                e += 1
-                count -= 1
-                if count == 0 {
-                    if minValue < 0 {
-                        inArc = found
-                        nextArc = e == m ? 0 : e
-                        return true
-                    }
-                    count = blockSize
+        var remaining = m
+        while remaining > 0 {
+            // One block of up to `bs` arcs, wrapping around at m (in at most two runs).
+            var left = bs < remaining ? bs : remaining
+            remaining &-= left
+            while left > 0 {
+                let stop = m &- e < left ? m : e &+ left
+                left &-= stop &- e
+                var i = e
+                while i < stop {
+                    let c = Int64(st[i]) &* (cs[i] &+ p[Int(src[i])] &- p[Int(tgt[i])])
+                    if c < minValue { minValue = c; found = i }
+                    i &+= 1
                 }
+                e = stop == m ? 0 : stop
             }
-            if pass == 1 { break }
-            pass = 1; e = 0; end = start
-        }
-        if minValue < 0 {
-            inArc = found
-            nextArc = e
-            return true
+            if minValue < 0 {
+                inArc = found
+                nextArc = e
+                return true
+            }
         }
         return false
     }
@@ -316,8 +312,10 @@ struct SimplexCore {
     @inline(__always)
     mutating func findJoinNode() {
         var u = Int(source[inArc]), v = Int(target[inArc])
+        var su = succNum[u], sv = succNum[v]
         while u != v {
-            if succNum[u] < succNum[v] { u = Int(parent[u]) } else { v = Int(parent[v]) }
+            // The node with the smaller subtree cannot be the join: climb from it.
+            if su < sv { u = Int(parent[u]); su = succNum[u] } else { v = Int(parent[v]); sv = succNum[v] }
         }
         join = u
     }
