@@ -42,7 +42,7 @@ public struct NetworkSimplex: Sendable {
     public var arcMixing: Bool = true
     /// Renumber the nodes in thread (preorder) order every this many pivots, so that the
     /// subtree walks of the potential and tree updates touch consecutive memory. `nil`
-    /// (default) means automatic: every n/4 pivots when n ≥ 16,384, never below. `0` disables;
+    /// (default) means automatic: every n/16 pivots when n ≥ 16,384, never below. `0` disables;
     /// any other value is used as given (small values are for testing).
     public var relabelInterval: Int? = nil
 
@@ -66,7 +66,7 @@ public struct NetworkSimplex: Sendable {
         core.load(problem, mixing: arcMixing, blockSizeFactor: blockSizeFactor)
         let every: Int
         if let k = relabelInterval { every = k > 0 ? k : Int.max }
-        else { every = n >= 16_384 ? max(1, n / 4) : Int.max }
+        else { every = n >= 16_384 ? max(1, n / 16) : Int.max }
         let status = core.run(relabelEvery: every)
         var result = MinCostFlowResult(status: status, iterations: core.iterations)
         guard status == .optimal else { return result }
