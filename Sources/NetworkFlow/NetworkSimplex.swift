@@ -35,8 +35,8 @@
 ///   is not polynomially bounded in theory but is typically a small multiple of n. Memory is
 ///   O(n + m).
 public struct NetworkSimplex: Sendable {
-    /// Block size multiplier: block = max(10, factor · √m). Non-finite or non-positive values
-    /// mean 1.
+    /// Block size multiplier: block = max(10, factor · √m), with √m scaled by 0.75 when
+    /// m ≥ 500,000. Non-finite or non-positive values mean 1.
     public var blockSizeFactor: Double = 1.0
     /// Visit arcs in a strided order (recommended; NETGEN-like inputs list arcs by tail).
     public var arcMixing: Bool = true
@@ -270,7 +270,11 @@ struct SimplexCore {
             }
         }
         let factor = blockSizeFactor.isFinite && blockSizeFactor > 0 ? min(blockSizeFactor, 1e6) : 1.0
-        blockSize = max(10, Int(factor * Double(m).squareRoot()))
+        // Large instances (where relabelling makes pivots cheap relative to pricing) are
+        // faster with somewhat smaller blocks: 0.75·√m measured ~5 % faster at 1M and 4M arcs,
+        // but slower on the classic 12k–75k-arc set, hence the threshold.
+        let scale = m >= 500_000 ? 0.75 : 1.0
+        blockSize = max(10, Int(factor * scale * Double(m).squareRoot()))
         nextArc = 0
     }
 
