@@ -35,11 +35,16 @@
 ///   is not polynomially bounded in theory but is typically a small multiple of n. Memory is
 ///   O(n + m).
 public struct NetworkSimplex: Sendable {
-    /// Block size multiplier: block = max(10, factor · √m). Non-finite or non-positive values
-    /// mean 1.
+    /// Block size multiplier: block = max(10, factor · √m), with √m scaled by 0.75 when
+    /// m ≥ 500,000. Non-finite or non-positive values mean 1.
     public var blockSizeFactor: Double = 1.0
     /// Visit arcs in a strided order (recommended; NETGEN-like inputs list arcs by tail).
     public var arcMixing: Bool = true
+    /// Renumber the nodes in thread (preorder) order every this many pivots, so that the
+    /// subtree walks of the potential and tree updates touch consecutive memory. `nil`
+    /// (default) means automatic: every n/16 pivots when n ≥ 16,384, never below. `0` disables;
+    /// any other value is used as given (small values are for testing).
+    public var relabelInterval: Int? = nil
 
     /// Creates a solver with default settings.
     public init() {}
@@ -59,7 +64,10 @@ public struct NetworkSimplex: Sendable {
         var core = SimplexCore(nodeCount: n, arcCount: m)
         defer { core.deallocate() }
         core.load(problem, mixing: arcMixing, blockSizeFactor: blockSizeFactor)
-        let status = core.run()
+        let every: Int
+        if let k = relabelInterval { every = k > 0 ? k : Int.max }
+        else { every = n >= 16_384 ? max(1, n / 16) : Int.max }
+        let status = core.run(relabelEvery: every)
         var result = MinCostFlowResult(status: status, iterations: core.iterations)
         guard status == .optimal else { return result }
 
@@ -77,7 +85,7 @@ public struct NetworkSimplex: Sendable {
         var minPi = Int64.max
         for v in 0..<n where core.pi[v] &- base < minPi { minPi = core.pi[v] &- base }
         potential.withUnsafeMutableBufferPointer { out in
-            for v in 0..<n { out[v] = (core.pi[v] &- base) &- minPi }
+            for v in 0..<n { out[Int(core.nodeOf[v])] = (core.pi[v] &- base) &- minPi }
         }
         result.flow = flow
         result.potential = potential
@@ -130,6 +138,9 @@ struct SimplexCore {
     let lastSucc: UnsafeMutablePointer<Int32>
     let predDir: UnsafeMutablePointer<Int8>
     let dirtyRevs: UnsafeMutablePointer<Int32>
+    let nodeOf: UnsafeMutablePointer<Int32>   // internal node → problem NodeID (nodeNum)
+    let perm: UnsafeMutablePointer<Int32>     // relabel scratch (nodeNum + 1)
+    let scratch: UnsafeMutablePointer<Int64>  // relabel scratch (nodeNum + 1)
 
     // Pivot state.
     var inArc = 0, join = 0, uIn = 0, vIn = 0, uOut = 0, vOut = 0
@@ -157,6 +168,10 @@ struct SimplexCore {
         lastSucc = .allocate(capacity: n + 1)
         predDir = .allocate(capacity: n + 1)
         dirtyRevs = .allocate(capacity: n + 1)
+        nodeOf = .allocate(capacity: max(n, 1))
+        perm = .allocate(capacity: n + 1)
+        scratch = .allocate(capacity: n + 1)
+        for v in 0..<n { nodeOf[v] = Int32(truncatingIfNeeded: v) }
     }
 
     func deallocate() {
@@ -165,6 +180,7 @@ struct SimplexCore {
         supply.deallocate(); pi.deallocate(); parent.deallocate(); pred.deallocate()
         thread.deallocate(); revThread.deallocate(); succNum.deallocate(); lastSucc.deallocate()
         predDir.deallocate(); dirtyRevs.deallocate()
+        nodeOf.deallocate(); perm.deallocate(); scratch.deallocate()
     }
 
     /// Copies the (validated, balanced) problem in, removes lower bounds and builds the
@@ -254,7 +270,11 @@ struct SimplexCore {
             }
         }
         let factor = blockSizeFactor.isFinite && blockSizeFactor > 0 ? min(blockSizeFactor, 1e6) : 1.0
-        blockSize = max(10, Int(factor * Double(m).squareRoot()))
+        // Large instances (where relabelling makes pivots cheap relative to pricing) are
+        // faster with somewhat smaller blocks: 0.75·√m measured ~5 % faster at 1M and 4M arcs,
+        // but slower on the classic 12k–75k-arc set, hence the threshold.
+        let scale = m >= 500_000 ? 0.75 : 1.0
+        blockSize = max(10, Int(factor * scale * Double(m).squareRoot()))
         nextArc = 0
     }
 
@@ -262,37 +282,33 @@ struct SimplexCore {
     /// and returns the most violating arc of the first block that has a violating arc.
     @inline(__always)
     mutating func findEnteringArc() -> Bool {
-        let m = arcNum
+        let m = arcNum, bs = blockSize
+        // Local copies so the inner loop keeps everything in registers.
+        let st = state, cs = cost, src = source, tgt = target, p = pi
         var minValue: Int64 = 0
-        var count = blockSize
         var found = -1
         var e = nextArc
-        let start = nextArc
-        // Two passes: [start, m) then [0, start).
-        var end = m
-        var pass = 0
-        while true {
-            while e < end {
-                let c = Int64(state[e]) &* (cost[e] &+ pi[Int(source[e])] &- pi[Int(target[e])])
-                if c < minValue { minValue = c; found = e }
-                e += 1
-                count -= 1
-                if count == 0 {
-                    if minValue < 0 {
-                        inArc = found
-                        nextArc = e == m ? 0 : e
-                        return true
-                    }
-                    count = blockSize
+        var remaining = m
+        while remaining > 0 {
+            // One block of up to `bs` arcs, wrapping around at m (in at most two runs).
+            var left = bs < remaining ? bs : remaining
+            remaining &-= left
+            while left > 0 {
+                let stop = m &- e < left ? m : e &+ left
+                left &-= stop &- e
+                var i = e
+                while i < stop {
+                    let c = Int64(st[i]) &* (cs[i] &+ p[Int(src[i])] &- p[Int(tgt[i])])
+                    if c < minValue { minValue = c; found = i }
+                    i &+= 1
                 }
+                e = stop == m ? 0 : stop
             }
-            if pass == 1 { break }
-            pass = 1; e = 0; end = start
-        }
-        if minValue < 0 {
-            inArc = found
-            nextArc = e
-            return true
+            if minValue < 0 {
+                inArc = found
+                nextArc = e
+                return true
+            }
         }
         return false
     }
@@ -300,8 +316,10 @@ struct SimplexCore {
     @inline(__always)
     mutating func findJoinNode() {
         var u = Int(source[inArc]), v = Int(target[inArc])
+        var su = succNum[u], sv = succNum[v]
         while u != v {
-            if succNum[u] < succNum[v] { u = Int(parent[u]) } else { v = Int(parent[v]) }
+            // The node with the smaller subtree cannot be the join: climb from it.
+            if su < sv { u = Int(parent[u]); su = succNum[u] } else { v = Int(parent[v]); sv = succNum[v] }
         }
         join = u
     }
@@ -568,10 +586,60 @@ struct SimplexCore {
         return true
     }
 
+    /// Renumbers the nodes in thread (preorder) order so that subtree walks along the thread
+    /// touch consecutive memory. Only node ids change: arc indices, flows and states stay.
+    mutating func relabel() {
+        let n = nodeNum
+        var u = Int(thread[root])
+        var k: Int32 = 0
+        while u != root { perm[u] = k; k &+= 1; u = Int(thread[u]) }
+        perm[root] = Int32(root)
+        for e in 0..<allArcNum {
+            source[e] = perm[Int(source[e])]
+            target[e] = perm[Int(target[e])]
+        }
+        // Int64 arrays.
+        for v in 0...n { scratch[Int(perm[v])] = pi[v] }
+        pi.update(from: scratch, count: n + 1)
+        for v in 0...n { scratch[Int(perm[v])] = supply[v] }
+        supply.update(from: scratch, count: n + 1)
+        // Int32 arrays through the lower half of the Int64 scratch.
+        let s32 = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Int32.self)
+        for v in 0...n { let p = parent[v]; s32[Int(perm[v])] = p < 0 ? p : perm[Int(p)] }
+        parent.update(from: s32, count: n + 1)
+        for v in 0...n { s32[Int(perm[v])] = perm[Int(lastSucc[v])] }
+        lastSucc.update(from: s32, count: n + 1)
+        for v in 0...n { s32[Int(perm[v])] = pred[v] }
+        pred.update(from: s32, count: n + 1)
+        for v in 0...n { s32[Int(perm[v])] = succNum[v] }
+        succNum.update(from: s32, count: n + 1)
+        for v in 0..<n { s32[Int(perm[v])] = nodeOf[v] }
+        nodeOf.update(from: s32, count: n)
+        let s8 = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Int8.self)
+        for v in 0...n { s8[Int(perm[v])] = predDir[v] }
+        predDir.update(from: s8, count: n + 1)
+        // Thread order is now 0, 1, …, n − 1 after the root.
+        if n > 0 {
+            thread[root] = 0
+            revThread[0] = Int32(root)
+            for v in 0..<n {
+                thread[v] = Int32(v + 1)
+                revThread[v + 1] = Int32(v)
+            }
+            thread[n - 1] = Int32(root)
+            revThread[root] = Int32(n - 1)
+        }
+    }
+
     /// Runs the pivot loop; returns `.optimal`, `.infeasible` or `.unbounded`.
-    mutating func run() -> MinCostFlowStatus {
+    mutating func run(relabelEvery: Int = .max) -> MinCostFlowStatus {
         if !initialPivots() { return .unbounded }
+        var nextRelabel = iterations.addingReportingOverflow(relabelEvery)
         while findEnteringArc() {
+            if !nextRelabel.overflow && iterations >= nextRelabel.partialValue {
+                relabel()
+                nextRelabel = iterations.addingReportingOverflow(relabelEvery)
+            }
             findJoinNode()
             let change = findLeavingArc()
             if delta >= SimplexCore.inf { return .unbounded }

@@ -178,3 +178,46 @@ final class RandomizedTests: XCTestCase {
         XCTAssertGreaterThan(accepted, 0)
     }
 }
+
+/// Node relabelling (renumbering in thread order during the solve) must not change the outcome:
+/// forced at tiny intervals on random and generated instances, against the oracle.
+final class RelabelTests: XCTestCase {
+    func testFrequentRelabelAgainstOracle() {
+        for seed in UInt64(0)..<5000 {
+            let p = RandomizedTests.randomInstance(seed: seed &+ 1_000_000)
+            let expected = Oracle.solve(p)
+            var solver = NetworkSimplex()
+            solver.arcMixing = seed % 2 == 0
+            solver.relabelInterval = 1 + Int(seed % 4)
+            let r = solver.solve(p)
+            XCTAssertEqual(r.status, expected.status, "seed \(seed)")
+            if expected.status == .optimal && r.status == .optimal {
+                XCTAssertEqual(r.objective, expected.objective, "seed \(seed)")
+                XCTAssertTrue(p.check(r).isValid, "seed \(seed)")
+            }
+        }
+    }
+
+    func testRelabelIntervalsGiveSameOptimum() {
+        for seed in UInt64(1)...6 {
+            var params = GeneratorParameters()
+            params.nodes = 400 * Int(seed); params.arcs = 4000 * Int(seed)
+            params.sources = 5 * Int(seed); params.sinks = 5 * Int(seed)
+            params.percentCapacitated = 50; params.seed = seed
+            let p = InstanceGenerator.generate(params)
+            var plain = NetworkSimplex()
+            plain.relabelInterval = 0
+            let base = plain.solve(p)
+            XCTAssertEqual(base.status, .optimal)
+            for k in [1, 7, 100, 1000] {
+                var s = NetworkSimplex()
+                s.relabelInterval = k
+                let r = s.solve(p)
+                XCTAssertEqual(r.status, .optimal, "seed \(seed) k \(k)")
+                XCTAssertEqual(r.objective, base.objective, "seed \(seed) k \(k)")
+                XCTAssertEqual(r.iterations, base.iterations, "seed \(seed) k \(k)")
+                XCTAssertTrue(p.check(r).isValid, "seed \(seed) k \(k)")
+            }
+        }
+    }
+}
