@@ -32,7 +32,7 @@ struct ForecastCommand: ParsableCommand {
     @Option(help: "auto, ets, ses, holt, hw, hwm, naive, snaive, ma, theta, croston, sba, tsb, combo, ….")
     var method: String = "auto"
 
-    @Option(help: "Rolling-origin backtest over K origins per series; writes accuracy.csv.")
+    @Option(help: "Rolling-origin backtest over K origins per series (the chosen method refitted at each origin); writes accuracy.csv.")
     var backtest: Int = 0
 
     @Flag(help: "Also try multiplicative-error ETS models (slower).")
