@@ -567,9 +567,20 @@ struct SimplexCore {
     @inline(__always)
     func shiftAlongThread(from: Int, to stop: Int, by sigma: Int64) {
         let th = thread, p = pi
+        let n = nodeNum
         var u = from
         while u != stop {
             var v = u
+            // Eight entries per step (one branch) while the run continues and `stop` is not
+            // among v + 1 … v + 8; labels fit in Int32.
+            while v &+ 8 <= n && (stop <= v || stop > v &+ 8) {
+                let b = Int32(truncatingIfNeeded: v)
+                let x = (th[v] ^ (b &+ 1)) | (th[v &+ 1] ^ (b &+ 2)) | (th[v &+ 2] ^ (b &+ 3))
+                    | (th[v &+ 3] ^ (b &+ 4)) | (th[v &+ 4] ^ (b &+ 5)) | (th[v &+ 5] ^ (b &+ 6))
+                    | (th[v &+ 6] ^ (b &+ 7)) | (th[v &+ 7] ^ (b &+ 8))
+                if x != 0 { break }
+                v &+= 8
+            }
             while v &+ 1 != stop && Int(th[v]) == v &+ 1 { v &+= 1 }
             var w = u
             while w <= v { p[w] &+= sigma; w &+= 1 }
