@@ -43,6 +43,8 @@ enum Decomposition {
         var proposals: Int
         var masterRows: Int
         var stopReason: String
+        var masterSeconds = 0.0
+        var pricingSeconds = 0.0
     }
 
     static func columnProducts(_ m: PlanModel) -> [Int32] {
@@ -198,6 +200,9 @@ enum Decomposition {
         var bestUB = Double.infinity
         var bestLambda: [Double] = []
         var lastRows = 0
+        var masterSeconds = 0.0, pricingSeconds = 0.0
+        var prevColumn: [GLPKProblem.BasisStatus] = [], prevConvexity: [GLPKProblem.BasisStatus] = []
+        var prevRow: [Int: GLPKProblem.BasisStatus] = [:], prevArtificial: [Int: GLPKProblem.BasisStatus] = [:]
         let smoothing = 0.7
         var iter = 0
         var stop = "round limit"
@@ -207,7 +212,7 @@ enum Decomposition {
             let gap = x.isEmpty ? Double.infinity : max(0, obj - bestLB) / max(1, abs(obj))
             return Outcome(x: x, y: bestY, objective: obj, lowerBound: bestLB, relativeGap: gap,
                            converged: converged || gap <= gapTolerance, iterations: iter, proposals: proposals.count,
-                           masterRows: lastRows, stopReason: stop)
+                           masterRows: lastRows, stopReason: stop, masterSeconds: masterSeconds, pricingSeconds: pricingSeconds)
         }
         while iter < maxIterations {
             if clock.now > deadline { stop = "time limit"; break }
@@ -229,7 +234,43 @@ enum Decomposition {
                 lp.matrix.append(row: A + pr.product, column: k, value: 1)
             }
             for a in 0..<A { lp.matrix.append(row: a, column: proposals.count + a, value: -1) }
-            guard let ms = try? lp.solve(.init(method: .dualSimplex)), ms.status == .optimal else { return nil }
+            let tm = clock.now
+            // Warm start: the previous master's basis (new proposals nonbasic at 0, new rows'
+            // slacks basic) is primal feasible, so GLPK's primal simplex continues from it.
+            var ms: LinearProgram.Solution
+            do {
+                let problem = try GLPKProblem(lp)
+                if !prevColumn.isEmpty {
+                    var cs = [GLPKProblem.BasisStatus](repeating: .atLower, count: proposals.count + A)
+                    for k in 0..<min(prevColumn.count, proposals.count) { cs[k] = prevColumn[k] }
+                    var rs = [GLPKProblem.BasisStatus](repeating: .basic, count: A + P)
+                    for (a, r) in activeRows.enumerated() {
+                        if let st = prevRow[r] { rs[a] = st }
+                        if let st = prevArtificial[r] { cs[proposals.count + a] = st }
+                    }
+                    for p in 0..<P { rs[A + p] = prevConvexity[p] }
+                    try problem.setBasis(rows: rs, columns: cs)
+                }
+                ms = try problem.solve(.init(method: prevColumn.isEmpty ? .dualSimplex : .primalSimplex))
+                if ms.status != .optimal {  // a singular warm basis: from scratch
+                    let cold = try GLPKProblem(lp)
+                    ms = try cold.solve(.init(method: .dualSimplex))
+                    guard ms.status == .optimal else { return nil }
+                    try saveBasis(cold)
+                } else {
+                    try saveBasis(problem)
+                }
+            } catch { return nil }
+            func saveBasis(_ g: GLPKProblem) throws {
+                prevColumn = try (0..<proposals.count).map { try g.columnStatus($0) }
+                prevRow = [:]; prevArtificial = [:]
+                for (a, r) in activeRows.enumerated() {
+                    prevRow[r] = try g.rowStatus(a)
+                    prevArtificial[r] = try g.columnStatus(proposals.count + a)
+                }
+                prevConvexity = try (0..<P).map { try g.rowStatus(A + $0) }
+            }
+            masterSeconds += (clock.now - tm).seconds
             var artificial = 0.0
             for a in 0..<A { artificial += ms.columnValues[proposals.count + a] }
             if artificial <= 1e-9 {
@@ -268,6 +309,7 @@ enum Decomposition {
                 let tp = clock.now
                 let out = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: threads, extra: extra)
                 lastPricing = (clock.now - tp).seconds
+                pricingSeconds += lastPricing
                 guard out.status == .optimal || out.status == .objectiveOverflow else { return nil }
                 // Lagrangian bound at μ̃ (valid for any μ̃ ≥ 0).
                 var l = 0.0

@@ -246,7 +246,7 @@ public enum Planner {
                 }
                 let why = large ? "the model has \(model.columnCount) variables (≥ \(options.decompositionThreshold), where GLPK's dual simplex on the full LP does not finish in time) and the per-product relaxation violates \(v.count) shared row(s)"
                                 : "--decomposition-rounds \(options.decompositionRounds): the per-product relaxation violates \(v.count) shared row(s)"
-                plan.notes.append("decomposition: \(dw.iterations) rounds, \(dw.proposals) proposals, \(dw.masterRows) master rows, upper bound \(dw.objective), lower bound \(dw.lowerBound), relative gap \(dw.relativeGap), stopped: \(dw.stopReason), \(fmt((ContinuousClock.now - t0).seconds)) s")
+                plan.notes.append("decomposition: \(dw.iterations) rounds, \(dw.proposals) proposals, \(dw.masterRows) master rows, upper bound \(dw.objective), lower bound \(dw.lowerBound), relative gap \(dw.relativeGap), stopped: \(dw.stopReason), \(fmt((ContinuousClock.now - t0).seconds)) s (master \(fmt(dw.masterSeconds)) s, pricing \(fmt(dw.pricingSeconds)) s)")
                 if dw.converged || large {
                     plan.route = "decomposition"
                     plan.scaling = sc
