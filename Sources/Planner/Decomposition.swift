@@ -238,7 +238,9 @@ enum Decomposition {
             // Warm start: the previous master's basis (new proposals nonbasic at 0, new rows'
             // slacks basic) is primal feasible, so GLPK's primal simplex continues from it.
             var ms: LinearProgram.Solution
+            var masterTimedOut = false
             do {
+                let remaining = max(1, (deadline - clock.now).seconds)
                 let problem = try GLPKProblem(lp)
                 if !prevColumn.isEmpty {
                     var cs = [GLPKProblem.BasisStatus](repeating: .atLower, count: proposals.count + A)
@@ -251,14 +253,17 @@ enum Decomposition {
                     for p in 0..<P { rs[A + p] = prevConvexity[p] }
                     try problem.setBasis(rows: rs, columns: cs)
                 }
-                ms = try problem.solve(.init(method: prevColumn.isEmpty ? .dualSimplex : .primalSimplex))
-                if ms.status != .optimal {  // a singular warm basis: from scratch
+                ms = try problem.solve(.init(method: prevColumn.isEmpty ? .dualSimplex : .primalSimplex, timeLimit: remaining))
+                if ms.status != .optimal && ms.termination != .timeLimit {  // a singular warm basis: from scratch
                     let cold = try GLPKProblem(lp)
-                    ms = try cold.solve(.init(method: .dualSimplex))
-                    guard ms.status == .optimal else { return nil }
-                    try saveBasis(cold)
-                } else {
+                    ms = try cold.solve(.init(method: .dualSimplex, timeLimit: remaining))
+                    if ms.status == .optimal { try saveBasis(cold) }
+                } else if ms.status == .optimal {
                     try saveBasis(problem)
+                }
+                if ms.status != .optimal {
+                    guard ms.termination == .timeLimit else { return nil }
+                    masterTimedOut = true
                 }
             } catch { return nil }
             func saveBasis(_ g: GLPKProblem) throws {
@@ -271,6 +276,7 @@ enum Decomposition {
                 prevConvexity = try (0..<P).map { try g.rowStatus(A + $0) }
             }
             masterSeconds += (clock.now - tm).seconds
+            if masterTimedOut { stop = "time limit"; break }
             var artificial = 0.0
             for a in 0..<A { artificial += ms.columnValues[proposals.count + a] }
             if artificial <= 1e-9 {
