@@ -238,35 +238,36 @@ public enum Planner {
                 let limit = options.timeLimit ?? (large ? PlanOptions.defaultDecompositionTimeLimit : 600)
                 let rounds = options.decompositionRounds > 0 ? options.decompositionRounds : Int.max
                 options.progress?("Dantzig–Wolfe decomposition (\(rounds == Int.max ? "no round limit" : "\(rounds) rounds"), time limit \(fmt(limit)) s from the start of the solve)")
-                guard let dw = Decomposition.solve(
+                if let dw = Decomposition.solve(
                     model, scaling: sc, x0: relaxed.columnValues, relaxationObjective: relaxed.objective, threads: options.threads,
                     maxIterations: rounds, deadline: start + .seconds(limit), gapTolerance: options.decompositionGap,
-                    progress: options.progress) else {
-                    throw PlannerError.solver("decomposition: a pricing problem or the master failed")
-                }
-                let why = large ? "the model has \(model.columnCount) variables (≥ \(options.decompositionThreshold), where GLPK's dual simplex on the full LP does not finish in time) and the per-product relaxation violates \(v.count) shared row(s)"
-                                : "--decomposition-rounds \(options.decompositionRounds): the per-product relaxation violates \(v.count) shared row(s)"
-                plan.notes.append("decomposition: \(dw.iterations) rounds, \(dw.proposals) proposals, \(dw.masterRows) master rows, upper bound \(dw.objective), lower bound \(dw.lowerBound), relative gap \(dw.relativeGap), stopped: \(dw.stopReason), \(fmt((ContinuousClock.now - t0).seconds)) s (master \(fmt(dw.masterSeconds)) s, pricing \(fmt(dw.pricingSeconds)) s)")
-                if dw.converged || large {
-                    plan.route = "decomposition"
-                    plan.scaling = sc
-                    plan.lowerBound = dw.lowerBound
-                    plan.relativeGap = dw.relativeGap
-                    plan.routeReason = why + ": Dantzig–Wolfe column generation (GLPK master over the shared rows, network simplex pricing per product); " +
-                        (dw.converged ? "the Lagrangian bound meets the plan within a relative gap of \(options.decompositionGap)"
-                                      : "stopped (\(dw.stopReason)) with the best feasible plan and its certified gap")
-                    if dw.x.isEmpty {
-                        plan.status = .timeLimit
-                        plan.notes.append("decomposition found no plan satisfying every shared row before the limit")
-                    } else {
-                        plan.status = dw.converged ? .optimal : .timeLimit
-                        plan.columnValues = dw.x
-                        plan.rowDuals = dw.y
-                        plan.objective = dw.objective
+                    progress: options.progress) {
+                    let why = large ? "the model has \(model.columnCount) variables (≥ \(options.decompositionThreshold), where GLPK's dual simplex on the full LP does not finish in time) and the per-product relaxation violates \(v.count) shared row(s)"
+                                    : "--decomposition-rounds \(options.decompositionRounds): the per-product relaxation violates \(v.count) shared row(s)"
+                    plan.notes.append("decomposition: \(dw.iterations) rounds, \(dw.proposals) proposals, \(dw.masterRows) master rows, upper bound \(dw.objective), lower bound \(dw.lowerBound), relative gap \(dw.relativeGap), stopped: \(dw.stopReason), \(fmt((ContinuousClock.now - t0).seconds)) s (master \(fmt(dw.masterSeconds)) s, pricing \(fmt(dw.pricingSeconds)) s)")
+                    if dw.converged || large {
+                        plan.route = "decomposition"
+                        plan.scaling = sc
+                        plan.lowerBound = dw.lowerBound
+                        plan.relativeGap = dw.relativeGap
+                        plan.routeReason = why + ": Dantzig–Wolfe column generation (GLPK master over the shared rows, network simplex pricing per product); " +
+                            (dw.converged ? "the Lagrangian bound meets the plan within a relative gap of \(options.decompositionGap)"
+                                          : "stopped (\(dw.stopReason)) with the best feasible plan and its certified gap")
+                        if dw.x.isEmpty {
+                            plan.status = .timeLimit
+                            plan.notes.append("decomposition found no plan satisfying every shared row before the limit")
+                        } else {
+                            plan.status = dw.converged ? .optimal : .timeLimit
+                            plan.columnValues = dw.x
+                            plan.rowDuals = dw.y
+                            plan.objective = dw.objective
+                        }
+                        return
                     }
-                    return
+                    plan.notes.append("decomposition did not converge (\(dw.stopReason)); continuing with the warm-started LP")
+                } else {
+                    plan.notes.append("decomposition failed (a pricing problem or the master LP); continuing with the warm-started LP")
                 }
-                plan.notes.append("decomposition did not converge (\(dw.stopReason)); continuing with the warm-started LP")
             }
             if let basis {
                 plan.routeReason = "the per-product relaxation (\(fmt(relaxed.solveSeconds)) s) violates \(v.count) shared row(s); the full LP by GLPK's dual simplex, warm-started from the relaxation's optimal spanning trees"
