@@ -181,7 +181,7 @@ enum Decomposition {
                 }
             }
             for (name, caps) in [("proportional", proportional), ("equal-share", equal)] {
-                if clock.now > deadline { break }
+                if name != "proportional" && clock.now > deadline { break }
                 let t = clock.now
                 let h = FlowRoute.solve(m, scaling: base, relaxCoupling: true, threads: threads, columnCap: caps)
                 lastPricing = (clock.now - t).seconds
@@ -215,7 +215,8 @@ enum Decomposition {
                            masterRows: lastRows, stopReason: stop, masterSeconds: masterSeconds, pricingSeconds: pricingSeconds)
         }
         while iter < maxIterations {
-            if clock.now > deadline { stop = "time limit"; break }
+            // The first master is always solved: with the heuristic columns it is a feasible plan.
+            if iter > 0 && clock.now > deadline { stop = "time limit"; break }
             iter += 1
             // --- master
             var rowPos = [Int](repeating: -1, count: K)
