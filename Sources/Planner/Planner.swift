@@ -259,7 +259,8 @@ public enum Planner {
                         } else {
                             plan.status = dw.converged ? .optimal : .timeLimit
                             plan.columnValues = dw.x
-                            plan.rowDuals = dw.y
+                            // Without a pricing round: the relaxation's duals (the Lagrangian at μ = 0).
+                            plan.rowDuals = dw.y.isEmpty ? relaxed.rowDuals : dw.y
                             plan.objective = dw.objective
                         }
                         return
