@@ -181,7 +181,7 @@ enum Decomposition {
                 }
             }
             for (name, caps) in [("proportional", proportional), ("equal-share", equal)] {
-                if name != "proportional" && clock.now > deadline { break }
+                if name != "proportional" && clock.now + .seconds(lastPricing) > deadline { break }
                 let t = clock.now
                 let h = FlowRoute.solve(m, scaling: base, relaxCoupling: true, threads: threads, columnCap: caps)
                 lastPricing = (clock.now - t).seconds
