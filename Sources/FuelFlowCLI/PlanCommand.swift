@@ -52,6 +52,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "Experimental: rounds of Dantzig–Wolfe decomposition before the full LP on coupled models (0 = off).")
     var decompositionRounds: Int = 0
 
+    @Option(name: .long, help: "auto: coupled models with at least this many variables are solved by Dantzig–Wolfe decomposition (best feasible plan + certified gap at the time limit, default 600 s) instead of the warm-started LP.")
+    var decompositionThreshold: Int = 200_000
+
     @Option(name: .long, help: "Demand to plan against: file (demand.csv) or forecast (forecast from sales_history.csv).")
     var demand: DemandSource = .file
 
@@ -90,6 +93,7 @@ struct PlanCommand: ParsableCommand {
                                   mipGap: mipGap, progress: progress)
         if let threads { options.threads = threads }
         options.decompositionRounds = decompositionRounds
+        options.decompositionThreshold = decompositionThreshold
         let tBuild = ContinuousClock.now
         let model = PlanModel(network)
         let buildSeconds = (ContinuousClock.now - tBuild).seconds

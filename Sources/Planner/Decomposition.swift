@@ -29,13 +29,22 @@ enum Decomposition {
     }
 
     struct Outcome {
+        /// The best feasible plan found (empty when the master never became feasible).
         var x: [Double]
         var y: [Double]
+        /// Objective of `x` (the upper bound), +∞ without a plan.
         var objective: Double
         var lowerBound: Double
+        /// (objective − lowerBound) / max(1, |objective|).
+        var relativeGap: Double
+        /// The gap reached the tolerance: `x` is optimal within it.
+        var converged: Bool
         var iterations: Int
         var proposals: Int
         var masterRows: Int
+        var stopReason: String
+        var masterSeconds = 0.0
+        var pricingSeconds = 0.0
     }
 
     static func columnProducts(_ m: PlanModel) -> [Int32] {
@@ -54,13 +63,21 @@ enum Decomposition {
         return cp
     }
 
-    /// Runs column generation from the relaxation's flows `x0`; nil when it did not converge
-    /// within `maxIterations`/`timeLimit` (the caller then solves the full LP).
-    static func solve(_ m: PlanModel, scaling base: FlowScaling, x0: [Double], threads: Int,
-                      maxIterations: Int = 300, timeLimit: Double = 300,
+    /// Runs column generation from the relaxation's flows `x0` (objective `relaxationObjective`,
+    /// itself the Lagrangian bound at multipliers 0) until the relative gap between the best
+    /// feasible master plan and the best Lagrangian bound is ≤ `gapTolerance`, or until
+    /// `maxIterations` rounds or the `deadline`. Returns the best feasible plan found with its
+    /// certified gap (`converged` tells which); nil only when a subproblem fails.
+    ///
+    /// The first master already has a feasible plan whenever the capacity-share heuristic's
+    /// flows exist for every product (each product limited to an equal share of every shared
+    /// limit: together they satisfy every shared row); until the master's artificial columns
+    /// (bigM per m³ over a limit) are 0 there is no upper bound.
+    static func solve(_ m: PlanModel, scaling base: FlowScaling, x0: [Double], relaxationObjective: Double,
+                      threads: Int, maxIterations: Int = 300, deadline: ContinuousClock.Instant,
+                      gapTolerance: Double = 1e-9,
                       progress: (@Sendable (String) -> Void)?) -> Outcome? {
         let clock = ContinuousClock()
-        let t0 = clock.now
         let K = m.couplingRowCount, P = m.P, cb = m.laneCapacityBase
         let cp = columnProducts(m)
         var maxCost = 1.0
@@ -79,7 +96,7 @@ enum Decomposition {
         var active = [Bool](repeating: false, count: K)
         var scratch = [Double](repeating: 0, count: K)
 
-        func addProposals(_ x: [Double]) {
+        func addProposals(_ x: [Double], only: [Bool]? = nil) {
             var perProduct = [[(Int32, Double)]](repeating: [], count: P)
             var cost = [Double](repeating: 0, count: P)
             for j in 0..<m.columnCount where x[j] != 0 {
@@ -87,7 +104,7 @@ enum Decomposition {
                 perProduct[p].append((Int32(j), x[j]))
                 cost[p] += m.columnCost[j] * x[j]
             }
-            for p in 0..<P {
+            for p in 0..<P where only?[p] ?? true {
                 var touched: [Int32] = []
                 for (j, v) in perProduct[p] where Int(j) < m.productionBase {
                     for e in m.columnEntryStart[Int(j)]..<m.columnEntryStart[Int(j) + 1] {
@@ -117,22 +134,96 @@ enum Decomposition {
                 if s > cap + 1e-9 * max(1, abs(cap)) { active[r] = true }
             }
         }
+        /// The plan of master weights λ: Σ λ_k x_k, with b = max(0, safety − s) (≤ the
+        /// combination's b by convexity, so still feasible and no dearer).
+        func combine(_ lambda: [Double]) -> [Double] {
+            var x = [Double](repeating: 0, count: m.columnCount)
+            for (k, pr) in proposals.enumerated() where k < lambda.count {
+                let l = lambda[k]
+                if l <= 0 { continue }
+                for (j, v) in pr.x { x[Int(j)] += l * v }
+            }
+            for (k, st) in m.network.storage.enumerated() where m.safetyColumnStart[k] >= 0 {
+                for t in 0..<m.T {
+                    x[m.safetyColumnStart[k] + t] = max(0, st.safetyM3 - x[m.storageBase + k * m.T + t])
+                }
+            }
+            return x
+        }
 
         addProposals(x0)
+        // Capacity-respecting heuristic columns: per-product limits on the lane columns whose sum
+        // over the products respects every shared row, so these columns alone are a feasible
+        // master from round 1 (shortfall arcs keep each product feasible unless a production
+        // minimum has nowhere to go; such a product is skipped). Two limits: (1) proportional —
+        // column j of row r may carry x0_j·min(1, cap_r/use_r) + max(0, cap_r − use_r)/n_r
+        // (the relaxation's flow scaled down on violated rows, spare room shared on the others);
+        // (2) equal shares — cap_r/n_r. Each is the min over the column's shared rows.
+        var lastPricing = 0.0
+        do {
+            var use = [Double](repeating: 0, count: K), n = [Double](repeating: 0, count: K)
+            for j in 0..<m.productionBase {
+                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                    let r = Int(m.entryRow[e])
+                    if r >= cb && r < cb + K { use[r - cb] += x0[j]; n[r - cb] += 1 }
+                }
+            }
+            var proportional = [Double](repeating: .infinity, count: m.productionBase)
+            var equal = proportional
+            for j in 0..<m.productionBase {
+                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                    let r = Int(m.entryRow[e])
+                    guard r >= cb && r < cb + K else { continue }
+                    let cap = m.rowUpper[r], u = use[r - cb], k = n[r - cb]
+                    let f = u > cap ? cap / u : 1
+                    proportional[j] = min(proportional[j], x0[j] * f * (1 - 1e-12) + max(0, cap - u) / k)
+                    equal[j] = min(equal[j], cap / k)
+                }
+            }
+            for (name, caps) in [("proportional", proportional), ("equal-share", equal)] {
+                if name != "proportional" && clock.now + .seconds(lastPricing) > deadline { break }
+                let t = clock.now
+                let h = FlowRoute.solve(m, scaling: base, relaxCoupling: true, threads: threads, columnCap: caps)
+                lastPricing = (clock.now - t).seconds
+                let ok = h.productStatus.map { $0 == .optimal || $0 == .objectiveOverflow }
+                var xs = h.x
+                for j in 0..<m.columnCount where !ok[Int(cp[j])] { xs[j] = 0 }
+                addProposals(xs, only: ok)
+                progress?("decomposition: \(name) capacity-respecting columns for \(ok.filter { $0 }.count) of \(P) product(s), cost \(m.objective(of: xs)) (\(fmt(lastPricing)) s)")
+            }
+        }
         refreshActive()
-        var bestLB = -Double.infinity
+        var bestLB = relaxationObjective
         var bestY: [Double] = []
-        var bestMu: [Double] = []
+        // μ = 0 is the relaxation's multiplier vector: the first stability centre of the smoothing.
+        var bestMu = [Double](repeating: 0, count: K)
+        var bestUB = Double.infinity
+        var bestLambda: [Double] = []
+        var lastRows = 0
+        var masterSeconds = 0.0, pricingSeconds = 0.0
+        var prevColumn: [GLPKProblem.BasisStatus] = [], prevConvexity: [GLPKProblem.BasisStatus] = []
+        var prevRow: [Int: GLPKProblem.BasisStatus] = [:], prevArtificial: [Int: GLPKProblem.BasisStatus] = [:]
         let smoothing = 0.7
         var iter = 0
+        var stop = "round limit"
+        func finish(converged: Bool) -> Outcome {
+            let x = bestLambda.isEmpty ? [] : combine(bestLambda)
+            let obj = x.isEmpty ? Double.infinity : m.objective(of: x)
+            let gap = x.isEmpty ? Double.infinity : max(0, obj - bestLB) / max(1, abs(obj))
+            return Outcome(x: x, y: bestY, objective: obj, lowerBound: bestLB, relativeGap: gap,
+                           converged: converged || gap <= gapTolerance, iterations: iter, proposals: proposals.count,
+                           masterRows: lastRows, stopReason: stop, masterSeconds: masterSeconds, pricingSeconds: pricingSeconds)
+        }
         while iter < maxIterations {
+            // The first master is always solved: with the heuristic columns it is a feasible plan.
+            if iter > 0 && clock.now > deadline { stop = "time limit"; break }
             iter += 1
-            if (clock.now - t0).seconds > timeLimit { return nil }
             // --- master
             var rowPos = [Int](repeating: -1, count: K)
             var activeRows: [Int] = []
             for r in 0..<K where active[r] { rowPos[r] = activeRows.count; activeRows.append(r) }
             let A = activeRows.count
+            lastRows = A
             var lp = LinearProgram(direction: .minimize)
             lp.columns.reserveCapacity(proposals.count + A)
             for pr in proposals { lp.columns.append(.init(bounds: .nonNegative, objective: pr.cost)) }
@@ -144,20 +235,70 @@ enum Decomposition {
                 lp.matrix.append(row: A + pr.product, column: k, value: 1)
             }
             for a in 0..<A { lp.matrix.append(row: a, column: proposals.count + a, value: -1) }
-            guard let ms = try? lp.solve(.init(method: .dualSimplex)), ms.status == .optimal else { return nil }
+            let tm = clock.now
+            // Warm start: the previous master's basis (new proposals nonbasic at 0, new rows'
+            // slacks basic) is primal feasible, so GLPK's primal simplex continues from it.
+            var ms: LinearProgram.Solution
+            var masterTimedOut = false
+            do {
+                let remaining = max(1, (deadline - clock.now).seconds)
+                let problem = try GLPKProblem(lp)
+                if !prevColumn.isEmpty {
+                    var cs = [GLPKProblem.BasisStatus](repeating: .atLower, count: proposals.count + A)
+                    for k in 0..<min(prevColumn.count, proposals.count) { cs[k] = prevColumn[k] }
+                    var rs = [GLPKProblem.BasisStatus](repeating: .basic, count: A + P)
+                    for (a, r) in activeRows.enumerated() {
+                        if let st = prevRow[r] { rs[a] = st }
+                        if let st = prevArtificial[r] { cs[proposals.count + a] = st }
+                    }
+                    for p in 0..<P { rs[A + p] = prevConvexity[p] }
+                    try problem.setBasis(rows: rs, columns: cs)
+                }
+                ms = try problem.solve(.init(method: prevColumn.isEmpty ? .dualSimplex : .primalSimplex, timeLimit: remaining))
+                if ms.status != .optimal && ms.termination != .timeLimit {  // a singular warm basis: from scratch
+                    let cold = try GLPKProblem(lp)
+                    ms = try cold.solve(.init(method: .dualSimplex, timeLimit: remaining))
+                    if ms.status == .optimal { try saveBasis(cold) }
+                } else if ms.status == .optimal {
+                    try saveBasis(problem)
+                }
+                if ms.status != .optimal {
+                    guard ms.termination == .timeLimit else { return nil }
+                    masterTimedOut = true
+                }
+            } catch { return nil }
+            func saveBasis(_ g: GLPKProblem) throws {
+                prevColumn = try (0..<proposals.count).map { try g.columnStatus($0) }
+                prevRow = [:]; prevArtificial = [:]
+                for (a, r) in activeRows.enumerated() {
+                    prevRow[r] = try g.rowStatus(a)
+                    prevArtificial[r] = try g.columnStatus(proposals.count + a)
+                }
+                prevConvexity = try (0..<P).map { try g.rowStatus(A + $0) }
+            }
+            masterSeconds += (clock.now - tm).seconds
+            if masterTimedOut { stop = "time limit"; break }
             var artificial = 0.0
             for a in 0..<A { artificial += ms.columnValues[proposals.count + a] }
-            let ub = artificial <= 1e-9 ? ms.objective - bigM * artificial : Double.infinity
+            if artificial <= 1e-9 {
+                let lambda = Array(ms.columnValues[0..<proposals.count])
+                let ub = m.objective(of: combine(lambda))
+                if ub < bestUB { bestUB = ub; bestLambda = lambda }
+            }
+            if bestUB.isFinite && bestUB - bestLB <= gapTolerance * max(1, abs(bestUB)) { stop = "gap closed"; return finish(converged: true) }
+            // Another pricing round must fit before the deadline (estimate: the last one).
+            if clock.now + .seconds(lastPricing) > deadline { stop = "time limit"; break }
             // --- pricing with μ̃ = round(μ · scale) / scale, μ = Wentges-smoothed −π
             var muMaster = [Double](repeating: 0, count: K)
             for (a, r) in activeRows.enumerated() { muMaster[r] = max(0, -ms.rowDuals[a]) }
             var sigma = [Double](repeating: 0, count: P)
             for p in 0..<P { sigma[p] = ms.rowDuals[A + p] }
             var newX = [Double](repeating: 0, count: m.columnCount)
+            var improvingProduct = [Bool](repeating: false, count: P)
             var improving = false
-            var lb = -Double.infinity
             for attempt in 0..<2 {
-                let alpha = attempt == 0 && !bestMu.isEmpty ? smoothing : 0
+                if attempt == 1 && clock.now + .seconds(lastPricing) > deadline { break }
+                let alpha = attempt == 0 ? smoothing : 0
                 var mu = [Double](repeating: 0, count: K)
                 for r in 0..<K {
                     let v = alpha > 0 ? alpha * bestMu[r] + (1 - alpha) * muMaster[r] : muMaster[r]
@@ -172,19 +313,20 @@ enum Decomposition {
                     }
                     extra[j] = s
                 }
+                let tp = clock.now
                 let out = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: threads, extra: extra)
+                lastPricing = (clock.now - tp).seconds
+                pricingSeconds += lastPricing
                 guard out.status == .optimal || out.status == .objectiveOverflow else { return nil }
                 // Lagrangian bound at μ̃ (valid for any μ̃ ≥ 0).
                 var l = 0.0
                 for j in 0..<m.columnCount where out.x[j] != 0 { l += (m.columnCost[j] + extra[j]) * out.x[j] }
                 for r in 0..<K where mu[r] != 0 { l -= mu[r] * m.rowUpper[cb + r] }
-                lb = max(lb, l)
-                if l > bestLB {
-                    bestLB = l
+                if l > bestLB || bestY.isEmpty {
+                    if l > bestLB { bestLB = l; bestMu = mu }
                     var y = out.y
                     for r in 0..<K { y[cb + r] = -mu[r] }
                     bestY = y
-                    bestMu = mu
                 }
                 // Reduced cost of each product's proposal under the master duals.
                 for p in 0..<P {
@@ -201,36 +343,24 @@ enum Decomposition {
                     }
                     if rc < -1e-11 * max(1, abs(ms.objective)) {
                         improving = true
+                        improvingProduct[p] = true
                         for j in 0..<m.columnCount where Int(cp[j]) == p && out.x[j] != 0 { newX[j] = out.x[j] }
                     }
                 }
                 if improving { break }
             }
-            let gap = ub - bestLB
             if iter == 1 || iter % 10 == 0 {
-                progress?("decomposition round \(iter): \(proposals.count) proposals, \(A) master rows, UB \(ub), LB \(bestLB)")
+                progress?("decomposition round \(iter): \(proposals.count) proposals, \(A) master rows, UB \(bestUB), LB \(bestLB)")
             }
-            if ub.isFinite && gap <= 1e-9 * max(1, abs(ub)) {
-                var x = [Double](repeating: 0, count: m.columnCount)
-                for (k, pr) in proposals.enumerated() {
-                    let l = ms.columnValues[k]
-                    if l == 0 { continue }
-                    for (j, v) in pr.x { x[Int(j)] += l * v }
-                }
-                // b = max(0, safety − s) exactly (convex combinations keep b ≥ that, equal when optimal).
-                return Outcome(x: x, y: bestY, objective: m.objective(of: x), lowerBound: bestLB, iterations: iter,
-                               proposals: proposals.count, masterRows: A)
+            if bestUB.isFinite && bestUB - bestLB <= gapTolerance * max(1, abs(bestUB)) { stop = "gap closed"; return finish(converged: true) }
+            if !improving {
+                // No improving column although the bounds differ: the rounding of μ stalls.
+                stop = "no improving column (rounded multipliers stall)"
+                break
             }
-            let before = proposals.count
-            if !improving && ub.isFinite {
-                // No improving column although the bounds differ: rounding of μ stalls; give up.
-                return nil
-            }
-            addProposals(newX)
-            // Drop the empty proposals of products that did not improve.
-            proposals = Array(proposals[0..<before]) + proposals[before...].filter { !$0.x.isEmpty }
+            addProposals(newX, only: improvingProduct)
             refreshActive()
         }
-        return nil
+        return finish(converged: false)
     }
 }

@@ -109,6 +109,8 @@ struct FlowOutcome {
     var arcs: Int
     var nodes: Int
     var basis: SharedBasis?
+    /// Status of each product's flow problem.
+    var productStatus: [MinCostFlowStatus] = []
 }
 
 enum FlowRoute {
@@ -123,7 +125,7 @@ enum FlowRoute {
     /// balances them. When `relaxCoupling`, shared lane capacities and throughputs become per-arc
     /// bounds (a relaxation of the joint constraints).
     static func build(_ m: PlanModel, product p: Int, scaling sc: FlowScaling, relaxCoupling: Bool,
-                      extra: [Double]? = nil)
+                      extra: [Double]? = nil, columnCap: [Double]? = nil)
         -> (problem: MinCostFlowProblem, arcColumn: [Int32], tier1: [Int32])
     {
         let net = m.network
@@ -156,7 +158,9 @@ enum FlowRoute {
             for t in 1...m.laneSpan[l] {
                 let j = m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1
                 let cj = extra.map { c + Int64(($0[j] * sc.costScale).rounded()) } ?? c
-                prob.addArc(from: node(lane.from, t), to: node(lane.to, t + lane.transitDays), capacity: cap, cost: cj)
+                // Heuristic per-column limits (decomposition's capacity-respecting columns).
+                let cap2 = columnCap.map { min(cap, Int64(max(0, ($0[j] * sc.volumeScale).rounded(.down)))) } ?? cap
+                prob.addArc(from: node(lane.from, t), to: node(lane.to, t + lane.transitDays), capacity: cap2, cost: cj)
                 arcColumn.append(Int32(j))
             }
         }
@@ -201,12 +205,13 @@ enum FlowRoute {
     /// Solves every product (in parallel on `threads` workers) and assembles the column values
     /// and balance/safety duals of the LP (`y = (π − π_source) / cost scale`).
     static func solve(_ m: PlanModel, scaling sc: FlowScaling, relaxCoupling: Bool, threads: Int,
-                      extra: [Double]? = nil, wantBasis: Bool = false) -> FlowOutcome {
+                      extra: [Double]? = nil, wantBasis: Bool = false, columnCap: [Double]? = nil) -> FlowOutcome {
         let out = SharedVectors(columns: m.columnCount, rows: m.rowCount, products: m.P)
         let basisOut = wantBasis ? SharedBasis(columns: m.columnCount, rows: m.rowCount, products: m.P) : nil
         let counts = SharedCounts(m.P)
         let work: @Sendable (Int) -> Void = { p in
-            let (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra)
+            let (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra,
+                                                     columnCap: columnCap)
             if let dir = dumpDirectory {  // debugging and benchmarking aid: FUELFLOW_DUMP_MCF=DIR
                 try? DIMACS.write(prob, to: "\(dir)/product-\(p).min",
                                   comments: ["FuelFlow planner: time-expanded min-cost flow of product \(p)"])
@@ -250,7 +255,8 @@ enum FlowRoute {
         for s in out.statuses where s != .optimal && s != .objectiveOverflow { status = s; break }
         return FlowOutcome(status: status, x: Array(out.x), y: Array(out.y), pivots: out.pivots.reduce(0, +),
                            arcs: counts.arcs.reduce(0, +), nodes: counts.nodes.reduce(0, +),
-                           basis: basisOut.flatMap { b in b.ok.allSatisfy { $0 } ? b : nil })
+                           basis: basisOut.flatMap { b in b.ok.allSatisfy { $0 } ? b : nil },
+                           productStatus: Array(out.statuses))
     }
 
     /// Recovers an optimal spanning tree from flows and potentials (arcs strictly between their

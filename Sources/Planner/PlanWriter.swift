@@ -310,6 +310,10 @@ public enum PlanWriter {
         if let sc = plan.scaling {
             s += "    \"integer_scaling\": {\"volume_decimals\": \(sc.volumeDecimals), \"cost_decimals\": \(sc.costDecimals)},\n"
         }
+        if let lb = plan.lowerBound {
+            s += "    \"lower_bound\": \(num(lb)),\n"
+            s += "    \"relative_gap\": \(plan.relativeGap.map { $0.isFinite ? "\($0)" : "null" } ?? "null"),\n"
+        }
         if plan.route == "mip" {
             s += "    \"mip_gap\": \(jnum(plan.mipGap)),\n"
             s += "    \"lane_days_used\": \(plan.laneDaysUsed.count),\n"

@@ -88,3 +88,49 @@ final class PlanCLITests: XCTestCase {
 }
 
 private final class ErrBox: @unchecked Sendable { var data = Data() }
+
+extension PlanCLITests {
+    /// The decomposition route stopped by its round limit: exit 3, status time_limit, a feasible
+    /// plan with its lower bound and relative gap in plan.json.
+    func testDecompositionLimitExitsThree() throws {
+        let dir = try tmp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("plan")
+        let example = Self.packageRoot.appendingPathComponent("data/example").path
+        let r = try run(["plan", example, "--out", out.path, "--quiet", "--decomposition-threshold", "0",
+                         "--decomposition-rounds", "2"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("plan.json"))) as! [String: Any]
+        XCTAssertEqual(json["status"] as? String, "time_limit")
+        let total = json["total_cost"] as! Double
+        XCTAssertGreaterThanOrEqual(total, 1578139.924675 * (1 - 1e-9))
+        let solver = json["solver"] as! [String: Any]
+        XCTAssertEqual(solver["route"] as? String, "decomposition")
+        let lb = solver["lower_bound"] as! Double, gap = solver["relative_gap"] as! Double
+        XCTAssertLessThanOrEqual(lb, 1578139.924675 * (1 + 1e-9))
+        XCTAssertEqual(gap, (total - lb) / total, accuracy: 1e-6)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("flows.csv").path))
+    }
+}
+
+extension PlanCLITests {
+    /// A time limit that has expired before the first round still yields a feasible plan (the
+    /// capacity-respecting columns), exit 3, status time_limit.
+    func testDecompositionTimeLimitExitsThreeWithPlan() throws {
+        let dir = try tmp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("plan")
+        let example = Self.packageRoot.appendingPathComponent("data/example").path
+        let r = try run(["plan", example, "--out", out.path, "--quiet", "--decomposition-threshold", "0",
+                         "--time-limit", "0.001"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("plan.json"))) as! [String: Any]
+        XCTAssertEqual(json["status"] as? String, "time_limit")
+        let total = try XCTUnwrap(json["total_cost"] as? Double)
+        XCTAssertGreaterThanOrEqual(total, 1578139.924675 * (1 - 1e-9))
+        let solver = json["solver"] as! [String: Any]
+        XCTAssertEqual(solver["route"] as? String, "decomposition")
+        XCTAssertLessThanOrEqual(solver["lower_bound"] as! Double, 1578139.924675 * (1 + 1e-9))
+        XCTAssertGreaterThan(solver["relative_gap"] as! Double, 1e-9)
+    }
+}

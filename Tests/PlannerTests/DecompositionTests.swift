@@ -1,0 +1,66 @@
+import Foundation
+import FuelFlowModel
+@testable import Planner
+import XCTest
+
+/// The Dantzig–Wolfe route `auto` takes on large coupled models (forced here with
+/// `decompositionThreshold = 0` on small generated networks whose relaxation violates shared rows).
+final class DecompositionRouteTests: XCTestCase {
+    func generated(seed: UInt64, days: Int = 4, stations: Int = 25, products: Int = 3) -> Network {
+        var c = GeneratorConfig(preset: .small, seed: seed)
+        c.days = days; c.stations = stations; c.products = products; c.historyDays = 0
+        return NetworkGenerator.generate(c)
+    }
+
+    func decomposed(_ net: Network, rounds: Int = 0, timeLimit: Double = 30) throws -> Plan {
+        var o = PlanOptions(method: .auto, timeLimit: timeLimit, threads: 2)
+        o.decompositionThreshold = 0
+        o.decompositionRounds = rounds
+        return try Planner.plan(net, options: o)
+    }
+
+    /// Coupled networks whose relaxation violates shared rows (seeds checked by the route).
+    var coupledSeeds: [UInt64] { Array(11...26) }
+
+    func testConvergedDecompositionEqualsLP() throws {
+        var checked = 0
+        for seed in coupledSeeds {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3))
+            let lp = try plan(net, .lp)
+            let dw = try decomposed(net)
+            if dw.route != "decomposition" { continue }  // relaxation already optimal
+            checked += 1
+            XCTAssertEqual(dw.status, .optimal, "seed \(seed): \(dw.notes)")
+            XCTAssertTrue(relClose(lp.objective, dw.objective), "seed \(seed): lp \(lp.objective) dw \(dw.objective)")
+            XCTAssertLessThanOrEqual(dw.relativeGap ?? 1, 1e-9)
+            XCTAssertLessThanOrEqual(dw.lowerBound!, lp.objective + 1e-7 * abs(lp.objective))
+            assertFeasible(dw)
+        }
+        XCTAssertGreaterThan(checked, 2)
+    }
+
+    /// One round: a feasible plan (every row and bound), UB ≥ LP optimum ≥ LB, status time_limit.
+    func testRoundLimitGivesFeasiblePlanWithValidBounds() throws {
+        var checked = 0
+        for seed in coupledSeeds {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3))
+            let lp = try plan(net, .lp)
+            for rounds in [1, 3] {
+                let dw = try decomposed(net, rounds: rounds)
+                if dw.route != "decomposition" { continue }
+                checked += 1
+                XCTAssertTrue(dw.hasPlan, "seed \(seed): \(dw.notes)")
+                guard dw.hasPlan else { continue }
+                XCTAssertTrue(dw.status == .timeLimit || dw.status == .optimal)
+                assertFeasible(dw)
+                let tol = 1e-7 * abs(lp.objective)
+                XCTAssertGreaterThanOrEqual(dw.objective, lp.objective - tol, "seed \(seed)")
+                XCTAssertLessThanOrEqual(dw.lowerBound!, lp.objective + tol, "seed \(seed)")
+                let gap = (dw.objective - dw.lowerBound!) / max(1, abs(dw.objective))
+                XCTAssertEqual(dw.relativeGap!, gap, accuracy: 1e-12)
+                if dw.status == .timeLimit { XCTAssertGreaterThan(gap, 1e-9) }
+            }
+        }
+        XCTAssertGreaterThan(checked, 2)
+    }
+}
