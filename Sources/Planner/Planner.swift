@@ -302,6 +302,19 @@ public enum Planner {
         plan.route = "lp-warm"
         plan.notes.append("GLPK dual simplex from the relaxation basis: \(sol.iterations) iterations, \(fmt(sol.seconds)) s")
         switch sol.status {
+        case .optimal, .infeasible, .unbounded:
+            adopt(sol, model: model, into: &plan)
+        case .feasible, .undefined:
+            if sol.termination != .timeLimit { return false }
+            plan.status = .timeLimit
+        }
+        return true
+    }
+
+    /// Takes GLPK's conclusive outcomes into the plan: an optimum's values, duals and objective,
+    /// or the infeasible/unbounded status.
+    static func adopt(_ sol: LinearProgram.Solution, model: PlanModel, into plan: inout Plan) {
+        switch sol.status {
         case .optimal:
             plan.status = .optimal
             plan.columnValues = sol.columnValues
@@ -309,11 +322,8 @@ public enum Planner {
             plan.objective = model.objective(of: sol.columnValues)
         case .infeasible: plan.status = .infeasible
         case .unbounded: plan.status = .unbounded
-        case .feasible, .undefined:
-            if sol.termination != .timeLimit { return false }
-            plan.status = .timeLimit
+        case .feasible, .undefined: break
         }
-        return true
     }
 
     /// Per-product flows; returns false when the scaled data are out of the simplex's ranges.
@@ -363,13 +373,8 @@ public enum Planner {
         plan.route = route
         plan.notes.append("GLPK primal simplex: \(sol.iterations) iterations, \(fmt(sol.seconds)) s")
         switch sol.status {
-        case .optimal:
-            plan.status = .optimal
-            plan.columnValues = sol.columnValues
-            plan.rowDuals = sol.rowDuals
-            plan.objective = model.objective(of: sol.columnValues)
-        case .infeasible: plan.status = .infeasible
-        case .unbounded: plan.status = .unbounded
+        case .optimal, .infeasible, .unbounded:
+            adopt(sol, model: model, into: &plan)
         case .feasible, .undefined:
             plan.status = sol.termination == .timeLimit ? .timeLimit : .infeasible
             if sol.status == .feasible && !sol.columnValues.isEmpty {
