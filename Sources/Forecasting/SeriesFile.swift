@@ -179,21 +179,7 @@ public struct SeriesFile: Sendable {
         if x == x.rounded() && abs(x) < 1e15 { return String(Int(x)) }
         return "\(x)"
     }
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if c.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count) + String(c.value, radix: 16) }
-                else { out.unicodeScalars.append(c) }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ s: String) -> String { jsonQuoted(s) }
 
     // MARK: - Dates
 

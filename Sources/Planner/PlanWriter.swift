@@ -256,20 +256,7 @@ public enum PlanWriter {
         return s
     }
 
-    static func jstr(_ s: String) -> String {
-        var o = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": o += "\\\""
-            case "\\": o += "\\\\"
-            case "\n": o += "\\n"
-            case "\t": o += "\\t"
-            default:
-                if c.value < 0x20 { o += String(format: "\\u%04x", c.value) } else { o.unicodeScalars.append(c) }
-            }
-        }
-        return o + "\""
-    }
+    static func jstr(_ s: String) -> String { jsonQuoted(s) }
 
     static func jnum(_ v: Double?) -> String {
         guard let v, v.isFinite else { return "null" }
