@@ -63,4 +63,36 @@ final class DecompositionRouteTests: XCTestCase {
         }
         XCTAssertGreaterThan(checked, 2)
     }
+
+    /// A shared lane too small for both products' demand: the limit's price is the shortage
+    /// penalty (1000/m³), far above the lane cost (2/m³) that starts the master's dual box, so the
+    /// master must widen the box (×10 until it covers 1000) before its plan meets the limit.
+    /// Optimum by hand: 10 m³/day through the lane (cost 2 + production 1), 6 m³/day short.
+    func testDualBoxWidensToTheShortagePrice() throws {
+        var n = TinyNet(days: 2)
+        let g = n.product("g", shortage: 1000), d = n.product("d", shortage: 1000)
+        let r = n.node("R", .refinery), s = n.node("S", .station)
+        n.lane(r, s, cost: 2, capacity: 10)
+        for p in [g, d] {
+            n.produce(r, p, max: 100, cost: 1)
+            for t in 1...2 { n.demand(s, p, day: t, 8) }
+        }
+        let messages = MessageLog()
+        var o = PlanOptions(method: .auto, timeLimit: 30, threads: 2, progress: { messages.append($0) })
+        o.decompositionThreshold = 0
+        let dw = try Planner.plan(n.network, options: o)
+        XCTAssertEqual(dw.route, "decomposition", "\(dw.notes)")
+        XCTAssertEqual(dw.status, .optimal, "\(dw.notes)")
+        XCTAssertEqual(dw.objective, 2 * (10 * 3 + 6 * 1000), accuracy: 1e-6)
+        XCTAssertTrue(messages.all.contains { $0.contains("artificial cost raised") }, "\(messages.all)")
+        assertFeasible(dw)
+    }
+}
+
+/// Collects progress messages from any thread.
+final class MessageLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func append(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
 }
