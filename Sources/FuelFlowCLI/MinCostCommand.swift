@@ -110,6 +110,8 @@ struct MinCostCommand: ParsableCommand {
             case .unbounded: status = .unbounded
             case .badNodeID, .badBounds, .badCostRange, .badCapacityRange, .objectiveOverflow:
                 throw CLIFailure.badInput("cannot solve exactly in 64-bit integers: \(result.status)")
+            case .timeLimit:   // not reachable without a deadline; mapped like other limits
+                throw CLIFailure.limitReached("the network simplex stopped at its time limit")
             }
             return Outcome(status: status, objective: status == .optimal ? Double(result.objective) : nil,
                            algorithm: algorithm, seconds: elapsed.seconds, iterations: result.iterations,

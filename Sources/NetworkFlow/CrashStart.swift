@@ -17,41 +17,58 @@ extension SimplexCore {
     ///
     /// Demand is thus routed along cheapest paths from the start, and pricing starts from
     /// shortest-path potentials instead of big-M ones.
+    ///
+    /// The search reads the clock every ~2^20 arc scans when a deadline is set. If it has passed,
+    /// the crash returns `false` with `interrupted` set, the search state saved in `crashSearch`
+    /// and the artificial tree untouched; the next call resumes the search exactly where it
+    /// stopped (so an interruption changes neither the crash basis nor anything after it).
     mutating func crashStart() -> Bool {
         let n = nodeNum, m = arcNum
         if n == 0 || m == 0 { return false }
-        // Out-arc CSR of the candidate arcs.
-        var start = [Int32](repeating: 0, count: n + 1)
-        for e in 0..<m where state[e] == SimplexCore.stateLower && cap[e] > 0 {
-            start[Int(source[e]) + 1] &+= 1
-        }
-        for v in 0..<n { start[v + 1] &+= start[v] }
-        var outArcs = [Int32](repeating: 0, count: Int(start[n]))
-        do {
-            var fill = start
+        let search: CrashSearch
+        if let saved = crashSearch {
+            search = saved
+            crashSearch = nil
+        } else {
+            search = CrashSearch(nodeCount: n)
+            // Out-arc CSR of the candidate arcs.
+            var start = [Int32](repeating: 0, count: n + 1)
             for e in 0..<m where state[e] == SimplexCore.stateLower && cap[e] > 0 {
-                let u = Int(source[e])
-                outArcs[Int(fill[u])] = Int32(e); fill[u] &+= 1
+                start[Int(source[e]) + 1] &+= 1
             }
+            for v in 0..<n { start[v + 1] &+= start[v] }
+            var outArcs = [Int32](repeating: 0, count: Int(start[n]))
+            do {
+                var fill = start
+                for e in 0..<m where state[e] == SimplexCore.stateLower && cap[e] > 0 {
+                    let u = Int(source[e])
+                    outArcs[Int(fill[u])] = Int32(e); fill[u] &+= 1
+                }
+            }
+            search.start = start
+            search.outArcs = outArcs
+            for v in 0..<n where supply[v] > 0 {
+                search.dist[v] = 0; search.inQueue[v] = true
+                search.queue[search.tail] = Int32(v); search.tail += 1; search.count += 1
+            }
+            if search.count == 0 { return false }
+            if search.tail == n { search.tail = 0 }
+            search.budget = 20 &* m &+ 4 &* n
         }
-        var dist = [Int64](repeating: .max, count: n)
-        var pa = [Int32](repeating: -1, count: n)
-        var inQueue = [Bool](repeating: false, count: n)
-        var queue = [Int32](repeating: 0, count: n)
-        var head = 0, tail = 0, count = 0
-        for v in 0..<n where supply[v] > 0 {
-            dist[v] = 0; inQueue[v] = true; queue[tail] = Int32(v); tail += 1; count += 1
-        }
-        if count == 0 { return false }
-        if tail == n { tail = 0 }
-        var budget = 20 &* m &+ 4 &* n
-        let ok: Bool = outArcs.withUnsafeBufferPointer { oa in
-            start.withUnsafeBufferPointer { st in
-            dist.withUnsafeMutableBufferPointer { d in
-            pa.withUnsafeMutableBufferPointer { p in
-            inQueue.withUnsafeMutableBufferPointer { iq in
-            queue.withUnsafeMutableBufferPointer { q in
+        var head = search.head, tail = search.tail, count = search.count, budget = search.budget
+        var clockMark = deadline == nil ? Int.min : Int.max   // read the clock when budget drops below
+        // 0: converged, 1: work budget exceeded, 2: deadline passed (before popping a node).
+        let outcome: Int = search.outArcs.withUnsafeBufferPointer { oa in
+            search.start.withUnsafeBufferPointer { st in
+            search.dist.withUnsafeMutableBufferPointer { d in
+            search.pa.withUnsafeMutableBufferPointer { p in
+            search.inQueue.withUnsafeMutableBufferPointer { iq in
+            search.queue.withUnsafeMutableBufferPointer { q in
                 while count > 0 {
+                    if budget < clockMark {
+                        if clockExpired() { return 2 }
+                        clockMark = budget &- crashClockInterval
+                    }
                     let u = Int(q[head])
                     head = head &+ 1 == n ? 0 : head &+ 1
                     count &-= 1
@@ -59,7 +76,7 @@ extension SimplexCore {
                     let du = d[u]
                     let lo = Int(st[u]), hi = Int(st[u + 1])
                     budget &-= hi &- lo &+ 1
-                    if budget < 0 { return false }
+                    if budget < 0 { return 1 }
                     var k = lo
                     while k < hi {
                         let e = Int(oa[k])
@@ -76,10 +93,17 @@ extension SimplexCore {
                         k &+= 1
                     }
                 }
-                return true
+                return 0
             }}}}}
         }
-        if !ok { return false }
+        if outcome == 2 {
+            search.head = head; search.tail = tail; search.count = count; search.budget = budget
+            crashSearch = search
+            interrupted = true
+        }
+        if outcome != 0 { return false }
+        var pa: [Int32] = []
+        swap(&pa, &search.pa)
 
         // Children CSR of the forest, BFS order from the forest roots.
         var cstart = [Int32](repeating: 0, count: n + 1)
@@ -272,5 +296,26 @@ extension SimplexCore {
             }
         }
         return nil
+    }
+}
+
+/// The state of the crash start's label-correcting search, kept in ``SimplexCore/crashSearch``
+/// when a deadline interrupts it (a class so that the core, a struct of pointers, stays cheap
+/// to copy and the arrays are never copied on write).
+final class CrashSearch {
+    var start: [Int32] = []     // out-arc CSR offsets (n + 1)
+    var outArcs: [Int32] = []   // candidate arcs by tail
+    var dist: [Int64]
+    var pa: [Int32]
+    var inQueue: [Bool]
+    var queue: [Int32]          // FIFO ring of n entries
+    var head = 0, tail = 0, count = 0
+    var budget = 0              // arc scans left before the crash gives up
+
+    init(nodeCount n: Int) {
+        dist = [Int64](repeating: .max, count: n)
+        pa = [Int32](repeating: -1, count: n)
+        inQueue = [Bool](repeating: false, count: n)
+        queue = [Int32](repeating: 0, count: n)
     }
 }

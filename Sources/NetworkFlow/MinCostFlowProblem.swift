@@ -204,6 +204,10 @@ public enum MinCostFlowStatus: Sendable, Equatable, CustomStringConvertible {
     /// The flow is optimal (flows and potentials are valid) but the objective does not fit in
     /// `Int64`; `objective` is then 0.
     case objectiveOverflow
+    /// Stopped at the deadline before optimality (see ``NetworkSimplex/solve(_:deadline:)``);
+    /// `flow`/`potential` are empty, `iterations` tells how far it got. A
+    /// ``NetworkSimplexSession`` can continue from where it stopped.
+    case timeLimit
 
     public var description: String {
         switch self {
@@ -215,6 +219,7 @@ public enum MinCostFlowStatus: Sendable, Equatable, CustomStringConvertible {
         case .badCostRange: "bad cost range"
         case .badCapacityRange: "bad capacity range"
         case .objectiveOverflow: "objective overflow"
+        case .timeLimit: "time limit"
         }
     }
 }

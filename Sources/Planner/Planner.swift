@@ -354,6 +354,8 @@ public enum Planner {
             plan.status = .infeasible
         case .unbounded:
             plan.status = .unbounded
+        case .timeLimit:   // FlowRoute passes no deadline today; kept for exhaustiveness
+            plan.status = .timeLimit
         case .badCostRange, .badCapacityRange, .badNodeID, .badBounds:
             return false
         }

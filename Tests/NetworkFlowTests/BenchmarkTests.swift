@@ -88,3 +88,84 @@ extension BenchmarkTests {
         }
     }
 }
+
+extension BenchmarkTests {
+    /// Warm start after small cost changes (``NetworkSimplexSession``) against cold solves.
+    /// Each round changes 1 % of the arc costs by up to ±10 % (at least ±1), then solves the
+    /// changed problem warm (session) and cold (`NetworkSimplex().solve`), and checks that the
+    /// objectives agree. Also times `solve(_:deadline:)` with a far deadline against `solve(_:)`,
+    /// and how late a 0.5 s deadline returns.
+    /// Run: NETWORKFLOW_BENCH_WARM=NODES:ARCS (NETGEN-style, costs 1…10,000) or =FILE.min
+    ///      swift test -c release -Xswiftc -enable-testing --filter BenchmarkTests/testTimeWarmStart
+    /// Optional: NETWORKFLOW_BENCH_ROUNDS (default 5), NETWORKFLOW_BENCH_PERCENT (share of arcs
+    /// changed, default 1), NETWORKFLOW_BENCH_SPREAD (largest change in %, default 10).
+    func testTimeWarmStart() throws {
+        guard let spec = ProcessInfo.processInfo.environment["NETWORKFLOW_BENCH_WARM"] else {
+            throw XCTSkip("set NETWORKFLOW_BENCH_WARM=NODES:ARCS or =FILE.min to run")
+        }
+        let p: MinCostFlowProblem
+        let parts = spec.split(separator: ":").compactMap { Int($0) }
+        if parts.count == 2 {
+            var g = GeneratorParameters()
+            g.nodes = parts[0]; g.arcs = parts[1]; g.seed = 1
+            g.sources = max(1, g.nodes / 100); g.sinks = g.sources
+            g.minCost = 1; g.maxCost = 10_000; g.totalSupply = Int64(g.sources) * 1000
+            g.minCapacity = 100; g.maxCapacity = 5000; g.percentCapacitated = 30
+            g.percentHighCostSkeleton = 30   // the `fuelflow mcfgen` defaults
+            p = InstanceGenerator.generate(g)
+        } else {
+            p = try DIMACS.read(path: spec)
+        }
+        let env = ProcessInfo.processInfo.environment
+        let rounds = env["NETWORKFLOW_BENCH_ROUNDS"].flatMap(Int.init) ?? 5
+        let percent = env["NETWORKFLOW_BENCH_PERCENT"].flatMap(Int.init) ?? 1
+        let spread = env["NETWORKFLOW_BENCH_SPREAD"].flatMap(Int64.init) ?? 10
+        let clock = ContinuousClock()
+        func seconds(_ d: Duration) -> Double {
+            Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        var r0 = MinCostFlowResult(status: .infeasible), r1 = r0
+        let tPlain = clock.measure { r0 = NetworkSimplex().solve(p) }
+        let tDeadline = clock.measure { r1 = NetworkSimplex().solve(p, deadline: clock.now + .seconds(86_400)) }
+        XCTAssertEqual(r0, r1)
+        print(String(format: "n=%d m=%d cold solve %.3fs (%d pivots), with a far deadline %.3fs",
+                     p.nodeCount, p.arcCount, seconds(tPlain), r0.iterations, seconds(tDeadline)))
+        var stopped = MinCostFlowResult(status: .infeasible)
+        let tStopped = clock.measure { stopped = NetworkSimplex().solve(p, deadline: clock.now + .milliseconds(500)) }
+        print(String(format: "deadline 0.5 s: %@ after %.3fs (%d pivots)", "\(stopped.status)" as NSString,
+                     seconds(tStopped), stopped.iterations))
+        let session = NetworkSimplexSession(p)
+        var first = MinCostFlowResult(status: .infeasible)
+        let tFirst = clock.measure { first = session.solve() }
+        XCTAssertEqual(first.objective, r0.objective)
+        print(String(format: "session first solve %.3fs (%d pivots)", seconds(tFirst), first.iterations))
+        var rng = Xoshiro256StarStar(seed: 42)
+        var sums = (cold: 0.0, warm: 0.0, set: 0.0, coldPivots: 0, warmPivots: 0)
+        for round in 1...rounds {
+            var c = session.problem.cost
+            for _ in 0..<max(1, c.count * percent / 100) {
+                let a = Int(rng.below(UInt64(c.count)))
+                let r = rng.uniform(-spread...spread)
+                var d = c[a] * r / 100
+                if d == 0 { d = r.signum() }
+                c[a] += d
+            }
+            var bad: MinCostFlowStatus? = nil
+            let tSet = clock.measure { bad = session.setCosts(c) }
+            XCTAssertNil(bad)
+            var warm = MinCostFlowResult(status: .infeasible), cold = warm
+            let tWarm = clock.measure { warm = session.solve() }
+            let tCold = clock.measure { cold = NetworkSimplex().solve(session.problem) }
+            XCTAssertEqual(warm.status, cold.status)
+            XCTAssertEqual(warm.objective, cold.objective)
+            print(String(format: "round %d: setCosts %.4fs, warm %.3fs (%d pivots), cold %.3fs (%d pivots), objective %lld %@",
+                         round, seconds(tSet), seconds(tWarm), warm.iterations, seconds(tCold), cold.iterations,
+                         warm.objective, warm.objective == cold.objective ? "equal" : "MISMATCH"))
+            sums.cold += seconds(tCold); sums.warm += seconds(tWarm); sums.set += seconds(tSet)
+            sums.coldPivots += cold.iterations; sums.warmPivots += warm.iterations
+        }
+        let k = Double(rounds)
+        print(String(format: "mean over %d rounds: cold %.3fs (%d pivots), warm %.3fs + setCosts %.4fs (%d pivots)",
+                     rounds, sums.cold / k, sums.coldPivots / rounds, sums.warm / k, sums.set / k, sums.warmPivots / rounds))
+    }
+}
