@@ -165,6 +165,7 @@ enum Decomposition {
         }
 
         addProposals(x0)
+        let referenceCost = proposals.map(\.cost)
         // Capacity-respecting heuristic columns: per-product limits on the lane columns whose sum
         // over the products respects every shared row, so these columns alone are a feasible
         // master from round 1 (shortfall arcs keep each product feasible unless a production
@@ -197,7 +198,9 @@ enum Decomposition {
             for (name, caps) in [("proportional", proportional), ("equal-share", equal)] {
                 if name != "proportional" && clock.now + .seconds(lastPricing) > deadline { break }
                 let t = clock.now
-                let h = FlowRoute.solve(m, scaling: base, relaxCoupling: true, threads: threads, columnCap: caps)
+                // The proportional columns always (the plan the time limit returns at worst).
+                let h = FlowRoute.solve(m, scaling: base, relaxCoupling: true, threads: threads, columnCap: caps,
+                                        deadline: name == "proportional" ? nil : deadline)
                 lastPricing = (clock.now - t).seconds
                 let ok = h.productStatus.map { $0 == .optimal || $0 == .objectiveOverflow }
                 var xs = h.x
@@ -215,11 +218,16 @@ enum Decomposition {
         // μ = 0 is the relaxation's multiplier vector: the first stability centre of the smoothing.
         var bestMu = [Double](repeating: 0, count: K)
         var bestUB = Double.infinity
-        var bestLambda: [Double] = []
+        var bestX: [Double] = []
         if !heuristicPlan.isEmpty {  // a feasible plan before any master (whatever the box)
-            bestLambda = heuristicPlan
-            bestUB = m.objective(of: combine(heuristicPlan))
+            bestX = combine(heuristicPlan)
+            bestUB = m.objective(of: bestX)
         }
+        // Rounds since each proposal was last basic in the master; the pool drops proposals
+        // idle for `maxIdleRounds` (their columns' nonzeros are most of the master's work: each
+        // proposal uses most shared rows). A dropped proposal can come back from the pricing.
+        var idle: [Int] = []
+        let maxIdleRounds = 30
         var lastRows = 0
         var masterSeconds = 0.0, pricingSeconds = 0.0
         var prevColumn: [GLPKProblem.BasisStatus] = [], prevConvexity: [GLPKProblem.BasisStatus] = []
@@ -229,14 +237,16 @@ enum Decomposition {
         var iter = 0
         var stop = "round limit"
         func finish(converged: Bool) -> Outcome {
-            let x = bestLambda.isEmpty ? [] : combine(bestLambda)
+            let x = bestX
             let obj = x.isEmpty ? Double.infinity : m.objective(of: x)
             let gap = x.isEmpty ? Double.infinity : max(0, obj - bestLB) / max(1, abs(obj))
             return Outcome(x: x, y: bestY, objective: obj, lowerBound: bestLB, relativeGap: gap,
                            converged: converged || gap <= gapTolerance, iterations: iter, proposals: proposals.count,
                            masterRows: lastRows, stopReason: stop, masterSeconds: masterSeconds, pricingSeconds: pricingSeconds)
         }
-        while iter < maxIterations {
+        // Pricing re-solves each product warm from its previous optimal tree (only lane costs change).
+        let sessions = PricingSessions(products: P, scaling: sc)
+        rounds: while iter < maxIterations {
             // The first master is always solved: with the heuristic columns it is a feasible plan.
             if iter > 0 && clock.now > deadline { stop = "time limit"; break }
             iter += 1
@@ -248,7 +258,10 @@ enum Decomposition {
             lastRows = A
             var lp = LinearProgram(direction: .minimize)
             lp.columns.reserveCapacity(proposals.count + A)
-            for pr in proposals { lp.columns.append(.init(bounds: .nonNegative, objective: pr.cost)) }
+            // Costs relative to the product's first proposal (the relaxation's flow): the convexity
+            // rows make that a constant shift, and it keeps GLPK's reduced-cost tolerance (relative
+            // to the costs, ~1e7 per product nationally) from hiding the last improvements.
+            for pr in proposals { lp.columns.append(.init(bounds: .nonNegative, objective: pr.cost - referenceCost[pr.product])) }
             for _ in 0..<A { lp.columns.append(.init(bounds: .nonNegative, objective: bigM)) }
             for r in activeRows { lp.rows.append(.init(bounds: .atMost(m.rowUpper[cb + r]))) }
             for _ in 0..<P { lp.rows.append(.init(bounds: .fixed(1))) }
@@ -304,9 +317,13 @@ enum Decomposition {
             for a in 0..<A { artificial += ms.columnValues[proposals.count + a] }
             lastArtificial = artificial
             if artificial <= 1e-9 {
-                let lambda = Array(ms.columnValues[0..<proposals.count])
-                let ub = m.objective(of: combine(lambda))
-                if ub < bestUB { bestUB = ub; bestLambda = lambda }
+                let x = combine(Array(ms.columnValues[0..<proposals.count]))
+                let ub = m.objective(of: x)
+                if ub < bestUB { bestUB = ub; bestX = x }
+            }
+            idle += [Int](repeating: 0, count: proposals.count - idle.count)
+            for k in 0..<proposals.count {
+                idle[k] = prevColumn.count > k && prevColumn[k] == .basic ? 0 : idle[k] + 1
             }
             if bestUB.isFinite && bestUB - bestLB <= gapTolerance * max(1, abs(bestUB)) { stop = "gap closed"; return finish(converged: true) }
             // Another pricing round must fit before the deadline (estimate: the last one).
@@ -315,7 +332,7 @@ enum Decomposition {
             var muMaster = [Double](repeating: 0, count: K)
             for (a, r) in activeRows.enumerated() { muMaster[r] = max(0, -ms.rowDuals[a]) }
             var sigma = [Double](repeating: 0, count: P)
-            for p in 0..<P { sigma[p] = ms.rowDuals[A + p] }
+            for p in 0..<P { sigma[p] = ms.rowDuals[A + p] + referenceCost[p] }
             var newX = [Double](repeating: 0, count: m.columnCount)
             var improvingProduct = [Bool](repeating: false, count: P)
             var improving = false
@@ -337,9 +354,11 @@ enum Decomposition {
                     extra[j] = s
                 }
                 let tp = clock.now
-                let out = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: threads, extra: extra)
+                let out = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: threads, extra: extra,
+                                          deadline: deadline, sessions: sessions)
                 lastPricing = (clock.now - tp).seconds
                 pricingSeconds += lastPricing
+                if out.status == .timeLimit { stop = "time limit"; break rounds }
                 guard out.status == .optimal || out.status == .objectiveOverflow else { return nil }
                 // Lagrangian bound at μ̃ (valid for any μ̃ ≥ 0).
                 var l = 0.0
@@ -364,7 +383,7 @@ enum Decomposition {
                         }
                         rc += dj * out.x[j]
                     }
-                    if rc < -1e-11 * max(1, abs(ms.objective)) {
+                    if rc < -1e-11 * max(1, abs(ms.objective + referenceCost.reduce(0, +))) {
                         improving = true
                         improvingProduct[p] = true
                         for j in 0..<m.columnCount where Int(cp[j]) == p && out.x[j] != 0 { newX[j] = out.x[j] }
@@ -386,6 +405,13 @@ enum Decomposition {
                 // No improving column although the bounds differ: the rounding of μ stalls.
                 stop = "no improving column (rounded multipliers stall)"
                 break
+            }
+            // Drop idle proposals (never the basic ones: the warm basis stays valid).
+            if idle.contains(where: { $0 > maxIdleRounds }) {
+                let keep = (0..<proposals.count).filter { idle[$0] <= maxIdleRounds }
+                proposals = keep.map { proposals[$0] }
+                idle = keep.map { idle[$0] }
+                if !prevColumn.isEmpty { prevColumn = keep.map { prevColumn[$0] } }
             }
             addProposals(newX, only: improvingProduct)
             refreshActive()

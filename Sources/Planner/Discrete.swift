@@ -47,7 +47,7 @@ extension Planner {
         options.progress?("GLPK branch-and-cut: \(binaries.count) lane-day binaries")
         let sol: LinearProgram.Solution
         do {
-            sol = try lp.solve(.init(method: .branchAndCut, presolve: true, timeLimit: options.timeLimit,
+            sol = try lp.solve(.init(method: .branchAndCut, presolve: true, timeLimit: options.remainingTime,
                                      mipGap: options.mipGap))
         } catch let e as GLPKError {
             throw PlannerError.solver(e.description)

@@ -100,6 +100,26 @@ final class SharedBasis: @unchecked Sendable {
     deinit { column.deallocate(); row.deallocate(); ok.deallocate() }
 }
 
+/// One network simplex session per product, kept across the decomposition's pricing rounds:
+/// the same flows are re-solved with changed lane costs, each from the previous optimal tree
+/// (a few thousand pivots instead of a cold start's million on a national product). Each worker
+/// touches only its own product's object.
+final class PricingSessions: @unchecked Sendable {
+    final class Product {
+        var session: NetworkSimplexSession?
+        var arcColumn: [Int32] = []
+        var tier1: [Int32] = []
+        /// Arc costs without the lane surcharges.
+        var baseCost: [Int64] = []
+    }
+    let scaling: FlowScaling
+    let products: [Product]
+    init(products P: Int, scaling: FlowScaling) {
+        self.scaling = scaling
+        products = (0..<P).map { _ in Product() }
+    }
+}
+
 /// The outcome of the per-product flows.
 struct FlowOutcome {
     var status: MinCostFlowStatus
@@ -204,19 +224,45 @@ enum FlowRoute {
 
     /// Solves every product (in parallel on `threads` workers) and assembles the column values
     /// and balance/safety duals of the LP (`y = (π − π_source) / cost scale`).
+    ///
+    /// `extra[j]` is added to the cost of lane column j; `columnCap[j]` caps it. With `sessions`
+    /// (same scaling, no `columnCap`), each product is re-solved warm from its session's last
+    /// tree. At `deadline` the unfinished products report `.timeLimit`.
     static func solve(_ m: PlanModel, scaling sc: FlowScaling, relaxCoupling: Bool, threads: Int,
-                      extra: [Double]? = nil, wantBasis: Bool = false, columnCap: [Double]? = nil) -> FlowOutcome {
+                      extra: [Double]? = nil, wantBasis: Bool = false, columnCap: [Double]? = nil,
+                      deadline: ContinuousClock.Instant? = nil, sessions: PricingSessions? = nil) -> FlowOutcome {
+        precondition(sessions == nil || (columnCap == nil && sessions!.scaling == sc), "sessions: same scaling, no column caps")
         let out = SharedVectors(columns: m.columnCount, rows: m.rowCount, products: m.P)
         let basisOut = wantBasis ? SharedBasis(columns: m.columnCount, rows: m.rowCount, products: m.P) : nil
         let counts = SharedCounts(m.P)
         let work: @Sendable (Int) -> Void = { p in
-            let (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra,
-                                                     columnCap: columnCap)
-            if let dir = dumpDirectory {  // debugging and benchmarking aid: FUELFLOW_DUMP_MCF=DIR
-                try? DIMACS.write(prob, to: "\(dir)/product-\(p).min",
-                                  comments: ["FuelFlow planner: time-expanded min-cost flow of product \(p)"])
+            let prob: MinCostFlowProblem, arcColumn: [Int32], tier1: [Int32], res: MinCostFlowResult
+            if let ps = sessions?.products[p] {
+                if ps.session == nil {
+                    let b = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling)
+                    ps.session = NetworkSimplexSession(b.problem)
+                    ps.arcColumn = b.arcColumn; ps.tier1 = b.tier1; ps.baseCost = b.problem.cost
+                }
+                let session = ps.session!
+                if let extra {  // the same surcharges `build` would add
+                    var c = ps.baseCost
+                    for a in 0..<c.count {
+                        let j = Int(ps.arcColumn[a])
+                        if j < m.productionBase { c[a] += Int64((extra[j] * sc.costScale).rounded()) }
+                    }
+                    if let bad = session.setCosts(c) { out.statuses[p] = bad; return }
+                }
+                res = session.solve(deadline: deadline)
+                prob = session.problem; arcColumn = ps.arcColumn; tier1 = ps.tier1
+            } else {
+                (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra,
+                                                 columnCap: columnCap)
+                if let dir = dumpDirectory {  // debugging and benchmarking aid: FUELFLOW_DUMP_MCF=DIR
+                    try? DIMACS.write(prob, to: "\(dir)/product-\(p).min",
+                                      comments: ["FuelFlow planner: time-expanded min-cost flow of product \(p)"])
+                }
+                res = NetworkSimplex().solve(prob, deadline: deadline)
             }
-            let res = NetworkSimplex().solve(prob)
             out.statuses[p] = res.status
             out.pivots[p] = res.iterations
             counts.arcs[p] = prob.arcCount; counts.nodes[p] = prob.nodeCount
@@ -250,9 +296,10 @@ enum FlowRoute {
         } else {
             DispatchQueue.concurrentPerform(iterations: m.P) { p in work(p) }
         }
-        // Worst status across products: infeasible/unbounded beat optimal.
+        // Worst status across products: infeasible/unbounded beat a time limit, which beats optimal.
         var status = MinCostFlowStatus.optimal
-        for s in out.statuses where s != .optimal && s != .objectiveOverflow { status = s; break }
+        for s in out.statuses where s != .optimal && s != .objectiveOverflow && s != .timeLimit { status = s; break }
+        if status == .optimal && out.statuses.contains(.timeLimit) { status = .timeLimit }
         return FlowOutcome(status: status, x: Array(out.x), y: Array(out.y), pivots: out.pivots.reduce(0, +),
                            arcs: counts.arcs.reduce(0, +), nodes: counts.nodes.reduce(0, +),
                            basis: basisOut.flatMap { b in b.ok.allSatisfy { $0 } ? b : nil },

@@ -44,6 +44,11 @@ public struct PlanOptions: Sendable {
     public static let defaultDecompositionTimeLimit: Double = 600
     /// Relative gap at which the decomposition stops and reports `optimal`.
     public var decompositionGap: Double = 1e-9
+    /// `timeLimit` from the start of the solve (set by ``Planner/plan(_:options:)``): the network
+    /// simplex stops there, and every GLPK call gets the time that remains.
+    var deadline: ContinuousClock.Instant?
+    /// Seconds left until `deadline` (nil without a limit; at least 1 ms, GLPK's granularity).
+    var remainingTime: Double? { deadline.map { max(0.001, ($0 - ContinuousClock.now).seconds) } }
 
     public init(method: PlanMethod = .auto, timeLimit: Double? = nil, discrete: Bool = false, mipGap: Double = 0,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount, explainInfeasibility: Bool = true,
@@ -149,6 +154,8 @@ public enum Planner {
     public static func solve(_ model: PlanModel, options: PlanOptions) throws -> Plan {
         let clock = ContinuousClock()
         let t0 = clock.now
+        var options = options
+        options.deadline = options.timeLimit.map { t0 + .seconds($0) }
         var plan = Plan(status: .optimal, method: options.method, route: "", routeReason: "", model: model,
                         columnValues: [], rowDuals: [], objective: 0, buildSeconds: 0, solveSeconds: 0, seconds: 0,
                         variables: model.columnCount, constraints: model.rowCount, scaling: nil, mipGap: nil,
@@ -224,6 +231,11 @@ public enum Planner {
                 plan = relaxed
                 return
             }
+            if relaxed.status == .timeLimit {
+                relaxed.routeReason = "the time limit ended the per-product relaxation (network simplex) before any plan"
+                plan = relaxed
+                return
+            }
             let v = FlowRoute.couplingViolation(model, x: relaxed.columnValues)
             if v.count == 0 {
                 relaxed.routeReason = "per-product flows without the shared rows (a relaxation) satisfy every shared row, so they are optimal for the full model (coupling duals 0)"
@@ -294,7 +306,7 @@ public enum Planner {
             let problem = try GLPKProblem(lp)
             try problem.setBasis(rows: (0..<model.rowCount).map { status(basis.row[$0]) },
                                  columns: (0..<model.columnCount).map { status(basis.column[$0]) })
-            sol = try problem.solve(.init(method: .dualSimplex, presolve: false, timeLimit: options.timeLimit))
+            sol = try problem.solve(.init(method: .dualSimplex, presolve: false, timeLimit: options.remainingTime))
         } catch {
             plan.notes.append("warm start failed: \(error)")
             return false
@@ -339,7 +351,8 @@ public enum Planner {
         let clock = ContinuousClock()
         let t0 = clock.now
         options.progress?("network simplex, \(model.P) product(s) on \(max(1, options.threads)) thread(s); volumes ×10^\(sc.volumeDecimals), costs ×10^\(sc.costDecimals)")
-        let out = FlowRoute.solve(model, scaling: sc, relaxCoupling: relax, threads: options.threads, wantBasis: wantBasis)
+        let out = FlowRoute.solve(model, scaling: sc, relaxCoupling: relax, threads: options.threads, wantBasis: wantBasis,
+                                  deadline: options.deadline)
         basis = out.basis
         plan.solveSeconds = (clock.now - t0).seconds
         plan.route = route
@@ -354,7 +367,7 @@ public enum Planner {
             plan.status = .infeasible
         case .unbounded:
             plan.status = .unbounded
-        case .timeLimit:   // FlowRoute passes no deadline today; kept for exhaustiveness
+        case .timeLimit:
             plan.status = .timeLimit
         case .badCostRange, .badCapacityRange, .badNodeID, .badBounds:
             return false
@@ -368,7 +381,7 @@ public enum Planner {
         let lp = model.linearProgram()
         let sol: LinearProgram.Solution
         do {
-            sol = try lp.solve(.init(method: .primalSimplex, presolve: false, timeLimit: options.timeLimit))
+            sol = try lp.solve(.init(method: .primalSimplex, presolve: false, timeLimit: options.remainingTime))
         } catch let e as GLPKError {
             throw PlannerError.solver(e.description)
         }
