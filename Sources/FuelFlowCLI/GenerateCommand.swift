@@ -31,6 +31,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Planning horizon in days.") var days: Int?
     @Option(name: .long, help: "Days of daily sales history before the start.") var historyDays: Int?
     @Option(name: .long, help: "First planning day (yyyy-MM-dd).") var start: String?
+    @Flag(name: .long, help: "No progress on stderr and no summary line.") var quiet = false
 
     func config() throws -> GeneratorConfig {
         guard let p = GeneratorPreset(rawValue: preset) else {
@@ -56,10 +57,13 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let c = try config()
+        let progress = ProgressReporter("generate", quiet: quiet)
         let clock = ContinuousClock()
         let t0 = clock.now
+        progress.log("generating the \(preset) network (seed \(seed))")
         let net = NetworkGenerator.generate(c)
         let t1 = clock.now
+        progress.log("writing \(out)")
         do {
             try NetworkWriter.write(net, to: out)
         } catch {
@@ -68,6 +72,7 @@ struct GenerateCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let t2 = clock.now
+        if quiet { return }
         let stations = net.nodes.lazy.filter { $0.kind == .station }.count
         print("wrote \(out): \(net.nodes.count) nodes (\(stations) stations), \(net.lanes.count) lanes, "
               + "\(net.products.count) products, \(net.demand.count) demand rows, \(net.salesHistory.count) sales rows "

@@ -164,6 +164,85 @@ public final class GLPKProblem {
         return m0
     }
 
+    /// Appends columns; `matrix` column indices are relative to the first new column (0 = first
+    /// added column) and row indices refer to existing rows. Returns the index of the first new
+    /// column. The new columns are nonbasic (at their lower bound, or free/upper as their bounds
+    /// require), so the current basis — and its factorization — stays valid for a warm start:
+    /// column generation adds its columns this way and re-solves with the primal simplex.
+    /// The corresponding GLPK routines are `glp_add_cols` and `glp_set_mat_col`.
+    @discardableResult
+    public func addColumns(_ columns: [LinearProgram.Column], matrix: LinearProgram.Matrix) throws -> Int {
+        checkThread()
+        let m = rowCount, n0 = columnCount
+        for (k, c) in columns.enumerated() {
+            if let p = c.bounds.problem() { throw GLPKError.invalidArgument("new column \(k) has \(p)") }
+            guard c.objective.isFinite else { throw GLPKError.invalidArgument("new column \(k) has objective \(c.objective)") }
+            if let name = c.name, let p = LinearProgram.nameProblem(name) {
+                throw GLPKError.invalidArgument("new column \(k) name \(p)")
+            }
+        }
+        guard n0 + columns.count <= LinearProgram.maxDimension else { throw GLPKError.invalidArgument("too many columns") }
+        do {
+            try validateMatrix(matrix, rowCount: m, columnCount: columns.count)
+        } catch GLPKError.invalidModel(let message) {
+            throw GLPKError.invalidArgument(message)
+        }
+        guard !columns.isEmpty else { return n0 }
+        glp_add_cols(pointer, Int32(columns.count))
+        for (k, c) in columns.enumerated() {
+            let j = Int32(n0 + k + 1)
+            if let name = c.name, !name.isEmpty { glp_set_col_name(pointer, j, name) }
+            GLPK.setColumnBounds(pointer, j, c.bounds)
+            if c.objective != 0 { glp_set_obj_coef(pointer, j, c.objective) }
+            switch c.kind {
+            case .continuous: break
+            case .integer: glp_set_col_kind(pointer, j, GLP_IV)
+            case .binary: glp_set_col_kind(pointer, j, GLP_BV)
+            }
+        }
+        // Group entries by new column, then one glp_set_mat_col per column.
+        var start = [Int](repeating: 0, count: columns.count + 1)
+        for j in matrix.columnIndices { start[j + 1] += 1 }
+        for j in 0 ..< columns.count { start[j + 1] += start[j] }
+        var ind = [Int32](repeating: 0, count: matrix.count + 1)
+        var val = [Double](repeating: 0, count: matrix.count + 1)
+        var next = start
+        for k in 0 ..< matrix.count {
+            let j = matrix.columnIndices[k]
+            next[j] += 1
+            ind[next[j]] = Int32(matrix.rowIndices[k] + 1)
+            val[next[j]] = matrix.values[k]
+        }
+        ind.withUnsafeMutableBufferPointer { ib in
+            val.withUnsafeMutableBufferPointer { vb in
+                for k in 0 ..< columns.count where start[k + 1] > start[k] {
+                    // glp_set_mat_col reads ind[1...len] relative to the pointer it is given.
+                    glp_set_mat_col(pointer, Int32(n0 + k + 1), Int32(start[k + 1] - start[k]),
+                                    ib.baseAddress! + start[k], vb.baseAddress! + start[k])
+                }
+            }
+        }
+        return n0
+    }
+
+    /// Deletes columns (0-based indices, distinct, any order); later columns move down to close
+    /// the gaps, keeping their order. Deleting only nonbasic columns keeps the basis valid for a
+    /// warm start; deleting a basic one leaves GLPK to rebuild a basis on the next solve.
+    /// The corresponding GLPK routine is `glp_del_cols`.
+    public func deleteColumns(_ columns: [Int]) throws {
+        checkThread()
+        guard !columns.isEmpty else { return }
+        let n = columnCount
+        var seen = Set<Int>()
+        for j in columns {
+            try checkColumn(j)
+            guard seen.insert(j).inserted else { throw GLPKError.invalidArgument("column \(j) listed twice") }
+        }
+        var num = [Int32](repeating: 0, count: columns.count + 1)
+        for (k, j) in columns.enumerated() { num[k + 1] = Int32(j + 1) }
+        glp_del_cols(pointer, Int32(columns.count), num)
+    }
+
     /// Basis status of a row or column.
     public enum BasisStatus: Sendable, Equatable {
         case basic, atLower, atUpper, free, fixed

@@ -73,9 +73,29 @@ enum Decomposition {
     /// flows exist for every product (each product limited to an equal share of every shared
     /// limit: together they satisfy every shared row); until the master's artificial columns
     /// (bigM per m³ over a limit) are 0 there is no upper bound.
+    static func bigMLimit(_ maxCost: Double) -> Double { 1e4 * maxCost + 1000 }
+
+    /// The pricing problems' cost scale: as fine as the Int64 ranges allow for costs plus shared-row
+    /// prices up to the largest dual box (≥ the data's own scale), so a rounded μ̃ stays close to μ.
+    static func pricingScaling(_ m: PlanModel, base: FlowScaling) -> FlowScaling {
+        var maxCost = 1.0
+        for c in m.columnCost { maxCost = max(maxCost, abs(c)) }
+        let bigMLimit = bigMLimit(maxCost)
+        // Pricing cost scale: as fine as the Int64 ranges allow (≥ the data's own scale).
+        var maxNodes = 1
+        for p in 0..<m.P { maxNodes = max(maxNodes, m.productRowStart[p + 1] - m.productRowStart[p] + 2) }
+        let allowed = Double(MinCostFlowProblem.costRangeLimit) / Double(maxNodes + 1) / (maxCost + 2 * bigMLimit + 1) / 4
+        var extraDecimals = 0
+        while extraDecimals < 9 && pow10(base.costDecimals + extraDecimals + 1) <= allowed { extraDecimals += 1 }
+        let sc = FlowScaling(volumeDecimals: base.volumeDecimals, costDecimals: base.costDecimals + extraDecimals)
+        return sc
+    }
+
+    /// `sessions`: the relaxation's network simplex sessions at ``pricingScaling(_:base:)`` (its
+    /// optimal trees are the pricing's warm start at μ = 0); nil to start the pricing cold.
     static func solve(_ m: PlanModel, scaling base: FlowScaling, x0: [Double], relaxationObjective: Double,
                       threads: Int, maxIterations: Int = 300, deadline: ContinuousClock.Instant,
-                      gapTolerance: Double = 1e-9,
+                      gapTolerance: Double = 1e-9, sessions: PricingSessions? = nil,
                       progress: (@Sendable (String) -> Void)?) -> Outcome? {
         let clock = ContinuousClock()
         let K = m.couplingRowCount, P = m.P, cb = m.laneCapacityBase
@@ -94,15 +114,10 @@ enum Decomposition {
         // largest value the box can reach.
         var maxLaneCost = 1.0
         for lane in m.network.lanes { maxLaneCost = max(maxLaneCost, abs(lane.costPerM3)) }
-        let bigMLimit = 1e4 * maxCost + 1000
+        let bigMLimit = bigMLimit(maxCost)
         var bigM = min(maxLaneCost, bigMLimit)
-        // Pricing cost scale: as fine as the Int64 ranges allow (≥ the data's own scale).
-        var maxNodes = 1
-        for p in 0..<P { maxNodes = max(maxNodes, m.productRowStart[p + 1] - m.productRowStart[p] + 2) }
-        let allowed = Double(MinCostFlowProblem.costRangeLimit) / Double(maxNodes + 1) / (maxCost + 2 * bigMLimit + 1) / 4
-        var extraDecimals = 0
-        while extraDecimals < 9 && pow10(base.costDecimals + extraDecimals + 1) <= allowed { extraDecimals += 1 }
-        let sc = FlowScaling(volumeDecimals: base.volumeDecimals, costDecimals: base.costDecimals + extraDecimals)
+        let sc = pricingScaling(m, base: base)
+        precondition(sessions == nil || sessions!.scaling == sc, "the relaxation's sessions must use the pricing scale")
 
         var proposals: [Proposal] = []
         var maxUse = [Double](repeating: 0, count: P * K)
@@ -196,7 +211,9 @@ enum Decomposition {
                 }
             }
             for (name, caps) in [("proportional", proportional), ("equal-share", equal)] {
-                if name != "proportional" && clock.now + .seconds(lastPricing) > deadline { break }
+                // Equal shares only for products without proportional columns (another full solve
+                // per product: ~20 s on the national network, for columns 2.5× dearer).
+                if name != "proportional" && (!heuristicPlan.isEmpty || clock.now + .seconds(lastPricing) > deadline) { break }
                 let t = clock.now
                 // The proportional columns always (the plan the time limit returns at worst).
                 let h = FlowRoute.solve(m, scaling: base, relaxCoupling: true, threads: threads, columnCap: caps,
@@ -230,8 +247,7 @@ enum Decomposition {
         let maxIdleRounds = 30
         var lastRows = 0
         var masterSeconds = 0.0, pricingSeconds = 0.0
-        var prevColumn: [GLPKProblem.BasisStatus] = [], prevConvexity: [GLPKProblem.BasisStatus] = []
-        var prevRow: [Int: GLPKProblem.BasisStatus] = [:], prevArtificial: [Int: GLPKProblem.BasisStatus] = [:]
+        var master: MasterLP? = nil
         let smoothing = 0.7
         var lastArtificial = 0.0
         var iter = 0
@@ -245,94 +261,65 @@ enum Decomposition {
                            masterRows: lastRows, stopReason: stop, masterSeconds: masterSeconds, pricingSeconds: pricingSeconds)
         }
         // Pricing re-solves each product warm from its previous optimal tree (only lane costs change).
-        let sessions = PricingSessions(products: P, scaling: sc)
+        let sessions = sessions ?? PricingSessions(products: P, scaling: sc)
         rounds: while iter < maxIterations {
             // The first master is always solved: with the heuristic columns it is a feasible plan.
             if iter > 0 && clock.now > deadline { stop = "time limit"; break }
             iter += 1
             // --- master
-            var rowPos = [Int](repeating: -1, count: K)
-            var activeRows: [Int] = []
-            for r in 0..<K where active[r] { rowPos[r] = activeRows.count; activeRows.append(r) }
-            let A = activeRows.count
-            lastRows = A
-            var lp = LinearProgram(direction: .minimize)
-            lp.columns.reserveCapacity(proposals.count + A)
-            // Costs relative to the product's first proposal (the relaxation's flow): the convexity
-            // rows make that a constant shift, and it keeps GLPK's reduced-cost tolerance (relative
-            // to the costs, ~1e7 per product nationally) from hiding the last improvements.
-            for pr in proposals { lp.columns.append(.init(bounds: .nonNegative, objective: pr.cost - referenceCost[pr.product])) }
-            for _ in 0..<A { lp.columns.append(.init(bounds: .nonNegative, objective: bigM)) }
-            for r in activeRows { lp.rows.append(.init(bounds: .atMost(m.rowUpper[cb + r]))) }
-            for _ in 0..<P { lp.rows.append(.init(bounds: .fixed(1))) }
-            for (k, pr) in proposals.enumerated() {
-                for (r, v) in pr.use where rowPos[Int(r)] >= 0 { lp.matrix.append(row: rowPos[Int(r)], column: k, value: v) }
-                lp.matrix.append(row: A + pr.product, column: k, value: 1)
-            }
-            for a in 0..<A { lp.matrix.append(row: a, column: proposals.count + a, value: -1) }
             let tm = clock.now
-            // Warm start: the previous master's basis (new proposals nonbasic at 0, new rows'
-            // slacks basic) is primal feasible, so GLPK's primal simplex continues from it.
             var ms: LinearProgram.Solution
             var masterTimedOut = false
             do {
                 let remaining = max(1, (deadline - clock.now).seconds)
-                let problem = try GLPKProblem(lp)
-                if !prevColumn.isEmpty {
-                    var cs = [GLPKProblem.BasisStatus](repeating: .atLower, count: proposals.count + A)
-                    for k in 0..<min(prevColumn.count, proposals.count) { cs[k] = prevColumn[k] }
-                    var rs = [GLPKProblem.BasisStatus](repeating: .basic, count: A + P)
-                    for (a, r) in activeRows.enumerated() {
-                        if let st = prevRow[r] { rs[a] = st }
-                        if let st = prevArtificial[r] { cs[proposals.count + a] = st }
-                    }
-                    for p in 0..<P { rs[A + p] = prevConvexity[p] }
-                    try problem.setBasis(rows: rs, columns: cs)
-                }
-                ms = try problem.solve(.init(method: prevColumn.isEmpty ? .dualSimplex : .primalSimplex, timeLimit: remaining))
-                if ms.status != .optimal && ms.termination != .timeLimit {  // a singular warm basis: from scratch
-                    let cold = try GLPKProblem(lp)
-                    ms = try cold.solve(.init(method: .dualSimplex, timeLimit: remaining))
-                    if ms.status == .optimal { try saveBasis(cold) }
-                } else if ms.status == .optimal {
-                    try saveBasis(problem)
+                if master == nil { master = try MasterLP(products: P, couplingRows: K) }
+                try master!.sync(proposals, active: active, capacity: { m.rowUpper[cb + $0] }, bigM: bigM, reference: referenceCost)
+                // Primal simplex from the previous round's basis: new columns enter nonbasic at 0
+                // and new rows' slacks basic, so that basis is still primal feasible.
+                ms = try master!.problem.solve(.init(method: .primalSimplex, timeLimit: remaining))
+                if ms.status != .optimal && ms.termination != .timeLimit {  // numerical trouble: rebuild, cold
+                    master = try MasterLP(products: P, couplingRows: K)
+                    try master!.sync(proposals, active: active, capacity: { m.rowUpper[cb + $0] }, bigM: bigM, reference: referenceCost)
+                    ms = try master!.problem.solve(.init(method: .dualSimplex, timeLimit: remaining))
                 }
                 if ms.status != .optimal {
-                    guard ms.termination == .timeLimit else { return nil }
+                    guard ms.termination == .timeLimit else {
+                        progress?("decomposition: the master LP ended \(ms.status) (\(ms.termination))")
+                        return nil
+                    }
                     masterTimedOut = true
                 }
-            } catch { return nil }
-            func saveBasis(_ g: GLPKProblem) throws {
-                prevColumn = try (0..<proposals.count).map { try g.columnStatus($0) }
-                prevRow = [:]; prevArtificial = [:]
-                for (a, r) in activeRows.enumerated() {
-                    prevRow[r] = try g.rowStatus(a)
-                    prevArtificial[r] = try g.columnStatus(proposals.count + a)
-                }
-                prevConvexity = try (0..<P).map { try g.rowStatus(A + $0) }
+            } catch {
+                progress?("decomposition: the master LP failed: \(error)")
+                return nil
             }
             masterSeconds += (clock.now - tm).seconds
             if masterTimedOut { stop = "time limit"; break }
+            let mp = master!
+            let activeRows = mp.activeRows
+            let A = activeRows.count
+            lastRows = A
             var artificial = 0.0
-            for a in 0..<A { artificial += ms.columnValues[proposals.count + a] }
+            for c in mp.artificialColumn { artificial += ms.columnValues[c] }
             lastArtificial = artificial
             if artificial <= 1e-9 {
-                let x = combine(Array(ms.columnValues[0..<proposals.count]))
+                let x = combine(proposals.indices.map { ms.columnValues[mp.columnOf[$0]] })
                 let ub = m.objective(of: x)
                 if ub < bestUB { bestUB = ub; bestX = x }
             }
             idle += [Int](repeating: 0, count: proposals.count - idle.count)
             for k in 0..<proposals.count {
-                idle[k] = prevColumn.count > k && prevColumn[k] == .basic ? 0 : idle[k] + 1
+                let basic = (try? mp.problem.columnStatus(mp.columnOf[k])) == .basic
+                idle[k] = basic ? 0 : idle[k] + 1
             }
             if bestUB.isFinite && bestUB - bestLB <= gapTolerance * max(1, abs(bestUB)) { stop = "gap closed"; return finish(converged: true) }
             // Another pricing round must fit before the deadline (estimate: the last one).
             if clock.now + .seconds(lastPricing) > deadline { stop = "time limit"; break }
             // --- pricing with μ̃ = round(μ · scale) / scale, μ = Wentges-smoothed −π
             var muMaster = [Double](repeating: 0, count: K)
-            for (a, r) in activeRows.enumerated() { muMaster[r] = max(0, -ms.rowDuals[a]) }
+            for (a, r) in activeRows.enumerated() { muMaster[r] = max(0, -ms.rowDuals[P + a]) }
             var sigma = [Double](repeating: 0, count: P)
-            for p in 0..<P { sigma[p] = ms.rowDuals[A + p] + referenceCost[p] }
+            for p in 0..<P { sigma[p] = ms.rowDuals[p] + referenceCost[p] }
             var newX = [Double](repeating: 0, count: m.columnCount)
             var improvingProduct = [Bool](repeating: false, count: P)
             var improving = false
@@ -359,7 +346,10 @@ enum Decomposition {
                 lastPricing = (clock.now - tp).seconds
                 pricingSeconds += lastPricing
                 if out.status == .timeLimit { stop = "time limit"; break rounds }
-                guard out.status == .optimal || out.status == .objectiveOverflow else { return nil }
+                guard out.status == .optimal || out.status == .objectiveOverflow else {
+                    progress?("decomposition: a pricing problem ended \(out.status) (\(out.productStatus))")
+                    return nil
+                }
                 // Lagrangian bound at μ̃ (valid for any μ̃ ≥ 0).
                 var l = 0.0
                 for j in 0..<m.columnCount where out.x[j] != 0 { l += (m.columnCost[j] + extra[j]) * out.x[j] }
@@ -411,11 +401,100 @@ enum Decomposition {
                 let keep = (0..<proposals.count).filter { idle[$0] <= maxIdleRounds }
                 proposals = keep.map { proposals[$0] }
                 idle = keep.map { idle[$0] }
-                if !prevColumn.isEmpty { prevColumn = keep.map { prevColumn[$0] } }
+                do { try master?.keepProposals(keep) } catch { master = nil }  // rebuilt next round
             }
             addProposals(newX, only: improvingProduct)
             refreshActive()
         }
         return finish(converged: false)
+    }
+}
+
+/// The restricted master LP of ``Decomposition``, kept in GLPK between rounds: the rounds only
+/// append rows (shared rows that become violable, each with its artificial column), append
+/// columns (new proposals) and delete idle proposals' columns, so each round's primal simplex
+/// starts from the previous optimal basis and its factorization instead of loading a new problem.
+///
+/// GLPK rows: the P convexity rows first (Σ_k λ_pk = 1), then the shared rows in activation
+/// order. Thread-confined like its ``GLPKProblem``.
+final class MasterLP {
+    let problem: GLPKProblem
+    let products: Int
+    /// GLPK row `products + a` is shared row `activeRows[a]`.
+    private(set) var activeRows: [Int] = []
+    /// GLPK column of the artificial of `activeRows[a]`.
+    private(set) var artificialColumn: [Int] = []
+    /// GLPK column of each proposal (in the caller's proposal order).
+    private(set) var columnOf: [Int] = []
+    private var rowPosition: [Int]
+    private var bigM = Double.nan
+
+    init(products P: Int, couplingRows K: Int) throws {
+        var lp = LinearProgram(direction: .minimize)
+        for _ in 0..<P { lp.rows.append(.init(bounds: .fixed(1))) }
+        problem = try GLPKProblem(lp)
+        products = P
+        rowPosition = [Int](repeating: -1, count: K)
+    }
+
+    /// Brings GLPK up to date: rows for newly active shared rows (with the existing proposals'
+    /// entries) and their artificials, the artificials' cost, and columns for proposals beyond
+    /// those already loaded (costs relative to `reference[product]`).
+    func sync(_ proposals: [Decomposition.Proposal], active: [Bool], capacity: (Int) -> Double,
+              bigM newBigM: Double, reference: [Double]) throws {
+        let newRows = active.indices.filter { active[$0] && rowPosition[$0] < 0 }
+        if !newRows.isEmpty {
+            let a0 = activeRows.count
+            for (i, r) in newRows.enumerated() { rowPosition[r] = a0 + i }
+            activeRows += newRows
+            var entries = LinearProgram.Matrix()
+            for (k, pr) in proposals.enumerated() where k < columnOf.count {
+                for (r, v) in pr.use where rowPosition[Int(r)] >= a0 {
+                    entries.append(row: rowPosition[Int(r)] - a0, column: columnOf[k], value: v)
+                }
+            }
+            try problem.addRows(newRows.map { .init(bounds: .atMost(capacity($0))) }, matrix: entries)
+            var minusOne = LinearProgram.Matrix()
+            for i in 0..<newRows.count { minusOne.append(row: products + a0 + i, column: i, value: -1) }
+            let c0 = try problem.addColumns(Array(repeating: .init(bounds: .nonNegative, objective: newBigM), count: newRows.count),
+                                            matrix: minusOne)
+            artificialColumn += (0..<newRows.count).map { c0 + $0 }
+        }
+        if newBigM != bigM {
+            for c in artificialColumn { try problem.setObjectiveCoefficient(c, newBigM) }
+            bigM = newBigM
+        }
+        if columnOf.count < proposals.count {
+            let k0 = columnOf.count
+            var columns: [LinearProgram.Column] = []
+            var entries = LinearProgram.Matrix()
+            for k in k0..<proposals.count {
+                let pr = proposals[k]
+                columns.append(.init(bounds: .nonNegative, objective: pr.cost - reference[pr.product]))
+                for (r, v) in pr.use where rowPosition[Int(r)] >= 0 {
+                    entries.append(row: products + rowPosition[Int(r)], column: k - k0, value: v)
+                }
+                entries.append(row: pr.product, column: k - k0, value: 1)
+            }
+            let c0 = try problem.addColumns(columns, matrix: entries)
+            columnOf += (0..<columns.count).map { c0 + $0 }
+        }
+    }
+
+    /// Keeps the proposals at `keep` (increasing indices into the loaded ones) and deletes the
+    /// others' columns; the caller's proposal list must shrink the same way.
+    func keepProposals(_ keep: [Int]) throws {
+        var kept = [Bool](repeating: false, count: columnOf.count)
+        for k in keep { kept[k] = true }
+        let dropped = columnOf.indices.filter { !kept[$0] }.map { columnOf[$0] }.sorted()
+        if dropped.isEmpty { return }
+        try problem.deleteColumns(dropped)
+        func shifted(_ c: Int) -> Int {  // c minus the number of dropped columns before it
+            var lo = 0, hi = dropped.count
+            while lo < hi { let mid = (lo + hi) / 2; if dropped[mid] < c { lo = mid + 1 } else { hi = mid } }
+            return c - lo
+        }
+        columnOf = keep.map { shifted(columnOf[$0]) }
+        artificialColumn = artificialColumn.map(shifted)
     }
 }

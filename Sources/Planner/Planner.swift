@@ -18,7 +18,9 @@ public enum PlanMethod: String, Sendable, CaseIterable {
 /// Options of ``Planner/plan(_:options:)``.
 public struct PlanOptions: Sendable {
     public var method: PlanMethod
-    /// Time limit in seconds for GLPK (LP/MIP); nil = none.
+    /// Time limit in seconds from the start of the solve: stops the network simplex and GLPK
+    /// (LP/MIP); nil = none (the decomposition route then stops after
+    /// ``defaultDecompositionTimeLimit``).
     public var timeLimit: Double?
     /// Model `min_shipment_m3` and `fixed_cost_per_day` of lanes with binaries (MIP, GLPK branch-and-cut).
     public var discrete: Bool
@@ -224,8 +226,14 @@ public enum Planner {
         options.progress?("\(couplingSummary(model)); solving the per-product relaxation")
         var relaxed = plan
         var basis: SharedBasis? = nil
-        if try solveFlows(model, scaling: sc, relax: false, options: options, route: "mincost-relaxation",
-                          wantBasis: true, basis: &basis, into: &relaxed) {
+        // On a large model the decomposition follows: the relaxation is then its pricing problem at
+        // μ = 0 — per-arc bounds for the shared limits (implied by them: still a relaxation, and
+        // tighter), the pricing's cost scale, and sessions the pricing continues from warm. Below
+        // the threshold it drops the shared rows and its trees give lp-warm's basis.
+        let large = model.columnCount >= options.decompositionThreshold
+        let sessions = large ? PricingSessions(products: model.P, scaling: Decomposition.pricingScaling(model, base: sc)) : nil
+        if try solveFlows(model, scaling: sessions?.scaling ?? sc, relax: large, options: options, route: "mincost-relaxation",
+                          wantBasis: !large, basis: &basis, sessions: sessions, into: &relaxed) {
             if relaxed.status == .infeasible {
                 relaxed.routeReason = "the per-product relaxation is infeasible, hence so is the full model"
                 plan = relaxed
@@ -245,7 +253,6 @@ public enum Planner {
             plan.notes += relaxed.notes
             plan.notes.append("relaxation violates \(v.count) shared row(s) (worst by \(fmt(v.worst * 100))% of the limit)")
             let t0 = ContinuousClock.now
-            let large = model.columnCount >= options.decompositionThreshold
             if large || options.decompositionRounds > 0 {
                 let limit = options.timeLimit ?? (large ? PlanOptions.defaultDecompositionTimeLimit : 600)
                 let rounds = options.decompositionRounds > 0 ? options.decompositionRounds : Int.max
@@ -253,7 +260,7 @@ public enum Planner {
                 if let dw = Decomposition.solve(
                     model, scaling: sc, x0: relaxed.columnValues, relaxationObjective: relaxed.objective, threads: options.threads,
                     maxIterations: rounds, deadline: start + .seconds(limit), gapTolerance: options.decompositionGap,
-                    progress: options.progress) {
+                    sessions: sessions, progress: options.progress) {
                     let why = large ? "the model has \(model.columnCount) variables (≥ \(options.decompositionThreshold), where GLPK's dual simplex on the full LP does not finish in time) and the per-product relaxation violates \(v.count) shared row(s)"
                                     : "--decomposition-rounds \(options.decompositionRounds): the per-product relaxation violates \(v.count) shared row(s)"
                     plan.notes.append("decomposition: \(dw.iterations) rounds, \(dw.proposals) proposals, \(dw.masterRows) master rows, upper bound \(dw.objective), lower bound \(dw.lowerBound), relative gap \(dw.relativeGap), stopped: \(dw.stopReason), \(fmt((ContinuousClock.now - t0).seconds)) s (master \(fmt(dw.masterSeconds)) s, pricing \(fmt(dw.pricingSeconds)) s)")
@@ -347,12 +354,13 @@ public enum Planner {
     }
 
     static func solveFlows(_ model: PlanModel, scaling sc: FlowScaling, relax: Bool, options: PlanOptions,
-                           route: String, wantBasis: Bool, basis: inout SharedBasis?, into plan: inout Plan) throws -> Bool {
+                           route: String, wantBasis: Bool, basis: inout SharedBasis?, sessions: PricingSessions? = nil,
+                           into plan: inout Plan) throws -> Bool {
         let clock = ContinuousClock()
         let t0 = clock.now
         options.progress?("network simplex, \(model.P) product(s) on \(max(1, options.threads)) thread(s); volumes ×10^\(sc.volumeDecimals), costs ×10^\(sc.costDecimals)")
         let out = FlowRoute.solve(model, scaling: sc, relaxCoupling: relax, threads: options.threads, wantBasis: wantBasis,
-                                  deadline: options.deadline)
+                                  deadline: options.deadline, sessions: sessions)
         basis = out.basis
         plan.solveSeconds = (clock.now - t0).seconds
         plan.route = route

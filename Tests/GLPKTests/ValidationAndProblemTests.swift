@@ -158,6 +158,82 @@ final class GLPKProblemTests: XCTestCase {
         assertClose(try model.solve().requireOptimal().objective, 5)
     }
 
+    /// Column generation as the decomposition uses it: columns added in batches to a live problem
+    /// (each re-solve warm, primal simplex), idle columns deleted; the objective after every step
+    /// equals a from-scratch solve of the same columns, and is never below the full model's.
+    func testAddAndDeleteColumnsMatchFromScratchSolves() throws {
+        var seed: UInt64 = 0x9E3779B97F4A7C15
+        func next() -> Double { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Double(seed >> 11) / Double(1 << 53) }
+        for _ in 0..<20 {
+            let m = 6, n = 30
+            // min c·x, A x ≥ b with A ≥ 0; columns 0..<m are expensive slacks (identity) so every
+            // restriction containing them is feasible.
+            var full = LinearProgram(direction: .minimize)
+            for _ in 0..<m { full.rows.append(.init(bounds: .atLeast(1 + 9 * next()))) }
+            var columns: [(LinearProgram.Column, [(Int, Double)])] = []
+            for i in 0..<m { columns.append((.init(bounds: .nonNegative, objective: 1000), [(i, 1)])) }
+            for _ in 0..<n {
+                var entries: [(Int, Double)] = []
+                for i in 0..<m where next() < 0.5 { entries.append((i, 1 + 4 * next())) }
+                columns.append((.init(bounds: next() < 0.3 ? .between(0, 2) : .nonNegative, objective: 1 + 9 * next()), entries))
+            }
+            func model(_ cols: [(LinearProgram.Column, [(Int, Double)])]) -> LinearProgram {
+                var lp = full
+                for (j, (c, e)) in cols.enumerated() {
+                    lp.columns.append(c)
+                    for (i, v) in e { lp.matrix.append(row: i, column: j, value: v) }
+                }
+                return lp
+            }
+            let problem = try GLPKProblem(model(Array(columns[0..<m])))
+            var loaded = Array(columns[0..<m])
+            assertClose(try problem.solve(.init(method: .primalSimplex)).requireOptimal().objective,
+                        try model(loaded).solve().requireOptimal().objective)
+            var k = m
+            while k < columns.count {
+                let batch = Array(columns[k..<min(columns.count, k + 7)])
+                var mat = LinearProgram.Matrix()
+                for (j, (_, e)) in batch.enumerated() { for (i, v) in e { mat.append(row: i, column: j, value: v) } }
+                let first = try problem.addColumns(batch.map(\.0), matrix: mat)
+                XCTAssertEqual(first, loaded.count)
+                loaded += batch
+                k += batch.count
+                let warm = try problem.solve(.init(method: .primalSimplex)).requireOptimal()
+                assertClose(warm.objective, try model(loaded).solve().requireOptimal().objective)
+                // Delete the nonbasic columns at 0 (not the slacks): same optimum.
+                var drop: [Int] = []
+                for j in m..<loaded.count where try problem.columnStatus(j) == .atLower { drop.append(j) }
+                try problem.deleteColumns(drop.reversed())
+                loaded = loaded.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+                XCTAssertEqual(problem.columnCount, loaded.count)
+                let after = try problem.solve(.init(method: .primalSimplex)).requireOptimal()
+                assertClose(after.objective, warm.objective)
+                XCTAssertEqual(after.iterations, 0, "deleting nonbasic columns keeps the optimal basis")
+            }
+            // Never below the full model's optimum (the deleted columns are missing).
+            XCTAssertGreaterThanOrEqual(try problem.solve().requireOptimal().objective,
+                                        try model(columns).solve().requireOptimal().objective - 1e-9)
+        }
+    }
+
+    func testColumnEditArgumentsAreValidated() throws {
+        let problem = try GLPKProblem(Fixtures.lp1())
+        XCTAssertThrowsError(try problem.addColumns([.init(bounds: .between(1, 0))], matrix: .init())) { e in
+            XCTAssertEqual("\(e)", "invalid argument: new column 0 has lower bound 1 > upper bound 0")
+        }
+        XCTAssertThrowsError(try problem.addColumns([.init(objective: .nan)], matrix: .init()))
+        XCTAssertThrowsError(try problem.addColumns([.init()], matrix: .init(rowIndices: [2], columnIndices: [0], values: [1])))
+        XCTAssertThrowsError(try problem.addColumns([.init()], matrix: .init(rowIndices: [0], columnIndices: [1], values: [1])))
+        XCTAssertThrowsError(try problem.deleteColumns([3])) { e in
+            XCTAssertEqual("\(e)", "invalid argument: column index 3 out of range 0..<3")
+        }
+        XCTAssertThrowsError(try problem.deleteColumns([1, 1])) { e in
+            XCTAssertEqual("\(e)", "invalid argument: column 1 listed twice")
+        }
+        XCTAssertEqual(problem.columnCount, 3, "failed edits must not change the problem")
+        assertClose(try problem.solve().requireOptimal().objective, 9)
+    }
+
     func testEditArgumentsAreValidated() throws {
         let problem = try GLPKProblem(Fixtures.lp1())
         XCTAssertThrowsError(try problem.setColumnBounds(3, .free)) { e in
