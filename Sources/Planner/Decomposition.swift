@@ -268,34 +268,29 @@ enum Decomposition {
             iter += 1
             // --- master
             let tm = clock.now
-            var ms: LinearProgram.Solution
+            var ms: LinearProgram.Solution? = nil
             var masterTimedOut = false
-            do {
-                let remaining = max(1, (deadline - clock.now).seconds)
-                if master == nil { master = try MasterLP(products: P, couplingRows: K) }
-                try master!.sync(proposals, active: active, capacity: { m.rowUpper[cb + $0] }, bigM: bigM, reference: referenceCost)
-                // Primal simplex from the previous round's basis: new columns enter nonbasic at 0
-                // and new rows' slacks basic, so that basis is still primal feasible.
-                ms = try master!.problem.solve(.init(method: .primalSimplex, timeLimit: remaining))
-                if ms.status != .optimal && ms.termination != .timeLimit {  // numerical trouble: rebuild, cold
-                    master = try MasterLP(products: P, couplingRows: K)
+            let remaining = max(1, (deadline - clock.now).seconds)
+            // Primal simplex from the previous round's basis (new columns enter nonbasic at 0 and
+            // new rows' slacks basic, so it is still primal feasible); on numerical trouble (GLPK
+            // fails or ends without an optimum) the master is rebuilt and solved cold, once.
+            for cold in [false, true] {
+                do {
+                    if cold || master == nil { master = try MasterLP(products: P, couplingRows: K) }
                     try master!.sync(proposals, active: active, capacity: { m.rowUpper[cb + $0] }, bigM: bigM, reference: referenceCost)
-                    ms = try master!.problem.solve(.init(method: .dualSimplex, timeLimit: remaining))
+                    let s = try master!.problem.solve(.init(method: cold ? .dualSimplex : .primalSimplex, timeLimit: remaining))
+                    if s.status == .optimal { ms = s; break }
+                    if s.termination == .timeLimit { masterTimedOut = true; break }
+                    progress?("decomposition round \(iter): the master LP ended \(s.status) (\(s.termination))\(cold ? "" : "; rebuilding it")")
+                } catch {
+                    progress?("decomposition round \(iter): the master LP failed (\(error))\(cold ? "" : "; rebuilding it")")
                 }
-                if ms.status != .optimal {
-                    guard ms.termination == .timeLimit else {
-                        progress?("decomposition: the master LP ended \(ms.status) (\(ms.termination))")
-                        return nil
-                    }
-                    masterTimedOut = true
-                }
-            } catch {
-                progress?("decomposition: the master LP failed: \(error)")
-                return nil
+                master = nil
             }
             masterSeconds += (clock.now - tm).seconds
             if masterTimedOut { stop = "time limit"; break }
-            let mp = master!
+            // Without a master solution the run ends with the best plan so far.
+            guard let ms, let mp = master else { stop = "the master LP failed"; break }
             let activeRows = mp.activeRows
             let A = activeRows.count
             lastRows = A
@@ -317,7 +312,7 @@ enum Decomposition {
             if clock.now + .seconds(lastPricing) > deadline { stop = "time limit"; break }
             // --- pricing with μ̃ = round(μ · scale) / scale, μ = Wentges-smoothed −π
             var muMaster = [Double](repeating: 0, count: K)
-            for (a, r) in activeRows.enumerated() { muMaster[r] = max(0, -ms.rowDuals[P + a]) }
+            for (a, r) in activeRows.enumerated() { muMaster[r] = max(0, -mp.sharedRowDual(ms, a)) }
             var sigma = [Double](repeating: 0, count: P)
             for p in 0..<P { sigma[p] = ms.rowDuals[p] + referenceCost[p] }
             var newX = [Double](repeating: 0, count: m.columnCount)
@@ -416,12 +411,16 @@ enum Decomposition {
 /// starts from the previous optimal basis and its factorization instead of loading a new problem.
 ///
 /// GLPK rows: the P convexity rows first (Σ_k λ_pk = 1), then the shared rows in activation
-/// order. Thread-confined like its ``GLPKProblem``.
+/// order, each divided by its limit (coefficients ~1 instead of m³ in the 10⁵s: the national
+/// master failed numerically without it); ``sharedRowDual(_:_:)`` undoes the scaling.
+/// Thread-confined like its ``GLPKProblem``.
 final class MasterLP {
     let problem: GLPKProblem
     let products: Int
     /// GLPK row `products + a` is shared row `activeRows[a]`.
     private(set) var activeRows: [Int] = []
+    /// Divisor of each active row (its limit, or 1 for a limit ≤ 0).
+    private var rowScale: [Double] = []
     /// GLPK column of the artificial of `activeRows[a]`.
     private(set) var artificialColumn: [Int] = []
     /// GLPK column of each proposal (in the caller's proposal order).
@@ -447,15 +446,17 @@ final class MasterLP {
             let a0 = activeRows.count
             for (i, r) in newRows.enumerated() { rowPosition[r] = a0 + i }
             activeRows += newRows
+            rowScale += newRows.map { capacity($0) > 0 ? capacity($0) : 1 }
             var entries = LinearProgram.Matrix()
             for (k, pr) in proposals.enumerated() where k < columnOf.count {
                 for (r, v) in pr.use where rowPosition[Int(r)] >= a0 {
-                    entries.append(row: rowPosition[Int(r)] - a0, column: columnOf[k], value: v)
+                    let a = rowPosition[Int(r)]
+                    entries.append(row: a - a0, column: columnOf[k], value: v / rowScale[a])
                 }
             }
-            try problem.addRows(newRows.map { .init(bounds: .atMost(capacity($0))) }, matrix: entries)
+            try problem.addRows(newRows.indices.map { .init(bounds: .atMost(capacity(newRows[$0]) / rowScale[a0 + $0])) }, matrix: entries)
             var minusOne = LinearProgram.Matrix()
-            for i in 0..<newRows.count { minusOne.append(row: products + a0 + i, column: i, value: -1) }
+            for i in 0..<newRows.count { minusOne.append(row: products + a0 + i, column: i, value: -1 / rowScale[a0 + i]) }
             let c0 = try problem.addColumns(Array(repeating: .init(bounds: .nonNegative, objective: newBigM), count: newRows.count),
                                             matrix: minusOne)
             artificialColumn += (0..<newRows.count).map { c0 + $0 }
@@ -472,13 +473,19 @@ final class MasterLP {
                 let pr = proposals[k]
                 columns.append(.init(bounds: .nonNegative, objective: pr.cost - reference[pr.product]))
                 for (r, v) in pr.use where rowPosition[Int(r)] >= 0 {
-                    entries.append(row: products + rowPosition[Int(r)], column: k - k0, value: v)
+                    let a = rowPosition[Int(r)]
+                    entries.append(row: products + a, column: k - k0, value: v / rowScale[a])
                 }
                 entries.append(row: pr.product, column: k - k0, value: 1)
             }
             let c0 = try problem.addColumns(columns, matrix: entries)
             columnOf += (0..<columns.count).map { c0 + $0 }
         }
+    }
+
+    /// The dual (≤ 0) of the a-th active shared row per m³, from the solution's scaled row.
+    func sharedRowDual(_ solution: LinearProgram.Solution, _ a: Int) -> Double {
+        solution.rowDuals[products + a] / rowScale[a]
     }
 
     /// Keeps the proposals at `keep` (increasing indices into the loaded ones) and deletes the
