@@ -53,7 +53,7 @@ struct PlanCommand: ParsableCommand {
     var decompositionRounds: Int = 0
 
     @Option(name: .long, help: "auto: coupled models with at least this many variables are solved by Dantzig–Wolfe decomposition (best feasible plan + certified gap at the time limit, default 600 s) instead of the warm-started LP.")
-    var decompositionThreshold: Int = 200_000
+    var decompositionThreshold: Int = 0
 
     @Option(name: .long, help: "Demand to plan against: file (demand.csv) or forecast (forecast from sales_history.csv).")
     var demand: DemandSource = .file

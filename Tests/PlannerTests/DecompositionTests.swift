@@ -39,6 +39,21 @@ final class DecompositionRouteTests: XCTestCase {
         XCTAssertGreaterThan(checked, 2)
     }
 
+    /// Once the gap is closed, the marginal costs (the last pricing problem's potentials at the
+    /// optimal multipliers) are LP duals: dual feasible and complementary to the plan.
+    func testConvergedDecompositionDualsAreOptimal() throws {
+        var checked = 0
+        for seed in coupledSeeds {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3))
+            let dw = try decomposed(net)
+            if dw.route != "decomposition" { continue }
+            checked += 1
+            XCTAssertEqual(dw.status, .optimal)
+            assertDualOptimal(dw)
+        }
+        XCTAssertGreaterThan(checked, 2)
+    }
+
     /// One round: a feasible plan (every row and bound), UB ≥ LP optimum ≥ LB, status time_limit.
     func testRoundLimitGivesFeasiblePlanWithValidBounds() throws {
         var checked = 0

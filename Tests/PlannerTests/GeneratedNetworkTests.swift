@@ -40,7 +40,7 @@ final class GeneratedNetworkTests: XCTestCase {
             let net = generated(seed: seed, days: 3 + Int(seed % 3))
             let lp = try plan(net, .lp), auto = try plan(net, .auto)
             XCTAssertEqual(lp.status, .optimal)
-            XCTAssertTrue(["mincost-relaxation", "lp-warm"].contains(auto.route), "seed \(seed): \(auto.route) \(auto.notes)")
+            XCTAssertTrue(["mincost-relaxation", "decomposition"].contains(auto.route), "seed \(seed): \(auto.route) \(auto.notes)")
             XCTAssertTrue(relClose(lp.objective, auto.objective), "seed \(seed): lp \(lp.objective) auto \(auto.objective) (\(auto.route))")
             XCTAssertThrowsError(try plan(net, .mincost))
             for p in [lp, auto] { assertFeasible(p); assertDualOptimal(p) }

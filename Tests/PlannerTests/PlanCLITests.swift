@@ -102,11 +102,11 @@ extension PlanCLITests {
         XCTAssertEqual(r.status, 3, r.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("plan.json"))) as! [String: Any]
         XCTAssertEqual(json["status"] as? String, "time_limit")
-        let total = json["total_cost"] as! Double
+        let total = try XCTUnwrap(json["total_cost"] as? Double)
         XCTAssertGreaterThanOrEqual(total, 1578139.924675 * (1 - 1e-9))
-        let solver = json["solver"] as! [String: Any]
+        let solver = try XCTUnwrap(json["solver"] as? [String: Any])
         XCTAssertEqual(solver["route"] as? String, "decomposition")
-        let lb = solver["lower_bound"] as! Double, gap = solver["relative_gap"] as! Double
+        let lb = try XCTUnwrap(solver["lower_bound"] as? Double), gap = try XCTUnwrap(solver["relative_gap"] as? Double)
         XCTAssertLessThanOrEqual(lb, 1578139.924675 * (1 + 1e-9))
         XCTAssertEqual(gap, (total - lb) / total, accuracy: 1e-6)
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("flows.csv").path))
@@ -146,7 +146,7 @@ extension PlanCLITests {
         let total = try XCTUnwrap(json["total_cost"] as? Double)
         let solver = json["solver"] as! [String: Any]
         XCTAssertEqual(solver["route"] as? String, "decomposition")
-        let lb = solver["lower_bound"] as! Double
+        let lb = try XCTUnwrap(solver["lower_bound"] as? Double)
         XCTAssertLessThanOrEqual(lb, 1578139.924675 * (1 + 1e-9))
         if r.status == 3 {
             XCTAssertEqual(json["status"] as? String, "time_limit")
