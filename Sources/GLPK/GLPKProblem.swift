@@ -226,13 +226,13 @@ public final class GLPKProblem {
     }
 
     /// Deletes columns (0-based indices, distinct, any order); later columns move down to close
-    /// the gaps, keeping their order. Deleting only nonbasic columns keeps the basis valid for a
-    /// warm start; deleting a basic one leaves GLPK to rebuild a basis on the next solve.
+    /// the gaps, keeping their order. Deleting only nonbasic columns keeps the basis (and its
+    /// factorization) valid for a warm start; deleting a basic one leaves too few basic variables,
+    /// and the next simplex solve throws (`GLPK_EBADB`) unless a basis is set first.
     /// The corresponding GLPK routine is `glp_del_cols`.
     public func deleteColumns(_ columns: [Int]) throws {
         checkThread()
         guard !columns.isEmpty else { return }
-        let n = columnCount
         var seen = Set<Int>()
         for j in columns {
             try checkColumn(j)

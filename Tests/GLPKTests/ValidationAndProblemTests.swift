@@ -232,6 +232,12 @@ final class GLPKProblemTests: XCTestCase {
         }
         XCTAssertEqual(problem.columnCount, 3, "failed edits must not change the problem")
         assertClose(try problem.solve().requireOptimal().objective, 9)
+        // Deleting a basic column leaves an invalid basis: the warm simplex refuses it.
+        let basic = try XCTUnwrap((0..<3).first { try problem.columnStatus($0) == .basic })
+        try problem.deleteColumns([basic])
+        XCTAssertThrowsError(try problem.solve(.init(method: .primalSimplex))) { e in
+            XCTAssertEqual(e as? GLPKError, .invalidBasis, "\(e)")
+        }
     }
 
     func testEditArgumentsAreValidated() throws {
