@@ -29,24 +29,28 @@ func loadModel(_ m: LinearProgram, into p: OpaquePointer) {
     glp_set_obj_dir(p, m.direction == .minimize ? GLP_MIN : GLP_MAX)
     glp_set_obj_coef(p, 0, m.objectiveConstant)
     if !m.rows.isEmpty { glp_add_rows(p, Int32(m.rows.count)) }
-    for (k, r) in m.rows.enumerated() {
-        let i = Int32(k + 1)
-        if let n = r.name, !n.isEmpty { glp_set_row_name(p, i, n) }
-        setRowBounds(p, i, r.bounds)
-    }
+    for (k, r) in m.rows.enumerated() { defineRow(p, Int32(k + 1), r) }
     if !m.columns.isEmpty { glp_add_cols(p, Int32(m.columns.count)) }
-    for (k, c) in m.columns.enumerated() {
-        let j = Int32(k + 1)
-        if let n = c.name, !n.isEmpty { glp_set_col_name(p, j, n) }
-        setColumnBounds(p, j, c.bounds)
-        if c.objective != 0 { glp_set_obj_coef(p, j, c.objective) }
-        switch c.kind {
-        case .continuous: break
-        case .integer: glp_set_col_kind(p, j, GLP_IV)
-        case .binary: glp_set_col_kind(p, j, GLP_BV)
-        }
-    }
+    for (k, c) in m.columns.enumerated() { defineColumn(p, Int32(k + 1), c) }
     loadMatrix(m.matrix, into: p, rowOffset: 0)
+}
+
+/// Name and bounds of the (added, empty) row `i` (1-based).
+func defineRow(_ p: OpaquePointer, _ i: Int32, _ r: LinearProgram.Row) {
+    if let n = r.name, !n.isEmpty { glp_set_row_name(p, i, n) }
+    setRowBounds(p, i, r.bounds)
+}
+
+/// Name, bounds, objective coefficient and kind of the (added, empty) column `j` (1-based).
+func defineColumn(_ p: OpaquePointer, _ j: Int32, _ c: LinearProgram.Column) {
+    if let n = c.name, !n.isEmpty { glp_set_col_name(p, j, n) }
+    setColumnBounds(p, j, c.bounds)
+    if c.objective != 0 { glp_set_obj_coef(p, j, c.objective) }
+    switch c.kind {
+    case .continuous: break
+    case .integer: glp_set_col_kind(p, j, GLP_IV)
+    case .binary: glp_set_col_kind(p, j, GLP_BV)
+    }
 }
 
 /// `glp_load_matrix` with 1-based arrays built in one pass over unsafe buffers.

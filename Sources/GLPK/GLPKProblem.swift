@@ -134,32 +134,9 @@ public final class GLPKProblem {
         }
         guard !rows.isEmpty else { return m0 }
         glp_add_rows(pointer, Int32(rows.count))
-        for (k, r) in rows.enumerated() {
-            let i = Int32(m0 + k + 1)
-            if let name = r.name, !name.isEmpty { glp_set_row_name(pointer, i, name) }
-            GLPK.setRowBounds(pointer, i, r.bounds)
-        }
-        // Group entries by new row, then one glp_set_mat_row per row.
-        var start = [Int](repeating: 0, count: rows.count + 1)
-        for i in matrix.rowIndices { start[i + 1] += 1 }
-        for i in 0 ..< rows.count { start[i + 1] += start[i] }
-        var ind = [Int32](repeating: 0, count: matrix.count + 1)
-        var val = [Double](repeating: 0, count: matrix.count + 1)
-        var next = start
-        for k in 0 ..< matrix.count {
-            let i = matrix.rowIndices[k]
-            next[i] += 1
-            ind[next[i]] = Int32(matrix.columnIndices[k] + 1)
-            val[next[i]] = matrix.values[k]
-        }
-        ind.withUnsafeMutableBufferPointer { ib in
-            val.withUnsafeMutableBufferPointer { vb in
-                for k in 0 ..< rows.count where start[k + 1] > start[k] {
-                    // glp_set_mat_row reads ind[1...len] relative to the pointer it is given.
-                    glp_set_mat_row(pointer, Int32(m0 + k + 1), Int32(start[k + 1] - start[k]),
-                                    ib.baseAddress! + start[k], vb.baseAddress! + start[k])
-                }
-            }
+        for (k, r) in rows.enumerated() { defineRow(pointer, Int32(m0 + k + 1), r) }
+        forEachLine(of: matrix, lines: rows.count, along: matrix.rowIndices, across: matrix.columnIndices) { k, len, ind, val in
+            glp_set_mat_row(pointer, Int32(m0 + k + 1), len, ind, val)
         }
         return m0
     }
@@ -189,38 +166,9 @@ public final class GLPKProblem {
         }
         guard !columns.isEmpty else { return n0 }
         glp_add_cols(pointer, Int32(columns.count))
-        for (k, c) in columns.enumerated() {
-            let j = Int32(n0 + k + 1)
-            if let name = c.name, !name.isEmpty { glp_set_col_name(pointer, j, name) }
-            GLPK.setColumnBounds(pointer, j, c.bounds)
-            if c.objective != 0 { glp_set_obj_coef(pointer, j, c.objective) }
-            switch c.kind {
-            case .continuous: break
-            case .integer: glp_set_col_kind(pointer, j, GLP_IV)
-            case .binary: glp_set_col_kind(pointer, j, GLP_BV)
-            }
-        }
-        // Group entries by new column, then one glp_set_mat_col per column.
-        var start = [Int](repeating: 0, count: columns.count + 1)
-        for j in matrix.columnIndices { start[j + 1] += 1 }
-        for j in 0 ..< columns.count { start[j + 1] += start[j] }
-        var ind = [Int32](repeating: 0, count: matrix.count + 1)
-        var val = [Double](repeating: 0, count: matrix.count + 1)
-        var next = start
-        for k in 0 ..< matrix.count {
-            let j = matrix.columnIndices[k]
-            next[j] += 1
-            ind[next[j]] = Int32(matrix.rowIndices[k] + 1)
-            val[next[j]] = matrix.values[k]
-        }
-        ind.withUnsafeMutableBufferPointer { ib in
-            val.withUnsafeMutableBufferPointer { vb in
-                for k in 0 ..< columns.count where start[k + 1] > start[k] {
-                    // glp_set_mat_col reads ind[1...len] relative to the pointer it is given.
-                    glp_set_mat_col(pointer, Int32(n0 + k + 1), Int32(start[k + 1] - start[k]),
-                                    ib.baseAddress! + start[k], vb.baseAddress! + start[k])
-                }
-            }
+        for (k, c) in columns.enumerated() { defineColumn(pointer, Int32(n0 + k + 1), c) }
+        forEachLine(of: matrix, lines: columns.count, along: matrix.columnIndices, across: matrix.rowIndices) { k, len, ind, val in
+            glp_set_mat_col(pointer, Int32(n0 + k + 1), len, ind, val)
         }
         return n0
     }
@@ -308,6 +256,33 @@ public final class GLPKProblem {
     private func checkRow(_ i: Int) throws {
         let m = Int(glp_get_num_rows(pointer))
         guard i >= 0 && i < m else { throw GLPKError.invalidArgument("row index \(i) out of range 0..<\(m)") }
+    }
+
+    /// Groups the triplets of `matrix` by line (`along[k]` in `0..<lines`: new rows or new columns)
+    /// into GLPK's 1-based index/value arrays (`across[k] + 1`) and calls `set(line, length, ind,
+    /// val)` once per non-empty line, as `glp_set_mat_row`/`glp_set_mat_col` expect: they read
+    /// `ind[1...length]` relative to the pointer given.
+    private func forEachLine(of matrix: LinearProgram.Matrix, lines: Int, along: [Int], across: [Int],
+                             _ set: (Int, Int32, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Double>) -> Void) {
+        var start = [Int](repeating: 0, count: lines + 1)
+        for i in along { start[i + 1] += 1 }
+        for i in 0 ..< lines { start[i + 1] += start[i] }
+        var ind = [Int32](repeating: 0, count: matrix.count + 1)
+        var val = [Double](repeating: 0, count: matrix.count + 1)
+        var next = start
+        for k in 0 ..< matrix.count {
+            let i = along[k]
+            next[i] += 1
+            ind[next[i]] = Int32(across[k] + 1)
+            val[next[i]] = matrix.values[k]
+        }
+        ind.withUnsafeMutableBufferPointer { ib in
+            val.withUnsafeMutableBufferPointer { vb in
+                for k in 0 ..< lines where start[k + 1] > start[k] {
+                    set(k, Int32(start[k + 1] - start[k]), ib.baseAddress! + start[k], vb.baseAddress! + start[k])
+                }
+            }
+        }
     }
 
     private func CGLPK_setColumnBounds(_ column: Int, _ bounds: LinearProgram.Bounds) {
