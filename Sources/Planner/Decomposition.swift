@@ -15,7 +15,7 @@ import NetworkFlow
 /// the rounded μ̃). Every pricing round gives the Lagrangian lower bound
 /// `LB = Σ_p min_{x ∈ X_p} (c + μ̃A)x − μ̃·cap`, valid for any μ̃ ≥ 0, and the master gives an
 /// upper bound UB (a feasible plan once its artificial slacks are 0). The route stops when
-/// `UB − LB ≤ 1e-9 · max(1, |UB|)`: the combined plan is then optimal within that gap — the
+/// `UB − LB ≤ gap · max(1, |UB|)` (gap 1e-8 by default): the combined plan is then optimal within that gap — the
 /// certificate is independent of how the duals were rounded.
 ///
 /// Only coupling rows that some combination of proposals can violate are put into the master
@@ -95,7 +95,7 @@ enum Decomposition {
     /// optimal trees are the pricing's warm start at μ = 0); nil to start the pricing cold.
     static func solve(_ m: PlanModel, scaling base: FlowScaling, x0: [Double], relaxationObjective: Double,
                       threads: Int, maxIterations: Int = 300, deadline: ContinuousClock.Instant,
-                      gapTolerance: Double = 1e-9, sessions: PricingSessions? = nil,
+                      gapTolerance: Double = 1e-8, sessions: PricingSessions? = nil,
                       progress: (@Sendable (String) -> Void)?) -> Outcome? {
         let clock = ContinuousClock()
         let K = m.couplingRowCount, P = m.P, cb = m.laneCapacityBase

@@ -49,8 +49,11 @@ public struct PlanOptions: Sendable {
     static let lpFallbackVariables = 200_000
     /// Time limit of `auto`'s decomposition route when `timeLimit` is nil (seconds).
     public static let defaultDecompositionTimeLimit: Double = 600
-    /// Relative gap at which the decomposition stops and reports `optimal`.
-    public var decompositionGap: Double = 1e-9
+    /// Relative gap at which the decomposition stops and reports `optimal`: the plan then costs at
+    /// most this much (relative) above the optimum, certified by the Lagrangian bound — inside the
+    /// 1e-7 to which every route agrees. From 1e-8 down to 0 took 40 % of the rounds on a
+    /// 3,000-station network (760 of 1,197).
+    public var decompositionGap: Double = 1e-8
     /// `timeLimit` from the start of the solve (set by ``Planner/plan(_:options:)``): the network
     /// simplex stops there, and every GLPK call gets the time that remains.
     var deadline: ContinuousClock.Instant?
