@@ -127,11 +127,7 @@ public final class GLPKProblem {
             }
         }
         guard m0 + rows.count <= LinearProgram.maxDimension else { throw GLPKError.invalidArgument("too many rows") }
-        do {
-            try validateMatrix(matrix, rowCount: rows.count, columnCount: n)
-        } catch GLPKError.invalidModel(let m) {
-            throw GLPKError.invalidArgument(m)
-        }
+        try validateEdit(matrix, rowCount: rows.count, columnCount: n)
         guard !rows.isEmpty else { return m0 }
         glp_add_rows(pointer, Int32(rows.count))
         for (k, r) in rows.enumerated() { defineRow(pointer, Int32(m0 + k + 1), r) }
@@ -159,11 +155,7 @@ public final class GLPKProblem {
             }
         }
         guard n0 + columns.count <= LinearProgram.maxDimension else { throw GLPKError.invalidArgument("too many columns") }
-        do {
-            try validateMatrix(matrix, rowCount: m, columnCount: columns.count)
-        } catch GLPKError.invalidModel(let message) {
-            throw GLPKError.invalidArgument(message)
-        }
+        try validateEdit(matrix, rowCount: m, columnCount: columns.count)
         guard !columns.isEmpty else { return n0 }
         glp_add_cols(pointer, Int32(columns.count))
         for (k, c) in columns.enumerated() { defineColumn(pointer, Int32(n0 + k + 1), c) }
@@ -256,6 +248,15 @@ public final class GLPKProblem {
     private func checkRow(_ i: Int) throws {
         let m = Int(glp_get_num_rows(pointer))
         guard i >= 0 && i < m else { throw GLPKError.invalidArgument("row index \(i) out of range 0..<\(m)") }
+    }
+
+    /// `validateMatrix` for an edit of a live problem: a bad matrix is a bad argument.
+    private func validateEdit(_ matrix: LinearProgram.Matrix, rowCount: Int, columnCount: Int) throws {
+        do {
+            try validateMatrix(matrix, rowCount: rowCount, columnCount: columnCount)
+        } catch GLPKError.invalidModel(let message) {
+            throw GLPKError.invalidArgument(message)
+        }
     }
 
     /// Groups the triplets of `matrix` by line (`along[k]` in `0..<lines`: new rows or new columns)
