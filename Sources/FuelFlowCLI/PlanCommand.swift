@@ -55,6 +55,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "auto: coupled models with at least this many variables are solved by Dantzig–Wolfe decomposition (best feasible plan + certified gap at the time limit, default 600 s) instead of the warm-started LP.")
     var decompositionThreshold: Int = 0
 
+    @Option(name: .long, help: "Blocks of the decomposition: products (one per product) or leaves (one per station and product; the master keeps refineries, terminals and depots).")
+    var decomposition: String = "products"
+
     @Option(name: .long, help: "Demand to plan against: file (demand.csv) or forecast (forecast from sales_history.csv).")
     var demand: DemandSource = .file
 
@@ -94,6 +97,10 @@ struct PlanCommand: ParsableCommand {
         if let threads { options.threads = threads }
         options.decompositionRounds = decompositionRounds
         options.decompositionThreshold = decompositionThreshold
+        guard let kind = DecompositionKind(rawValue: decomposition) else {
+            throw ValidationError("--decomposition must be one of: \(DecompositionKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        options.decomposition = kind
         let tBuild = ContinuousClock.now
         let model = PlanModel(network)
         let buildSeconds = (ContinuousClock.now - tBuild).seconds

@@ -54,6 +54,9 @@ public struct PlanOptions: Sendable {
     /// 1e-7 to which every route agrees. From 1e-8 down to 0 took 40 % of the rounds on a
     /// 3,000-station network (760 of 1,197).
     public var decompositionGap: Double = 1e-8
+    /// Which blocks the decomposition route uses: one per product (``Decomposition``) or one per
+    /// leaf node and product, grouped by region (``LeafDecomposition``).
+    public var decomposition: DecompositionKind = .products
     /// `timeLimit` from the start of the solve (set by ``Planner/plan(_:options:)``): the network
     /// simplex stops there, and every GLPK call gets the time that remains.
     var deadline: ContinuousClock.Instant?
@@ -66,6 +69,14 @@ public struct PlanOptions: Sendable {
         self.method = method; self.timeLimit = timeLimit; self.discrete = discrete; self.mipGap = mipGap
         self.threads = threads; self.explainInfeasibility = explainInfeasibility; self.progress = progress
     }
+}
+
+/// The blocks of `auto`'s Dantzig–Wolfe route.
+public enum DecompositionKind: String, Sendable, CaseIterable {
+    /// One block per product: the whole time-expanded flow of that product.
+    case products
+    /// One block per (station, product); the master keeps refineries, terminals and depots.
+    case leaves
 }
 
 /// Errors of the planner (bad input for a method, solver failures).
@@ -270,10 +281,16 @@ public enum Planner {
                 let limit = options.timeLimit ?? (large ? PlanOptions.defaultDecompositionTimeLimit : 600)
                 let rounds = options.decompositionRounds > 0 ? options.decompositionRounds : Int.max
                 options.progress?("Dantzig–Wolfe decomposition (\(rounds == Int.max ? "no round limit" : "\(rounds) rounds"), time limit \(fmt(limit)) s from the start of the solve)")
-                if let dw = Decomposition.solve(
+                let leafBlocks = options.decomposition == .leaves ? LeafBlocks(model) : nil
+                let outcome = leafBlocks.map {
+                    LeafDecomposition.solve(model, blocks: $0, scaling: sc, x0: relaxed.columnValues, threads: options.threads,
+                                            maxIterations: rounds, deadline: start + .seconds(limit),
+                                            gapTolerance: options.decompositionGap, progress: options.progress)
+                } ?? Decomposition.solve(
                     model, scaling: sc, x0: relaxed.columnValues, relaxationObjective: relaxed.objective, threads: options.threads,
                     maxIterations: rounds, deadline: start + .seconds(limit), gapTolerance: options.decompositionGap,
-                    sessions: sessions, progress: options.progress) {
+                    sessions: sessions, progress: options.progress)
+                if let dw = outcome {
                     let why = large ? "the per-product relaxation violates \(v.count) shared row(s) and the model has \(model.columnCount) variables (≥ --decomposition-threshold \(options.decompositionThreshold))"
                                     : "--decomposition-rounds \(options.decompositionRounds): the per-product relaxation violates \(v.count) shared row(s)"
                     plan.notes.append("decomposition: \(dw.iterations) rounds, \(dw.proposals) proposals, \(dw.masterRows) master rows, upper bound \(dw.objective), lower bound \(dw.lowerBound), relative gap \(dw.relativeGap), stopped: \(dw.stopReason), \(fmt((ContinuousClock.now - t0).seconds)) s (master \(fmt(dw.masterSeconds)) s, pricing \(fmt(dw.pricingSeconds)) s)")

@@ -1,0 +1,527 @@
+// LeafDecomposition.swift — Dantzig–Wolfe decomposition over the network's leaves (stations).
+import Dispatch
+import Foundation
+import FuelFlowModel
+import GLPK
+import NetworkFlow
+
+/// The model's leaf blocks: one per (leaf node, product), where a leaf is a node without
+/// outgoing lanes and without production (in a fuel network: the petrol stations).
+///
+/// A block holds the leaf's balance rows for the product (contiguous, one per day), the safety
+/// rows of its storage, and every column that appears only there: the lanes into the leaf, its
+/// stock, safety shortfall and unserved demand. Every other row and column is the *master*'s.
+/// Blocks are grouped into regions (by the depot of the leaf's first inbound lane and the
+/// product): one convexity row per region in the master.
+struct LeafBlocks {
+    let count: Int
+    let product: [Int32]
+    let region: [Int32]
+    /// Balance rows of block b: `firstRow[b] ..< firstRow[b] + rowSpan[b]`.
+    let firstRow: [Int32]
+    let rowSpan: [Int32]
+    /// Columns of block b: `columns[columnStart[b] ..< columnStart[b + 1]]`.
+    let columnStart: [Int]
+    let columns: [Int32]
+    /// Block of each model column / row, −1 for the master's.
+    let columnBlock: [Int32]
+    let rowBlock: [Int32]
+    let regionCount: Int
+    /// The master's rows and columns in model order, and the position of each model row in it (−1 for block rows).
+    let masterRows: [Int32]
+    let masterColumns: [Int32]
+    let masterRowPosition: [Int32]
+
+    /// nil when the model has no leaf blocks.
+    /// `regionsPerBlock`: true gives every block its own convexity row (finer, bigger master).
+    init?(_ m: PlanModel, regionsPerBlock: Bool = false) {
+        let net = m.network, N = m.N, P = m.P, T = m.T
+        var hasOut = [Bool](repeating: false, count: N), home = [Int32](repeating: -1, count: N)
+        for (l, lane) in net.lanes.enumerated() where m.laneSpan[l] > 0 && !m.laneProducts[l].isEmpty {
+            hasOut[lane.from] = true
+            if home[lane.to] < 0 { home[lane.to] = Int32(lane.from) }
+        }
+        for pr in net.production { hasOut[pr.refinery] = true }
+        // Blocks: (leaf, product) pairs with balance rows.
+        var blockOf = [Int32](repeating: -1, count: N * P)
+        var product = [Int32](), region = [Int32](), firstRow = [Int32](), rowSpan = [Int32]()
+        var regionOf = [Int32](repeating: -1, count: (N + 1) * P)
+        var regions = 0
+        for p in 0..<P {
+            for n in 0..<N where !hasOut[n] {
+                var first = -1, span = 0
+                for t in 1...T {
+                    let r = Int(m.balanceRowIndex[(p * N + n) * T + t - 1])
+                    if r < 0 { continue }
+                    if first < 0 { first = r }
+                    span = r - first + 1
+                }
+                if first < 0 { continue }
+                blockOf[n * P + p] = Int32(product.count)
+                product.append(Int32(p)); firstRow.append(Int32(first)); rowSpan.append(Int32(span))
+                if regionsPerBlock {
+                    region.append(Int32(regions)); regions += 1
+                } else {
+                    let h = home[n] >= 0 ? Int(home[n]) : N
+                    if regionOf[h * P + p] < 0 { regionOf[h * P + p] = Int32(regions); regions += 1 }
+                    region.append(regionOf[h * P + p])
+                }
+            }
+        }
+        if product.isEmpty { return nil }
+        var columnBlock = [Int32](repeating: -1, count: m.columnCount)
+        var rowBlock = [Int32](repeating: -1, count: m.rowCount)
+        for (l, lane) in net.lanes.enumerated() where m.laneSpan[l] > 0 && !hasOut[lane.to] {
+            for (k, p) in m.laneProducts[l].enumerated() {
+                let b = blockOf[lane.to * P + p]
+                for t in 0..<m.laneSpan[l] { columnBlock[m.laneColumnStart[l] + k * m.laneSpan[l] + t] = b }
+            }
+        }
+        for (k, st) in net.storage.enumerated() where !hasOut[st.node] {
+            let b = blockOf[st.node * P + st.product]
+            for t in 0..<T { columnBlock[m.storageBase + k * T + t] = b }
+            if m.safetyColumnStart[k] >= 0 {
+                for t in 0..<T { columnBlock[m.safetyColumnStart[k] + t] = b; rowBlock[m.safetyRowStart[k] + t] = b }
+            }
+        }
+        for e in 0..<m.demandVolume.count where !hasOut[Int(m.demandNode[e])] {
+            columnBlock[m.shortfallBase + e] = blockOf[Int(m.demandNode[e]) * P + Int(m.demandProduct[e])]
+        }
+        for b in 0..<product.count {
+            for r in Int(firstRow[b])..<Int(firstRow[b] + rowSpan[b]) { rowBlock[r] = Int32(b) }
+        }
+        // Columns grouped by block (counting sort, model order within a block).
+        let B = product.count
+        var start = [Int](repeating: 0, count: B + 1)
+        for j in 0..<m.columnCount where columnBlock[j] >= 0 { start[Int(columnBlock[j]) + 1] += 1 }
+        for b in 0..<B { start[b + 1] += start[b] }
+        var fill = start
+        var columns = [Int32](repeating: 0, count: start[B])
+        var masterColumns = [Int32]()
+        for j in 0..<m.columnCount {
+            let b = Int(columnBlock[j])
+            if b >= 0 { columns[fill[b]] = Int32(j); fill[b] += 1 } else { masterColumns.append(Int32(j)) }
+        }
+        var masterRows = [Int32](), position = [Int32](repeating: -1, count: m.rowCount)
+        for r in 0..<m.rowCount where rowBlock[r] < 0 { position[r] = Int32(masterRows.count); masterRows.append(Int32(r)) }
+        count = B
+        self.product = product; self.region = region; self.firstRow = firstRow; self.rowSpan = rowSpan
+        columnStart = start; self.columns = columns; self.columnBlock = columnBlock; self.rowBlock = rowBlock
+        regionCount = regions; self.masterRows = masterRows; self.masterColumns = masterColumns
+        masterRowPosition = position
+    }
+
+    /// Share of the model's columns that sit in blocks.
+    func blockShare(_ m: PlanModel) -> Double { Double(columns.count) / Double(max(1, m.columnCount)) }
+}
+
+/// Dantzig–Wolfe decomposition of the planning LP over its leaf blocks (see ``LeafBlocks``).
+///
+/// The master LP (GLPK) keeps every row and column outside the leaves — refineries, terminals,
+/// depots, their lanes, stocks, shared limits and throughputs — and chooses, per region, a
+/// convex combination of delivery proposals for its stations. A region's proposal is the sum
+/// of its blocks' pricing solutions; a block's pricing problem is a small min-cost flow (the
+/// leaf's days, its inbound lanes priced at the master's duals) solved by our network simplex.
+/// Many small blocks give many columns per round, where the per-product decomposition gets
+/// one per product.
+///
+/// Bounds: the Lagrangian function of the master rows at the master's duals y (signs clamped
+/// to the row's finite bounds), `L(y) = Σ_r y_r·b_r + Σ_master columns min over the column's
+/// box of (c − yA)_j x_j + Σ_blocks min over the block of (c − yA)x`, is a lower bound on the
+/// optimum for any such y. Columns without a finite upper bound use the implied bound (no lane
+/// can carry more than all opening stock plus all production). Each block is priced with
+/// costs rounded to a fine power of ten; its minimum is lowered by the worst rounding error over
+/// the block (volume bound × 10^−k), so the bound stays valid. The master with zero artificials
+/// is a feasible plan (upper bound).
+enum LeafDecomposition {
+    struct Proposal {
+        var region: Int32
+        var cost: Double
+        /// (master row position, coefficient) sorted by row.
+        var use: [(Int32, Double)]
+        var x: [(Int32, Double)]
+    }
+
+    /// Per-round pricing results, written by the workers at disjoint indices.
+    final class Pricing: @unchecked Sendable {
+        let x: UnsafeMutableBufferPointer<Double>
+        let y: UnsafeMutableBufferPointer<Double>
+        let value: UnsafeMutableBufferPointer<Double>
+        let error: UnsafeMutableBufferPointer<Double>
+        let failed: UnsafeMutableBufferPointer<Bool>
+        /// The master duals the round prices at (model-row indexed; block rows unused).
+        let duals: UnsafeMutableBufferPointer<Double>
+        init(columns: Int, rows: Int, blocks: Int) {
+            x = .allocate(capacity: columns); x.initialize(repeating: 0)
+            duals = .allocate(capacity: rows); duals.initialize(repeating: 0)
+            y = .allocate(capacity: rows); y.initialize(repeating: 0)
+            value = .allocate(capacity: blocks); value.initialize(repeating: 0)
+            error = .allocate(capacity: blocks); error.initialize(repeating: 0)
+            failed = .allocate(capacity: blocks); failed.initialize(repeating: false)
+        }
+        deinit { x.deallocate(); y.deallocate(); duals.deallocate(); value.deallocate(); error.deallocate(); failed.deallocate() }
+    }
+
+    /// Prices block b at master duals `y` (model-row indexed, master rows only read): solves its
+    /// min-cost flow and writes its columns' values, its rows' duals, its value (true costs) and
+    /// its rounding allowance into `out`.
+    static func price(_ m: PlanModel, _ lb: LeafBlocks, block b: Int, duals y: UnsafeBufferPointer<Double>,
+                      base: FlowScaling, into out: Pricing) {
+        let net = m.network, T = m.T
+        let p = Int(lb.product[b])
+        let r0 = Int(lb.firstRow[b]), R = Int(lb.rowSpan[b])
+        let src = NodeID(R)
+        // Reduced costs of the block's columns (only lane columns touch master rows).
+        let cols = lb.columns[lb.columnStart[b]..<lb.columnStart[b + 1]]
+        var rc = [Double](repeating: 0, count: cols.count)
+        var maxAbs = 1.0
+        for (i, j32) in cols.enumerated() {
+            let j = Int(j32)
+            var d = m.columnCost[j]
+            if j < m.productionBase {
+                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                    let r = Int(m.entryRow[e])
+                    if lb.rowBlock[r] < 0 { d -= m.entryValue[e] * y[r] }
+                }
+            }
+            rc[i] = d
+            maxAbs = max(maxAbs, abs(d))
+        }
+        // Cost scale: as fine as the Int64 range allows (at most 10^12), at least the data's.
+        let limit = Double(MinCostFlowProblem.costRangeLimit) / Double(R + 2) / (maxAbs + 1) / 8
+        var k = base.costDecimals
+        while k < 12 && pow10(k + 1) <= limit { k += 1 }
+        let cs = pow10(k), vs = base.volumeScale
+        var prob = MinCostFlowProblem(nodeCount: R + 1)
+        var arcColumn = [Int32]()
+        var tier1 = [Int32]()
+        var total: Int64 = 0, volumeBound = 0.0
+        for i in 0..<R {
+            let s = -base.volume(m.rowLower[r0 + i])
+            prob.setSupply(NodeID(i), s)
+            total += s
+            volumeBound += abs(m.rowLower[r0 + i])
+        }
+        prob.setSupply(src, -total)
+        @inline(__always) func node(_ r: Int) -> NodeID { NodeID(r - r0) }
+        let spen = net.products[p].safetyPenalty
+        for (i, j32) in cols.enumerated() {
+            let j = Int(j32)
+            let cost = Int64((rc[i] * cs).rounded())
+            if j < m.productionBase {
+                // Lane into the leaf: +1 in its arrival balance row (the block's).
+                var to = -1
+                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] where lb.rowBlock[Int(m.entryRow[e])] == Int32(b) && m.entryValue[e] > 0 {
+                    to = Int(m.entryRow[e])
+                }
+                let up = m.columnUpper[j]
+                prob.addArc(from: src, to: node(to), capacity: up.isFinite ? base.volume(up) : MinCostFlowProblem.unbounded, cost: cost)
+                arcColumn.append(j32)
+            } else if j < m.shortfallBase {
+                // Stock s[k,t]: (t) → (t+1), or (T) → source; two tiers with a safety level.
+                let k = (j - m.storageBase) / T, t = (j - m.storageBase) % T + 1
+                let st = net.storage[k]
+                let from = node(Int(m.balanceRowIndex[(p * m.N + st.node) * T + t - 1]))
+                let to = t < T ? node(Int(m.balanceRowIndex[(p * m.N + st.node) * T + t])) : src
+                let cap = base.volume(st.capacityM3), h = Int64((st.holdingCostPerM3Day * cs).rounded())
+                volumeBound += st.capacityM3
+                if st.safetyM3 > 0 {
+                    let first = min(base.volume(st.safetyM3), cap)
+                    tier1.append(prob.addArc(from: from, to: to, capacity: first, cost: h - Int64((spen * cs).rounded())))
+                    arcColumn.append(j32)
+                    if cap > first { prob.addArc(from: from, to: to, capacity: cap - first, cost: h); arcColumn.append(j32) }
+                } else {
+                    prob.addArc(from: from, to: to, capacity: cap, cost: h)
+                    arcColumn.append(j32)
+                }
+            } else if j < m.safetyBase {
+                let e = j - m.shortfallBase
+                let r = Int(m.balanceRowIndex[(p * m.N + Int(m.demandNode[e])) * T + Int(m.demandDay[e]) - 1])
+                prob.addArc(from: src, to: node(r), capacity: base.volume(m.demandVolume[e]), cost: cost)
+                arcColumn.append(j32)
+            }
+            // Safety columns b: derived from the stock below.
+        }
+        let res = NetworkSimplex().solve(prob)
+        guard res.status == .optimal || res.status == .objectiveOverflow else { debugLog("leaf block \(b): \(res.status), \(prob.nodeCount) nodes, \(prob.arcCount) arcs"); out.failed[b] = true; return }
+        for a in 0..<prob.arcCount where res.flow[a] != 0 { out.x[Int(arcColumn[a])] += Double(res.flow[a]) / vs }
+        let piS = res.potential[R]
+        for i in 0..<R { out.y[r0 + i] = Double(res.potential[i] - piS) / cs }
+        var value = 0.0
+        var ti = 0
+        for (i, j32) in cols.enumerated() {
+            let j = Int(j32)
+            if j >= m.storageBase && j < m.shortfallBase {
+                let k = (j - m.storageBase) / T, t = (j - m.storageBase) % T + 1
+                let st = net.storage[k]
+                if st.safetyM3 > 0 {
+                    let s = out.x[j]
+                    let bcol = m.safetyColumnStart[k] + t - 1
+                    out.x[bcol] = max(0, st.safetyM3 - s)
+                    value += spen * out.x[bcol]
+                    let a = Int(tier1[ti]); ti += 1
+                    let red = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
+                    out.y[m.safetyRowStart[k] + t - 1] = min(spen, max(0, Double(red) / cs + spen))
+                }
+            }
+            if j < m.safetyBase { value += rc[i] * out.x[j] }
+        }
+        out.value[b] = value
+        // |true − rounded| ≤ 0.5/cs per m³ on every priced arc, for the solution and the optimum.
+        out.error[b] = volumeBound / cs
+    }
+
+    static func solve(_ m: PlanModel, blocks lb: LeafBlocks, scaling base: FlowScaling, x0: [Double],
+                      threads: Int, maxIterations: Int = .max, deadline: ContinuousClock.Instant,
+                      gapTolerance: Double = 1e-8, progress: (@Sendable (String) -> Void)?) -> Decomposition.Outcome? {
+        let clock = ContinuousClock()
+        let M = lb.masterRows.count, MC = lb.masterColumns.count, G = lb.regionCount
+        let cb = m.laneCapacityBase, K = m.couplingRowCount
+        var maxCost = 1.0
+        for c in m.columnCost { maxCost = max(maxCost, abs(c)) }
+        // Implied bound on any flow: all opening stock plus all production.
+        var implied = 0.0
+        for st in m.network.storage { implied += st.initialM3 }
+        for pr in m.network.production { implied += pr.maxM3PerDay * Double(m.T) }
+        implied = max(implied, 1)
+
+        // --- proposals
+        var proposals: [Proposal] = []
+        var scratch = [Double](repeating: 0, count: M)
+        func addProposals(_ x: UnsafeBufferPointer<Double>, regions: [Bool]?) {
+            var perRegion = [[Int32]](repeating: [], count: G)   // blocks
+            for b in 0..<lb.count where regions?[Int(lb.region[b])] ?? true { perRegion[Int(lb.region[b])].append(Int32(b)) }
+            for g in 0..<G where !perRegion[g].isEmpty {
+                var cost = 0.0
+                var xs: [(Int32, Double)] = []
+                var touched: [Int32] = []
+                for b32 in perRegion[g] {
+                    let b = Int(b32)
+                    for j32 in lb.columns[lb.columnStart[b]..<lb.columnStart[b + 1]] {
+                        let j = Int(j32), v = x[j]
+                        if v == 0 { continue }
+                        xs.append((j32, v))
+                        cost += m.columnCost[j] * v
+                        guard j < m.productionBase else { continue }
+                        for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                            let pos = Int(lb.masterRowPosition[Int(m.entryRow[e])])
+                            if pos < 0 { continue }
+                            if scratch[pos] == 0 { touched.append(Int32(pos)) }
+                            scratch[pos] += m.entryValue[e] * v
+                            if scratch[pos] == 0 { scratch[pos] = .leastNonzeroMagnitude }
+                        }
+                    }
+                }
+                touched.sort()
+                var use: [(Int32, Double)] = []
+                for pos in touched {
+                    let v = scratch[Int(pos)]; scratch[Int(pos)] = 0
+                    if abs(v) > 1e-300 { use.append((pos, v)) }
+                }
+                proposals.append(Proposal(region: Int32(g), cost: cost, use: use, x: xs))
+            }
+        }
+        x0.withUnsafeBufferPointer { addProposals($0, regions: nil) }
+
+        // --- master: master rows, convexity rows; master columns, artificials, proposals
+        var bigM = 2 * maxCost
+        let bigMLimit = Decomposition.bigMLimit(maxCost)
+        var lp = LinearProgram(direction: .minimize)
+        lp.rows.reserveCapacity(M + G)
+        for r32 in lb.masterRows {
+            let r = Int(r32)
+            lp.rows.append(.init(bounds: .init(lower: m.rowLower[r], upper: m.rowUpper[r])))
+        }
+        for _ in 0..<G { lp.rows.append(.init(bounds: .fixed(1))) }
+        var mat = LinearProgram.Matrix()
+        for (c, j32) in lb.masterColumns.enumerated() {
+            let j = Int(j32)
+            lp.columns.append(.init(bounds: .init(lower: m.columnLower[j], upper: m.columnUpper[j]), objective: m.columnCost[j]))
+            for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                mat.append(row: Int(lb.masterRowPosition[Int(m.entryRow[e])]), column: c, value: m.entryValue[e])
+            }
+        }
+        // Artificial m³ over each shared limit (all shared rows are master rows).
+        var artificialColumn: [Int] = []
+        for r in cb..<(cb + K) {
+            let c = lp.columns.count
+            lp.columns.append(.init(bounds: .nonNegative, objective: bigM))
+            mat.append(row: Int(lb.masterRowPosition[r]), column: c, value: -1)
+            artificialColumn.append(c)
+        }
+        lp.matrix = mat
+        let problem: GLPKProblem
+        do { problem = try GLPKProblem(lp) } catch {
+            progress?("leaf decomposition: the master LP could not be built (\(error))")
+            return nil
+        }
+        var columnOf: [Int] = []
+        func syncColumns() throws {
+            guard columnOf.count < proposals.count else { return }
+            var cols: [LinearProgram.Column] = []
+            var entries = LinearProgram.Matrix()
+            for k in columnOf.count..<proposals.count {
+                let pr = proposals[k]
+                cols.append(.init(bounds: .nonNegative, objective: pr.cost))
+                for (pos, v) in pr.use { entries.append(row: Int(pos), column: cols.count - 1, value: v) }
+                entries.append(row: M + Int(pr.region), column: cols.count - 1, value: 1)
+            }
+            let c0 = try problem.addColumns(cols, matrix: entries)
+            columnOf += (0..<cols.count).map { c0 + $0 }
+        }
+        progress?("leaf decomposition: \(lb.count) leaf blocks in \(G) regions; master \(M) rows (+\(G) convexity), \(MC) columns (+\(K) artificial)")
+
+        var bestLB = -Double.infinity, bestUB = Double.infinity
+        var bestX: [Double] = [], bestY: [Double] = []
+        var iter = 0
+        var stop = "round limit"
+        var masterSeconds = 0.0, pricingSeconds = 0.0
+        var idle: [Int] = []
+        let maxIdleRounds = 30
+        var lastPricing = 0.0
+        let pricing = Pricing(columns: m.columnCount, rows: m.rowCount, blocks: lb.count)
+        var y = [Double](repeating: 0, count: m.rowCount)
+        func finish(_ converged: Bool) -> Decomposition.Outcome {
+            let obj = bestX.isEmpty ? Double.infinity : m.objective(of: bestX)
+            let gap = bestX.isEmpty ? Double.infinity : max(0, obj - bestLB) / max(1, abs(obj))
+            return .init(x: bestX, y: bestY, objective: obj, lowerBound: bestLB, relativeGap: gap,
+                         converged: converged || gap <= gapTolerance, iterations: iter, proposals: proposals.count,
+                         masterRows: M + G, stopReason: stop, masterSeconds: masterSeconds, pricingSeconds: pricingSeconds)
+        }
+        rounds: while iter < maxIterations {
+            if iter > 0 && clock.now > deadline { stop = "time limit"; break }
+            iter += 1
+            // --- master
+            let tm = clock.now
+            let ms: LinearProgram.Solution
+            do {
+                try syncColumns()
+                let s = try problem.solve(.init(method: .primalSimplex, timeLimit: max(1, (deadline - clock.now).seconds)))
+                if s.termination == .timeLimit && s.status != .optimal { masterSeconds += (clock.now - tm).seconds; stop = "time limit"; break }
+                guard s.status == .optimal else {
+                    progress?("leaf decomposition round \(iter): the master LP ended \(s.status) (\(s.termination))")
+                    stop = "the master LP failed"; break
+                }
+                ms = s
+            } catch {
+                progress?("leaf decomposition round \(iter): the master LP failed (\(error))")
+                stop = "the master LP failed"; break
+            }
+            masterSeconds += (clock.now - tm).seconds
+            var artificial = 0.0
+            for c in artificialColumn { artificial += ms.columnValues[c] }
+            if artificial <= 1e-9 {
+                var x = [Double](repeating: 0, count: m.columnCount)
+                for (c, j) in lb.masterColumns.enumerated() { x[Int(j)] = ms.columnValues[c] }
+                for (k, pr) in proposals.enumerated() {
+                    let l = ms.columnValues[columnOf[k]]
+                    if l <= 0 { continue }
+                    for (j, v) in pr.x { x[Int(j)] += l * v }
+                }
+                for (k, st) in m.network.storage.enumerated() where m.safetyColumnStart[k] >= 0 && lb.columnBlock[m.safetyColumnStart[k]] >= 0 {
+                    for t in 0..<m.T { x[m.safetyColumnStart[k] + t] = max(0, st.safetyM3 - x[m.storageBase + k * m.T + t]) }
+                }
+                let ub = m.objective(of: x)
+                if ub < bestUB { bestUB = ub; bestX = x }
+            }
+            idle += [Int](repeating: 0, count: proposals.count - idle.count)
+            for k in 0..<proposals.count {
+                idle[k] = (try? problem.columnStatus(columnOf[k])) == .basic ? 0 : idle[k] + 1
+            }
+            if bestUB.isFinite && bestUB - bestLB <= gapTolerance * max(1, abs(bestUB)) { stop = "gap closed"; return finish(true) }
+            if iter > 1 && clock.now + .seconds(lastPricing) > deadline { stop = "time limit"; break }
+            // --- duals, clamped to the rows' finite sides
+            var lagrange = 0.0
+            for (pos, r32) in lb.masterRows.enumerated() {
+                let r = Int(r32)
+                var d = ms.rowDuals[pos]
+                if d > 0 && !m.rowLower[r].isFinite { d = 0 }
+                if d < 0 && !m.rowUpper[r].isFinite { d = 0 }
+                y[r] = d
+                if d != 0 { lagrange += d * (d > 0 ? m.rowLower[r] : m.rowUpper[r]) }
+            }
+            for j32 in lb.masterColumns {
+                let j = Int(j32)
+                var d = m.columnCost[j]
+                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] { d -= m.entryValue[e] * y[Int(m.entryRow[e])] }
+                if d >= 0 { lagrange += d * m.columnLower[j] } else {
+                    let up = m.columnUpper[j]
+                    lagrange += d * (up.isFinite ? up : implied)
+                }
+            }
+            // --- pricing, blocks in parallel
+            let tp = clock.now
+            for b in 0..<lb.count {
+                for j in lb.columns[lb.columnStart[b]..<lb.columnStart[b + 1]] { pricing.x[Int(j)] = 0 }
+            }
+            let chunks = max(1, min(lb.count, threads * 8))
+            for r32 in lb.masterRows { pricing.duals[Int(r32)] = y[Int(r32)] }
+            let work: @Sendable (Int) -> Void = { c in
+                var b = c * lb.count / chunks
+                let end = (c + 1) * lb.count / chunks
+                while b < end { price(m, lb, block: b, duals: UnsafeBufferPointer(pricing.duals), base: base, into: pricing); b += 1 }
+            }
+            if threads <= 1 { for c in 0..<chunks { work(c) } } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
+            lastPricing = (clock.now - tp).seconds
+            pricingSeconds += lastPricing
+            if let bad = (0..<lb.count).first(where: { pricing.failed[$0] }) {
+                progress?("leaf decomposition: the pricing problem of block \(bad) has no optimum")
+                return nil
+            }
+            var regionValue = [Double](repeating: 0, count: G)
+            var bound = lagrange
+            for b in 0..<lb.count {
+                regionValue[Int(lb.region[b])] += pricing.value[b]
+                bound += pricing.value[b] - pricing.error[b]
+            }
+            if bound > bestLB {
+                bestLB = bound
+                var yy = y
+                for b in 0..<lb.count {
+                    for r in Int(lb.firstRow[b])..<Int(lb.firstRow[b] + lb.rowSpan[b]) { yy[r] = pricing.y[r] }
+                }
+                for (k, _) in m.network.storage.enumerated() where m.safetyRowStart[k] >= 0 && lb.rowBlock[m.safetyRowStart[k]] >= 0 {
+                    for t in 0..<m.T { yy[m.safetyRowStart[k] + t] = pricing.y[m.safetyRowStart[k] + t] }
+                }
+                bestY = yy
+            }
+            var improving = [Bool](repeating: false, count: G)
+            var improvingCount = 0
+            let tol = 1e-9 * max(1, abs(ms.objective)) / Double(G)
+            for g in 0..<G where regionValue[g] - ms.rowDuals[M + g] < -tol { improving[g] = true; improvingCount += 1 }
+            if iter == 1 || iter % 5 == 0 || improvingCount == 0 {
+                progress?("leaf decomposition round \(iter): UB \(bestUB), LB \(bestLB), \(improvingCount) improving region(s), \(proposals.count) proposals, artificial \(artificial) m³ (master \(fmt(masterSeconds)) s, pricing \(fmt(pricingSeconds)) s)")
+            }
+            if bestUB.isFinite && bestUB - bestLB <= gapTolerance * max(1, abs(bestUB)) { stop = "gap closed"; return finish(true) }
+            if improvingCount == 0 {
+                if artificial > 1e-9 && bigM < bigMLimit {
+                    bigM = min(bigMLimit, bigM * 10)
+                    do { for c in artificialColumn { try problem.setObjectiveCoefficient(c, bigM) } } catch { stop = "the master LP failed"; break }
+                    progress?("leaf decomposition round \(iter): artificial cost raised to \(bigM)")
+                    continue
+                }
+                stop = "no improving column"
+                break
+            }
+            // Drop idle proposals (never basic ones), then add the new ones.
+            if idle.contains(where: { $0 > maxIdleRounds }) {
+                let keep = (0..<proposals.count).filter { idle[$0] <= maxIdleRounds }
+                let dropped = (0..<proposals.count).filter { idle[$0] > maxIdleRounds }.map { columnOf[$0] }
+                do {
+                    try problem.deleteColumns(dropped)
+                    let sorted = dropped.sorted()
+                    func shifted(_ c: Int) -> Int {
+                        var lo = 0, hi = sorted.count
+                        while lo < hi { let mid = (lo + hi) / 2; if sorted[mid] < c { lo = mid + 1 } else { hi = mid } }
+                        return c - lo
+                    }
+                    columnOf = keep.map { shifted(columnOf[$0]) }
+                    proposals = keep.map { proposals[$0] }
+                    idle = keep.map { idle[$0] }
+                } catch { stop = "the master LP failed"; break }
+            }
+            addProposals(UnsafeBufferPointer(pricing.x), regions: improving)
+        }
+        return finish(false)
+    }
+}
