@@ -359,6 +359,7 @@ func solveLoaded(_ p: OpaquePointer, options o: LinearProgram.SolveOptions) thro
     try o.validate()
     let started = ContinuousClock.now
     let isMIP = glp_get_num_int(p) > 0
+    if o.scaling { glp_scale_prob(p, GLP_SF_AUTO) }
     var s: LinearProgram.Solution
     switch o.method {
     case .automatic:

@@ -29,6 +29,10 @@ extension LinearProgram {
         public var mipGap: Double
         /// Enable GLPK's MIR, Gomory, cover and clique cuts in branch-and-cut.
         public var cuts: Bool
+        /// Scale rows and columns first (`glp_scale_prob` with `GLP_SF_AUTO`): for models whose
+        /// coefficients span many orders of magnitude. Solutions are reported unscaled; a
+        /// warm-start basis is kept.
+        public var scaling: Bool = false
 
         public init(method: Method = .automatic, presolve: Bool = false, timeLimit: Double? = nil,
                     iterationLimit: Int? = nil, mipGap: Double = 0, cuts: Bool = false) {

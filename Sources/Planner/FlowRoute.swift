@@ -313,48 +313,8 @@ enum FlowRoute {
     /// tree of zero-reduced-cost arcs exists (cannot happen for an optimal result).
     static func basis(_ m: PlanModel, product p: Int, problem prob: MinCostFlowProblem, result res: MinCostFlowResult,
                       arcColumn: [Int32], x: UnsafeMutableBufferPointer<Double>, into b: SharedBasis) -> Bool {
+        let (inTree, treeCount) = spanningTree(prob, res)
         let n = prob.nodeCount, arcs = prob.arcCount
-        var parent = Array(0..<n)
-        func find(_ a: Int) -> Int {
-            var a = a
-            while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }
-            return a
-        }
-        var inTree = [Bool](repeating: false, count: arcs)
-        var treeCount = 0
-        for pass in 0..<2 {
-            for a in 0..<arcs where !inTree[a] {
-                let f = res.flow[a]
-                let free = f > prob.lower[a] && f < prob.capacity[a]
-                if pass == 0 && !free { continue }
-                if pass == 1 {
-                    let rc = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
-                    if rc != 0 { continue }
-                }
-                let u = find(Int(prob.tail[a])), v = find(Int(prob.head[a]))
-                if u == v { if pass == 0 { debugLog("basis: free arcs form a cycle at arc \(a)"); return false } else { continue } }
-                parent[u] = v; inTree[a] = true; treeCount += 1
-            }
-            if treeCount == n - 1 { break }
-        }
-        if treeCount < n - 1 {
-            // The simplex's tree used artificial (zero-flow) arcs between parts whose potentials are
-            // unrelated: complete the spanning tree with the crossing arcs of smallest |reduced cost|
-            // (still a valid basis; GLPK's dual simplex switches to primal if it is not dual feasible).
-            debugLog("basis: zero-reduced-cost arcs span \(treeCount) of \(n - 1); completing")
-            var cand: [(Int64, Int)] = []
-            for a in 0..<arcs where !inTree[a] && find(Int(prob.tail[a])) != find(Int(prob.head[a])) {
-                let rc = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
-                cand.append((abs(rc), a))
-            }
-            cand.sort { $0 < $1 }
-            for (_, a) in cand {
-                let u = find(Int(prob.tail[a])), v = find(Int(prob.head[a]))
-                if u == v { continue }
-                parent[u] = v; inTree[a] = true; treeCount += 1
-                if treeCount == n - 1 { break }
-            }
-        }
         guard treeCount == n - 1 else { debugLog("basis: tree has \(treeCount) of \(n - 1) arcs"); return false }
         // Columns: basic if one of their arcs is in the tree, else at the bound they sit on.
         for a in 0..<arcs {
@@ -383,6 +343,55 @@ enum FlowRoute {
             }
         }
         return true
+    }
+
+    /// An optimal spanning tree (as far as one exists) from a network simplex optimum's flows and
+    /// potentials: arcs strictly between their bounds, completed by zero-reduced-cost arcs with
+    /// union–find, then by the crossing arcs of smallest |reduced cost| (the simplex's tree may
+    /// use artificial zero-flow arcs between parts whose potentials are unrelated). Returns the
+    /// tree's arcs and their count (nodeCount − 1 unless the graph is disconnected, or free arcs
+    /// form a cycle: then 0).
+    static func spanningTree(_ prob: MinCostFlowProblem, _ res: MinCostFlowResult) -> (inTree: [Bool], count: Int) {
+        let n = prob.nodeCount, arcs = prob.arcCount
+        var parent = Array(0..<n)
+        func find(_ a: Int) -> Int {
+            var a = a
+            while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }
+            return a
+        }
+        var inTree = [Bool](repeating: false, count: arcs)
+        var treeCount = 0
+        for pass in 0..<2 {
+            for a in 0..<arcs where !inTree[a] {
+                let f = res.flow[a]
+                let free = f > prob.lower[a] && f < prob.capacity[a]
+                if pass == 0 && !free { continue }
+                if pass == 1 {
+                    let rc = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
+                    if rc != 0 { continue }
+                }
+                let u = find(Int(prob.tail[a])), v = find(Int(prob.head[a]))
+                if u == v { if pass == 0 { debugLog("basis: free arcs form a cycle at arc \(a)"); return (inTree, 0) } else { continue } }
+                parent[u] = v; inTree[a] = true; treeCount += 1
+            }
+            if treeCount == n - 1 { break }
+        }
+        if treeCount < n - 1 {
+            debugLog("basis: zero-reduced-cost arcs span \(treeCount) of \(n - 1); completing")
+            var cand: [(Int64, Int)] = []
+            for a in 0..<arcs where !inTree[a] && find(Int(prob.tail[a])) != find(Int(prob.head[a])) {
+                let rc = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
+                cand.append((abs(rc), a))
+            }
+            cand.sort { $0 < $1 }
+            for (_, a) in cand {
+                let u = find(Int(prob.tail[a])), v = find(Int(prob.head[a]))
+                if u == v { continue }
+                parent[u] = v; inTree[a] = true; treeCount += 1
+                if treeCount == n - 1 { break }
+            }
+        }
+        return (inTree, treeCount)
     }
 
     @inline(__always) static func tier1Basic(_ s: Double, _ safety: Double) -> Bool { s < safety }

@@ -27,7 +27,8 @@ struct LeafBlocks {
     let columnBlock: [Int32]
     let rowBlock: [Int32]
     let regionCount: Int
-    /// The master's rows and columns in model order, and the position of each model row in it (−1 for block rows).
+    /// The master's rows (without safety rows) and columns in model order, and the position of each
+    /// model row among the master rows (−1 for block and safety rows).
     let masterRows: [Int32]
     let masterColumns: [Int32]
     let masterRowPosition: [Int32]
@@ -102,8 +103,10 @@ struct LeafBlocks {
             let b = Int(columnBlock[j])
             if b >= 0 { columns[fill[b]] = Int32(j); fill[b] += 1 } else { masterColumns.append(Int32(j)) }
         }
+        // Master rows: all but the blocks' and the safety rows (the master folds each safety
+        // row into its stock column, see ``LeafDecomposition``).
         var masterRows = [Int32](), position = [Int32](repeating: -1, count: m.rowCount)
-        for r in 0..<m.rowCount where rowBlock[r] < 0 { position[r] = Int32(masterRows.count); masterRows.append(Int32(r)) }
+        for r in 0..<m.safetyRowBase where rowBlock[r] < 0 { position[r] = Int32(masterRows.count); masterRows.append(Int32(r)) }
         count = B
         self.product = product; self.region = region; self.firstRow = firstRow; self.rowSpan = rowSpan
         columnStart = start; self.columns = columns; self.columnBlock = columnBlock; self.rowBlock = rowBlock
@@ -271,11 +274,95 @@ enum LeafDecomposition {
         out.error[b] = volumeBound / cs
     }
 
+    /// `columns`: the master's GLPK columns before the proposals (master columns, `gColumn` giving
+    /// their model columns, then artificials); the proposals follow them.
+    /// A dual-feasible starting basis for the first master (the all-slack basis needs a dual
+    /// simplex pivot per balance row: minutes on the national master): per product, an optimal
+    /// spanning tree of the master's own flow network — its balance rows as nodes, its columns as
+    /// arcs, the initial proposals' deliveries as fixed demands — from our network simplex; the
+    /// shared rows' slacks and each region's proposal basic. Only the shared rows the proposals
+    /// overfill are then primal infeasible, which is the dual simplex's work. nil when a
+    /// product's network has no optimum (GLPK then starts from the all-slack basis).
+    static func initialBasis(_ m: PlanModel, _ lb: LeafBlocks, scaling sc: FlowScaling, columns: [LinearProgram.Column],
+                             masterColumns gColumn: [Int32], proposals: [Proposal], rows: Int)
+        -> (rows: [GLPKProblem.BasisStatus], columns: [GLPKProblem.BasisStatus])?
+    {
+        let M = lb.masterRows.count
+        let cp = Decomposition.columnProducts(m)
+        var fixed = [Double](repeating: 0, count: M)
+        for pr in proposals { for (pos, v) in pr.use { fixed[Int(pos)] += v } }
+        var rowStatus = [GLPKProblem.BasisStatus](repeating: .basic, count: rows)
+        var colStatus = [GLPKProblem.BasisStatus](repeating: .atLower, count: columns.count + proposals.count)
+        for c in columns.indices where columns[c].bounds.lower == columns[c].bounds.upper { colStatus[c] = .fixed }
+        var local = [Int32](repeating: -1, count: M)
+        for p in 0..<m.P {
+            var nodeRow: [Int] = []   // master position of each node
+            for r in m.productRowStart[p]..<m.productRowStart[p + 1] where lb.masterRowPosition[r] >= 0 {
+                let pos = Int(lb.masterRowPosition[r])
+                local[pos] = Int32(nodeRow.count); nodeRow.append(pos)
+            }
+            let R = nodeRow.count, src = NodeID(R)
+            var prob = MinCostFlowProblem(nodeCount: R + 1)
+            var total: Int64 = 0
+            for i in 0..<R {
+                let r = Int(lb.masterRows[nodeRow[i]])
+                let s = -sc.volume(m.rowLower[r] - fixed[nodeRow[i]])
+                prob.setSupply(NodeID(i), s); total += s
+            }
+            prob.setSupply(src, -total)
+            var arcColumn: [Int] = []
+            for c in 0..<gColumn.count where Int(cp[Int(gColumn[c])]) == p {
+                let j = Int(gColumn[c])
+                var tail = src, head = src, ends = 0
+                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] where Int(m.entryRow[e]) < m.balanceCount {
+                    let pos = Int(lb.masterRowPosition[Int(m.entryRow[e])])
+                    guard pos >= 0 else { continue }
+                    if m.entryValue[e] < 0 { tail = NodeID(local[pos]) } else { head = NodeID(local[pos]) }
+                    ends += 1
+                }
+                if ends == 0 || tail == head { continue }
+                let b = columns[c].bounds
+                prob.addArc(from: tail, to: head, lower: sc.volume(b.lower),
+                            capacity: b.upper.isFinite ? sc.volume(b.upper) : MinCostFlowProblem.unbounded,
+                            cost: sc.cost(columns[c].objective))
+                arcColumn.append(c)
+            }
+            let res = NetworkSimplex().solve(prob)
+            guard res.status == .optimal || res.status == .objectiveOverflow else {
+                debugLog("leaf decomposition: master network of product \(p): \(res.status)")
+                return nil
+            }
+            let (inTree, count) = FlowRoute.spanningTree(prob, res)
+            if count == 0 && R > 0 { return nil }
+            for a in 0..<prob.arcCount {
+                let c = arcColumn[a]
+                if inTree[a] { colStatus[c] = .basic; continue }
+                if colStatus[c] == .fixed { continue }
+                colStatus[c] = res.flow[a] == prob.capacity[a] && prob.capacity[a] > prob.lower[a] ? .atUpper : .atLower
+            }
+            // Balance rows fixed (nonbasic), but one per part the tree cannot connect to the source.
+            var parent = Array(0...R)
+            func find(_ a: Int) -> Int { var a = a; while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }; return a }
+            for a in 0..<prob.arcCount where inTree[a] { parent[find(Int(prob.tail[a]))] = find(Int(prob.head[a])) }
+            var covered = [Bool](repeating: false, count: R + 1)
+            covered[find(R)] = true
+            for i in 0..<R {
+                let root = find(i)
+                if covered[root] { rowStatus[nodeRow[i]] = .fixed } else { covered[root] = true }  // stays basic
+            }
+        }
+        // Convexity rows fixed; the first proposal of each region basic.
+        for g in 0..<(rows - M) { rowStatus[M + g] = .fixed }
+        var seen = Set<Int32>()
+        for (k, pr) in proposals.enumerated() where seen.insert(pr.region).inserted { colStatus[columns.count + k] = .basic }
+        return (rowStatus, colStatus)
+    }
+
     static func solve(_ m: PlanModel, blocks lb: LeafBlocks, scaling base: FlowScaling, x0: [Double],
                       threads: Int, maxIterations: Int = .max, deadline: ContinuousClock.Instant,
                       gapTolerance: Double = 1e-8, progress: (@Sendable (String) -> Void)?) -> Decomposition.Outcome? {
         let clock = ContinuousClock()
-        let M = lb.masterRows.count, MC = lb.masterColumns.count, G = lb.regionCount
+        let M = lb.masterRows.count, G = lb.regionCount
         let cb = m.laneCapacityBase, K = m.couplingRowCount
         var maxCost = 1.0
         for c in m.columnCost { maxCost = max(maxCost, abs(c)) }
@@ -334,13 +421,37 @@ enum LeafDecomposition {
         }
         for _ in 0..<G { lp.rows.append(.init(bounds: .fixed(1))) }
         var mat = LinearProgram.Matrix()
-        for (c, j32) in lb.masterColumns.enumerated() {
+        // Master columns; a stock column with a safety level becomes two tiers (the first
+        // min(safety, capacity) m³ at holding − safety penalty, the rest at holding: the convex
+        // cost of s + penalty·max(0, safety − s), up to the constant penalty·safety), which
+        // replaces its safety row and b column.
+        var gColumn: [Int32] = [], gTier: [Int8] = []
+        var safetyConstant = 0.0
+        for j32 in lb.masterColumns {
             let j = Int(j32)
-            lp.columns.append(.init(bounds: .init(lower: m.columnLower[j], upper: m.columnUpper[j]), objective: m.columnCost[j]))
-            for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
-                mat.append(row: Int(lb.masterRowPosition[Int(m.entryRow[e])]), column: c, value: m.entryValue[e])
+            var bounds = [(LinearProgram.Bounds, Double, Int8)]()
+            if j >= m.safetyBase { continue }  // b: folded into its stock column
+            if j >= m.storageBase && j < m.shortfallBase, m.safetyColumnStart[(j - m.storageBase) / m.T] >= 0 {
+                let st = m.network.storage[(j - m.storageBase) / m.T]
+                let pen = m.network.products[st.product].safetyPenalty
+                let first = min(st.safetyM3, st.capacityM3)
+                bounds.append((.between(0, first), st.holdingCostPerM3Day - pen, 1))
+                if st.capacityM3 > first { bounds.append((.between(0, st.capacityM3 - first), st.holdingCostPerM3Day, 2)) }
+                safetyConstant += pen * st.safetyM3
+            } else {
+                bounds.append((.init(lower: m.columnLower[j], upper: m.columnUpper[j]), m.columnCost[j], 0))
+            }
+            for (b, cost, tier) in bounds {
+                let c = lp.columns.count
+                lp.columns.append(.init(bounds: b, objective: cost))
+                gColumn.append(j32); gTier.append(tier)
+                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                    let pos = Int(lb.masterRowPosition[Int(m.entryRow[e])])
+                    if pos >= 0 { mat.append(row: pos, column: c, value: m.entryValue[e]) }
+                }
             }
         }
+        let GC = gColumn.count
         // Artificial m³ over each shared limit (all shared rows are master rows).
         var artificialColumn: [Int] = []
         for r in cb..<(cb + K) {
@@ -351,7 +462,9 @@ enum LeafDecomposition {
         }
         lp.matrix = mat
         let problem: GLPKProblem
-        do { problem = try GLPKProblem(lp) } catch {
+        do {
+            problem = try GLPKProblem(lp)
+        } catch {
             progress?("leaf decomposition: the master LP could not be built (\(error))")
             return nil
         }
@@ -369,7 +482,24 @@ enum LeafDecomposition {
             let c0 = try problem.addColumns(cols, matrix: entries)
             columnOf += (0..<cols.count).map { c0 + $0 }
         }
-        progress?("leaf decomposition: \(lb.count) leaf blocks in \(G) regions; master \(M) rows (+\(G) convexity), \(MC) columns (+\(K) artificial)")
+        do {
+            try syncColumns()
+            let tb = clock.now
+            if let basis = initialBasis(m, lb, scaling: base, columns: lp.columns, masterColumns: gColumn, proposals: proposals,
+                                        rows: lp.rows.count) {
+                try problem.setBasis(rows: basis.rows, columns: basis.columns)
+                progress?("leaf decomposition: first master's basis from the network simplex (\(fmt((clock.now - tb).seconds)) s)")
+            } else {
+                // All-slack basis, dual feasible: negative costs at their finite upper bounds.
+                try problem.setBasis(rows: [GLPKProblem.BasisStatus](repeating: .basic, count: lp.rows.count),
+                                     columns: lp.columns.map { $0.objective < 0 && $0.bounds.upper.isFinite ? .atUpper : .atLower }
+                                        + [GLPKProblem.BasisStatus](repeating: .atLower, count: proposals.count))
+            }
+        } catch {
+            progress?("leaf decomposition: the first master could not be loaded (\(error))")
+            return nil
+        }
+        progress?("leaf decomposition: \(lb.count) leaf blocks in \(G) regions; master \(M) rows (+\(G) convexity), \(GC) columns (+\(K) artificial)")
 
         var bestLB = -Double.infinity, bestUB = Double.infinity
         var bestX: [Double] = [], bestY: [Double] = []
@@ -396,13 +526,20 @@ enum LeafDecomposition {
             let ms: LinearProgram.Solution
             do {
                 try syncColumns()
-                let s = try problem.solve(.init(method: .primalSimplex, timeLimit: max(1, (deadline - clock.now).seconds)))
+                // The first master from GLPK's all-slack basis by the dual simplex (dual feasible: costs are ≥ 0
+                // but the first stock tiers', which start at their finite upper bounds); then the primal
+                // simplex from the previous optimum (new columns enter at 0: still primal feasible).
+                var options = LinearProgram.SolveOptions(method: iter == 1 ? .dualSimplex : .primalSimplex,
+                                                         timeLimit: max(1, (deadline - clock.now).seconds))
+                options.scaling = true
+                let s = try problem.solve(options)
                 if s.termination == .timeLimit && s.status != .optimal { masterSeconds += (clock.now - tm).seconds; stop = "time limit"; break }
                 guard s.status == .optimal else {
                     progress?("leaf decomposition round \(iter): the master LP ended \(s.status) (\(s.termination))")
                     stop = "the master LP failed"; break
                 }
                 ms = s
+                if iter == 1 { progress?("leaf decomposition: first master \(s.iterations) iterations, \(fmt((clock.now - tm).seconds)) s") }
             } catch {
                 progress?("leaf decomposition round \(iter): the master LP failed (\(error))")
                 stop = "the master LP failed"; break
@@ -412,13 +549,13 @@ enum LeafDecomposition {
             for c in artificialColumn { artificial += ms.columnValues[c] }
             if artificial <= 1e-9 {
                 var x = [Double](repeating: 0, count: m.columnCount)
-                for (c, j) in lb.masterColumns.enumerated() { x[Int(j)] = ms.columnValues[c] }
+                for c in 0..<GC { x[Int(gColumn[c])] += ms.columnValues[c] }
                 for (k, pr) in proposals.enumerated() {
                     let l = ms.columnValues[columnOf[k]]
                     if l <= 0 { continue }
                     for (j, v) in pr.x { x[Int(j)] += l * v }
                 }
-                for (k, st) in m.network.storage.enumerated() where m.safetyColumnStart[k] >= 0 && lb.columnBlock[m.safetyColumnStart[k]] >= 0 {
+                for (k, st) in m.network.storage.enumerated() where m.safetyColumnStart[k] >= 0 {
                     for t in 0..<m.T { x[m.safetyColumnStart[k] + t] = max(0, st.safetyM3 - x[m.storageBase + k * m.T + t]) }
                 }
                 let ub = m.objective(of: x)
@@ -440,13 +577,20 @@ enum LeafDecomposition {
                 y[r] = d
                 if d != 0 { lagrange += d * (d > 0 ? m.rowLower[r] : m.rowUpper[r]) }
             }
-            for j32 in lb.masterColumns {
-                let j = Int(j32)
-                var d = m.columnCost[j]
-                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] { d -= m.entryValue[e] * y[Int(m.entryRow[e])] }
-                if d >= 0 { lagrange += d * m.columnLower[j] } else {
-                    let up = m.columnUpper[j]
-                    lagrange += d * (up.isFinite ? up : implied)
+            lagrange += safetyConstant
+            for c in 0..<GC {
+                let j = Int(gColumn[c])
+                var d = lp.columns[c].objective
+                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] where lb.masterRowPosition[Int(m.entryRow[e])] >= 0 {
+                    d -= m.entryValue[e] * y[Int(m.entryRow[e])]
+                }
+                let bounds = lp.columns[c].bounds
+                if d >= 0 { lagrange += d * bounds.lower } else { lagrange += d * (bounds.upper.isFinite ? bounds.upper : implied) }
+                // Dual of the folded safety row: the first tier's reduced cost plus the penalty.
+                if gTier[c] == 1 {
+                    let k = (j - m.storageBase) / m.T, t = (j - m.storageBase) % m.T
+                    let pen = m.network.products[m.network.storage[k].product].safetyPenalty
+                    y[m.safetyRowStart[k] + t] = min(pen, max(0, d + pen))
                 }
             }
             // --- pricing, blocks in parallel
@@ -480,7 +624,7 @@ enum LeafDecomposition {
                 for b in 0..<lb.count {
                     for r in Int(lb.firstRow[b])..<Int(lb.firstRow[b] + lb.rowSpan[b]) { yy[r] = pricing.y[r] }
                 }
-                for (k, _) in m.network.storage.enumerated() where m.safetyRowStart[k] >= 0 && lb.rowBlock[m.safetyRowStart[k]] >= 0 {
+                for k in m.network.storage.indices where m.safetyRowStart[k] >= 0 && lb.rowBlock[m.safetyRowStart[k]] >= 0 {
                     for t in 0..<m.T { yy[m.safetyRowStart[k] + t] = pricing.y[m.safetyRowStart[k] + t] }
                 }
                 bestY = yy
