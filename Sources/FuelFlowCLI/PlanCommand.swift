@@ -55,8 +55,8 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "auto: coupled models with at least this many variables are solved by Dantzig–Wolfe decomposition (best feasible plan + certified gap at the time limit, default 600 s) instead of the warm-started LP.")
     var decompositionThreshold: Int = 0
 
-    @Option(name: .long, help: "Blocks of the decomposition: products (one per product) or leaves (one per station and product; the master keeps refineries, terminals and depots).")
-    var decomposition: String = "products"
+    @Option(name: .long, help: "Blocks of the decomposition: leaves (one per station and product; the master keeps refineries, terminals and depots), products (one per product), or auto (leaves when stations hold at least half of the variables).")
+    var decomposition: String = "auto"
 
     @Option(name: .long, help: "Demand to plan against: file (demand.csv) or forecast (forecast from sales_history.csv).")
     var demand: DemandSource = .file
@@ -74,6 +74,9 @@ struct PlanCommand: ParsableCommand {
         if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if !(mipGap >= 0 && mipGap.isFinite) { throw ValidationError("--mip-gap must be >= 0") }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1") }
+        if decomposition != "auto" && DecompositionKind(rawValue: decomposition) == nil {
+            throw ValidationError("--decomposition must be auto, \(DecompositionKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(decomposition)'")
+        }
         if !(demandQuantile > 0 && demandQuantile < 1) { throw ValidationError("--demand-quantile must be in (0, 1)") }
     }
 
@@ -97,10 +100,7 @@ struct PlanCommand: ParsableCommand {
         if let threads { options.threads = threads }
         options.decompositionRounds = decompositionRounds
         options.decompositionThreshold = decompositionThreshold
-        guard let kind = DecompositionKind(rawValue: decomposition) else {
-            throw ValidationError("--decomposition must be one of: \(DecompositionKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        options.decomposition = kind
+        options.decomposition = DecompositionKind(rawValue: decomposition)
         let tBuild = ContinuousClock.now
         let model = PlanModel(network)
         let buildSeconds = (ContinuousClock.now - tBuild).seconds

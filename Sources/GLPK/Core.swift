@@ -1,3 +1,4 @@
+import Foundation
 internal import CGLPK
 
 // The only layer that drives GLPK's LP/MIP routines. Every function here takes a `glp_prob*`
@@ -139,11 +140,14 @@ private struct MIPProgress {
     var bound = Double.nan
 }
 
+/// `FUELFLOW_GLPK_TRACE=1`: GLPK's simplex progress lines to standard error (diagnosis aid).
+let glpkTrace = ProcessInfo.processInfo.environment["FUELFLOW_GLPK_TRACE"] != nil
+
 private func simplexParameters(_ o: LinearProgram.SolveOptions, method: Int32, presolve: Bool,
                                timeLimitMs: Int32? = nil) -> glp_smcp {
     var parm = glp_smcp()
     glp_init_smcp(&parm)
-    parm.msg_lev = GLP_MSG_OFF
+    parm.msg_lev = glpkTrace ? GLP_MSG_ALL : GLP_MSG_OFF
     parm.meth = method
     parm.presolve = presolve ? GLP_ON : GLP_OFF
     parm.tm_lim = timeLimitMs ?? o.timeLimitMilliseconds

@@ -74,6 +74,7 @@ public enum GLPKEnvironment {
             if let info {
                 Unmanaged<MessageCollector>.fromOpaque(info).takeUnretainedValue().text += s
             }
+            if glpkTrace { _ = s.withCString { write(2, $0, strlen($0)) } }
             let line = s.trimmingCharacters(in: "\n")
             if !line.isEmpty { glpkLogger.debug("\(line)") }
             return 1  // suppress GLPK's own printing

@@ -91,6 +91,41 @@ enum Decomposition {
         return sc
     }
 
+    /// Capacity-respecting per-product flows: per-product limits on the lane columns whose sum
+    /// over the products respects every shared row, so together they are a feasible plan
+    /// (shortfall arcs keep each product feasible unless a production minimum has nowhere to go;
+    /// such a product is reported not `ok` and its columns are 0). Two limits: proportional —
+    /// column j of row r may carry x0_j·min(1, cap_r/use_r) + max(0, cap_r − use_r)/n_r (the
+    /// relaxation's flow scaled down on violated rows, spare room shared on the others); equal
+    /// shares — cap_r/n_r. Each is the min over the column's shared rows.
+    static func capacityRespectingFlows(_ m: PlanModel, x0: [Double], scaling base: FlowScaling, threads: Int,
+                                        equalShares: Bool, deadline: ContinuousClock.Instant?) -> (x: [Double], ok: [Bool]) {
+        let K = m.couplingRowCount, cb = m.laneCapacityBase
+        var use = [Double](repeating: 0, count: K), n = [Double](repeating: 0, count: K)
+        for j in 0..<m.productionBase {
+            for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                let r = Int(m.entryRow[e])
+                if r >= cb && r < cb + K { use[r - cb] += x0[j]; n[r - cb] += 1 }
+            }
+        }
+        var caps = [Double](repeating: .infinity, count: m.productionBase)
+        for j in 0..<m.productionBase {
+            for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                let r = Int(m.entryRow[e])
+                guard r >= cb && r < cb + K else { continue }
+                let cap = m.rowUpper[r], u = use[r - cb], k = n[r - cb]
+                let f = u > cap ? cap / u : 1
+                caps[j] = min(caps[j], equalShares ? cap / k : x0[j] * f * (1 - 1e-12) + max(0, cap - u) / k)
+            }
+        }
+        let h = FlowRoute.solve(m, scaling: base, relaxCoupling: true, threads: threads, columnCap: caps, deadline: deadline)
+        let ok = h.productStatus.map { $0 == .optimal || $0 == .objectiveOverflow }
+        let cp = columnProducts(m)
+        var xs = h.x
+        for j in 0..<m.columnCount where !ok[Int(cp[j])] { xs[j] = 0 }
+        return (xs, ok)
+    }
+
     /// `sessions`: the relaxation's network simplex sessions at ``pricingScaling(_:base:)`` (its
     /// optimal trees are the pricing's warm start at μ = 0); nil to start the pricing cold.
     static func solve(_ m: PlanModel, scaling base: FlowScaling, x0: [Double], relaxationObjective: Double,
@@ -181,53 +216,24 @@ enum Decomposition {
 
         addProposals(x0)
         let referenceCost = proposals.map(\.cost)
-        // Capacity-respecting heuristic columns: per-product limits on the lane columns whose sum
-        // over the products respects every shared row, so these columns alone are a feasible
-        // master from round 1 (shortfall arcs keep each product feasible unless a production
-        // minimum has nowhere to go; such a product is skipped). Two limits: (1) proportional —
-        // column j of row r may carry x0_j·min(1, cap_r/use_r) + max(0, cap_r − use_r)/n_r
-        // (the relaxation's flow scaled down on violated rows, spare room shared on the others);
-        // (2) equal shares — cap_r/n_r. Each is the min over the column's shared rows.
+        // Capacity-respecting heuristic columns (``capacityRespectingFlows``): these columns alone
+        // are a feasible master from round 1.
         var lastPricing = 0.0
         var heuristicPlan: [Double] = []  // master weights of the proportional columns, when all P exist
-        do {
-            var use = [Double](repeating: 0, count: K), n = [Double](repeating: 0, count: K)
-            for j in 0..<m.productionBase {
-                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
-                    let r = Int(m.entryRow[e])
-                    if r >= cb && r < cb + K { use[r - cb] += x0[j]; n[r - cb] += 1 }
-                }
+        for name in ["proportional", "equal-share"] {
+            // Equal shares only for products without proportional columns (another full solve
+            // per product: ~20 s on the national network, for columns 2.5× dearer).
+            if name != "proportional" && (!heuristicPlan.isEmpty || clock.now + .seconds(lastPricing) > deadline) { break }
+            let t = clock.now
+            // The proportional columns always (the plan the time limit returns at worst).
+            let h = capacityRespectingFlows(m, x0: x0, scaling: base, threads: threads, equalShares: name != "proportional",
+                                            deadline: name == "proportional" ? nil : deadline)
+            lastPricing = (clock.now - t).seconds
+            if name == "proportional" && h.ok.allSatisfy({ $0 }) {
+                heuristicPlan = [Double](repeating: 0, count: proposals.count) + [Double](repeating: 1, count: P)
             }
-            var proportional = [Double](repeating: .infinity, count: m.productionBase)
-            var equal = proportional
-            for j in 0..<m.productionBase {
-                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
-                    let r = Int(m.entryRow[e])
-                    guard r >= cb && r < cb + K else { continue }
-                    let cap = m.rowUpper[r], u = use[r - cb], k = n[r - cb]
-                    let f = u > cap ? cap / u : 1
-                    proportional[j] = min(proportional[j], x0[j] * f * (1 - 1e-12) + max(0, cap - u) / k)
-                    equal[j] = min(equal[j], cap / k)
-                }
-            }
-            for (name, caps) in [("proportional", proportional), ("equal-share", equal)] {
-                // Equal shares only for products without proportional columns (another full solve
-                // per product: ~20 s on the national network, for columns 2.5× dearer).
-                if name != "proportional" && (!heuristicPlan.isEmpty || clock.now + .seconds(lastPricing) > deadline) { break }
-                let t = clock.now
-                // The proportional columns always (the plan the time limit returns at worst).
-                let h = FlowRoute.solve(m, scaling: base, relaxCoupling: true, threads: threads, columnCap: caps,
-                                        deadline: name == "proportional" ? nil : deadline)
-                lastPricing = (clock.now - t).seconds
-                let ok = h.productStatus.map { $0 == .optimal || $0 == .objectiveOverflow }
-                var xs = h.x
-                for j in 0..<m.columnCount where !ok[Int(cp[j])] { xs[j] = 0 }
-                if name == "proportional" && ok.allSatisfy({ $0 }) {
-                    heuristicPlan = [Double](repeating: 0, count: proposals.count) + [Double](repeating: 1, count: P)
-                }
-                addProposals(xs, only: ok)
-                progress?("decomposition: \(name) capacity-respecting columns for \(ok.filter { $0 }.count) of \(P) product(s), cost \(m.objective(of: xs)) (\(fmt(lastPricing)) s)")
-            }
+            addProposals(h.x, only: h.ok)
+            progress?("decomposition: \(name) capacity-respecting columns for \(h.ok.filter { $0 }.count) of \(P) product(s), cost \(m.objective(of: h.x)) (\(fmt(lastPricing)) s)")
         }
         refreshActive()
         var bestLB = relaxationObjective

@@ -289,12 +289,16 @@ enum LeafDecomposition {
     {
         let M = lb.masterRows.count
         let cp = Decomposition.columnProducts(m)
+        // The basic proposal of each region: its first (the relaxation's deliveries).
+        var basicProposal = [Int](repeating: -1, count: rows - M)
+        for (k, pr) in proposals.enumerated() where basicProposal[Int(pr.region)] < 0 { basicProposal[Int(pr.region)] = k }
         var fixed = [Double](repeating: 0, count: M)
-        for pr in proposals { for (pos, v) in pr.use { fixed[Int(pos)] += v } }
+        for k in basicProposal where k >= 0 { for (pos, v) in proposals[k].use { fixed[Int(pos)] += v } }
         var rowStatus = [GLPKProblem.BasisStatus](repeating: .basic, count: rows)
         var colStatus = [GLPKProblem.BasisStatus](repeating: .atLower, count: columns.count + proposals.count)
         for c in columns.indices where columns[c].bounds.lower == columns[c].bounds.upper { colStatus[c] = .fixed }
         var local = [Int32](repeating: -1, count: M)
+        var value = [Double](repeating: 0, count: gColumn.count)
         for p in 0..<m.P {
             var nodeRow: [Int] = []   // master position of each node
             for r in m.productRowStart[p]..<m.productRowStart[p + 1] where lb.masterRowPosition[r] >= 0 {
@@ -336,6 +340,7 @@ enum LeafDecomposition {
             if count == 0 && R > 0 { return nil }
             for a in 0..<prob.arcCount {
                 let c = arcColumn[a]
+                value[c] += Double(res.flow[a]) / sc.volumeScale
                 if inTree[a] { colStatus[c] = .basic; continue }
                 if colStatus[c] == .fixed { continue }
                 colStatus[c] = res.flow[a] == prob.capacity[a] && prob.capacity[a] > prob.lower[a] ? .atUpper : .atLower
@@ -351,10 +356,25 @@ enum LeafDecomposition {
                 if covered[root] { rowStatus[nodeRow[i]] = .fixed } else { covered[root] = true }  // stays basic
             }
         }
+        // Shared rows the start overfills: the artificial basic, the row at its limit (a primal
+        // feasible basis: the primal simplex needs no phase 1).
+        let cb = m.laneCapacityBase, K = m.couplingRowCount
+        var activity = [Double](repeating: 0, count: K)
+        for (c, j32) in gColumn.enumerated() where value[c] != 0 {
+            let j = Int(j32)
+            for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                let r = Int(m.entryRow[e])
+                if r >= cb && r < cb + K { activity[r - cb] += m.entryValue[e] * value[c] }
+            }
+        }
+        for r in cb..<(cb + K) { activity[r - cb] += fixed[Int(lb.masterRowPosition[r])] }
+        for k in 0..<K where activity[k] > m.rowUpper[cb + k] + 1e-9 * max(1, abs(m.rowUpper[cb + k])) {
+            rowStatus[Int(lb.masterRowPosition[cb + k])] = .atUpper
+            colStatus[gColumn.count + k] = .basic
+        }
         // Convexity rows fixed; the first proposal of each region basic.
         for g in 0..<(rows - M) { rowStatus[M + g] = .fixed }
-        var seen = Set<Int32>()
-        for (k, pr) in proposals.enumerated() where seen.insert(pr.region).inserted { colStatus[columns.count + k] = .basic }
+        for k in basicProposal where k >= 0 { colStatus[columns.count + k] = .basic }
         return (rowStatus, colStatus)
     }
 
@@ -409,6 +429,19 @@ enum LeafDecomposition {
             }
         }
         x0.withUnsafeBufferPointer { addProposals($0, regions: nil) }
+        // A feasible plan before any master (what a time limit returns at worst): the
+        // capacity-respecting flows, whose station deliveries become each region's second proposal.
+        var bestUB = Double.infinity
+        var bestX: [Double] = []
+        do {
+            let t = clock.now
+            let h = Decomposition.capacityRespectingFlows(m, x0: x0, scaling: base, threads: threads, equalShares: false, deadline: nil)
+            if h.ok.allSatisfy({ $0 }) {
+                bestX = h.x; bestUB = m.objective(of: h.x)
+                h.x.withUnsafeBufferPointer { addProposals($0, regions: nil) }
+            }
+            progress?("leaf decomposition: capacity-respecting plan \(bestUB) (\(fmt((clock.now - t).seconds)) s)")
+        }
 
         // --- master: master rows, convexity rows; master columns, artificials, proposals
         var bigM = 2 * maxCost
@@ -482,12 +515,14 @@ enum LeafDecomposition {
             let c0 = try problem.addColumns(cols, matrix: entries)
             columnOf += (0..<cols.count).map { c0 + $0 }
         }
+        var firstDual = true
         do {
             try syncColumns()
             let tb = clock.now
             if let basis = initialBasis(m, lb, scaling: base, columns: lp.columns, masterColumns: gColumn, proposals: proposals,
                                         rows: lp.rows.count) {
                 try problem.setBasis(rows: basis.rows, columns: basis.columns)
+                firstDual = false
                 progress?("leaf decomposition: first master's basis from the network simplex (\(fmt((clock.now - tb).seconds)) s)")
             } else {
                 // All-slack basis, dual feasible: negative costs at their finite upper bounds.
@@ -501,8 +536,8 @@ enum LeafDecomposition {
         }
         progress?("leaf decomposition: \(lb.count) leaf blocks in \(G) regions; master \(M) rows (+\(G) convexity), \(GC) columns (+\(K) artificial)")
 
-        var bestLB = -Double.infinity, bestUB = Double.infinity
-        var bestX: [Double] = [], bestY: [Double] = []
+        var bestLB = -Double.infinity
+        var bestY: [Double] = []
         var iter = 0
         var stop = "round limit"
         var masterSeconds = 0.0, pricingSeconds = 0.0
@@ -529,7 +564,7 @@ enum LeafDecomposition {
                 // The first master from GLPK's all-slack basis by the dual simplex (dual feasible: costs are ≥ 0
                 // but the first stock tiers', which start at their finite upper bounds); then the primal
                 // simplex from the previous optimum (new columns enter at 0: still primal feasible).
-                var options = LinearProgram.SolveOptions(method: iter == 1 ? .dualSimplex : .primalSimplex,
+                var options = LinearProgram.SolveOptions(method: firstDual && iter == 1 ? .dualSimplex : .primalSimplex,
                                                          timeLimit: max(1, (deadline - clock.now).seconds))
                 options.scaling = true
                 let s = try problem.solve(options)

@@ -12,10 +12,11 @@ final class DecompositionRouteTests: XCTestCase {
         return NetworkGenerator.generate(c)
     }
 
-    func decomposed(_ net: Network, rounds: Int = 0, timeLimit: Double = 30) throws -> Plan {
+    func decomposed(_ net: Network, rounds: Int = 0, timeLimit: Double = 30, kind: DecompositionKind) throws -> Plan {
         var o = PlanOptions(method: .auto, timeLimit: timeLimit, threads: 2)
         o.decompositionThreshold = 0
         o.decompositionRounds = rounds
+        o.decomposition = kind
         return try Planner.plan(net, options: o)
     }
 
@@ -23,45 +24,50 @@ final class DecompositionRouteTests: XCTestCase {
     var coupledSeeds: [UInt64] { Array(11...26) }
 
     func testConvergedDecompositionEqualsLP() throws {
+        for kind in DecompositionKind.allCases {
         var checked = 0
         for seed in coupledSeeds {
             let net = generated(seed: seed, days: 3 + Int(seed % 3))
             let lp = try plan(net, .lp)
-            let dw = try decomposed(net)
+            let dw = try decomposed(net, kind: kind)
             if dw.route != "decomposition" { continue }  // relaxation already optimal
             checked += 1
-            XCTAssertEqual(dw.status, .optimal, "seed \(seed): \(dw.notes)")
+            XCTAssertEqual(dw.status, .optimal, "\(kind) seed \(seed): \(dw.notes)")
             XCTAssertTrue(relClose(lp.objective, dw.objective), "seed \(seed): lp \(lp.objective) dw \(dw.objective)")
             XCTAssertLessThanOrEqual(dw.relativeGap ?? 1, PlanOptions().decompositionGap)
             XCTAssertLessThanOrEqual(dw.lowerBound!, lp.objective + 1e-7 * abs(lp.objective))
             assertFeasible(dw)
         }
         XCTAssertGreaterThan(checked, 2)
+        }
     }
 
     /// Once the gap is closed, the marginal costs (the last pricing problem's potentials at the
     /// optimal multipliers) are LP duals: dual feasible and complementary to the plan.
     func testConvergedDecompositionDualsAreOptimal() throws {
+        for kind in DecompositionKind.allCases {
         var checked = 0
         for seed in coupledSeeds {
             let net = generated(seed: seed, days: 3 + Int(seed % 3))
-            let dw = try decomposed(net)
+            let dw = try decomposed(net, kind: kind)
             if dw.route != "decomposition" { continue }
             checked += 1
             XCTAssertEqual(dw.status, .optimal)
             assertDualOptimal(dw)
         }
         XCTAssertGreaterThan(checked, 2)
+        }
     }
 
     /// One round: a feasible plan (every row and bound), UB ≥ LP optimum ≥ LB, status time_limit.
     func testRoundLimitGivesFeasiblePlanWithValidBounds() throws {
+        for kind in DecompositionKind.allCases {
         var checked = 0
         for seed in coupledSeeds {
             let net = generated(seed: seed, days: 3 + Int(seed % 3))
             let lp = try plan(net, .lp)
             for rounds in [1, 3] {
-                let dw = try decomposed(net, rounds: rounds)
+                let dw = try decomposed(net, rounds: rounds, kind: kind)
                 if dw.route != "decomposition" { continue }
                 checked += 1
                 XCTAssertTrue(dw.hasPlan, "seed \(seed): \(dw.notes)")
@@ -77,6 +83,7 @@ final class DecompositionRouteTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(checked, 2)
+        }
     }
 
     /// A shared lane too small for both products' demand: the limit's price is the shortage
@@ -95,12 +102,54 @@ final class DecompositionRouteTests: XCTestCase {
         let messages = MessageLog()
         var o = PlanOptions(method: .auto, timeLimit: 30, threads: 2, progress: { messages.append($0) })
         o.decompositionThreshold = 0
+        o.decomposition = .products
         let dw = try Planner.plan(n.network, options: o)
         XCTAssertEqual(dw.route, "decomposition", "\(dw.notes)")
         XCTAssertEqual(dw.status, .optimal, "\(dw.notes)")
         XCTAssertEqual(dw.objective, 2 * (10 * 3 + 6 * 1000), accuracy: 1e-6)
         XCTAssertTrue(messages.all.contains { $0.contains("artificial cost raised") }, "\(messages.all)")
         assertFeasible(dw)
+        // The station blocks reach the same optimum (the lane into S is a block column priced at
+        // the master's capacity dual).
+        o.decomposition = .leaves
+        let leaves = try Planner.plan(n.network, options: o)
+        XCTAssertEqual(leaves.route, "decomposition", "\(leaves.notes)")
+        XCTAssertEqual(leaves.status, .optimal, "\(leaves.notes)")
+        XCTAssertEqual(leaves.objective, 2 * (10 * 3 + 6 * 1000), accuracy: 1e-6)
+        assertFeasible(leaves)
+    }
+
+    /// The leaf blocks partition the model: every station row and column in exactly one block
+    /// (stations have no outgoing lanes), everything else in the master, blocks grouped by their
+    /// home depot and product; a block's columns touch only its own rows and master rows.
+    func testLeafBlocksPartitionTheModel() throws {
+        let net = generated(seed: 13, days: 4, stations: 30)
+        let m = PlanModel(net)
+        let lb = try XCTUnwrap(LeafBlocks(m))
+        var stationPairs = Set<Int>()
+        for i in 0..<m.balanceCount where net.nodes[Int(m.balanceNode[i])].kind == .station {
+            stationPairs.insert(Int(m.balanceNode[i]) * m.P + m.product(ofBalanceRow: i))
+            XCTAssertGreaterThanOrEqual(lb.rowBlock[i], 0, "station balance row \(i) in the master")
+        }
+        XCTAssertEqual(lb.count, stationPairs.count)
+        for i in 0..<m.balanceCount where net.nodes[Int(m.balanceNode[i])].kind != .station { XCTAssertEqual(lb.rowBlock[i], -1) }
+        XCTAssertEqual(lb.columns.count + lb.masterColumns.count, m.columnCount)
+        for b in 0..<lb.count {
+            for j in lb.columns[lb.columnStart[b]..<lb.columnStart[b + 1]] {
+                XCTAssertEqual(lb.columnBlock[Int(j)], Int32(b))
+                for e in m.columnEntryStart[Int(j)]..<m.columnEntryStart[Int(j) + 1] {
+                    let r = Int(m.entryRow[e])
+                    XCTAssertTrue(lb.rowBlock[r] == Int32(b) || lb.masterRowPosition[r] >= 0, "column \(j) row \(r)")
+                }
+            }
+        }
+        // Regions: one per (home depot, product) with blocks.
+        var homes = Set<Int>()
+        for (n, node) in net.nodes.enumerated() where node.kind == .station {
+            let home = try XCTUnwrap(net.lanes.first { $0.to == n }).from
+            for p in 0..<m.P where stationPairs.contains(n * m.P + p) { homes.insert(home * m.P + p) }
+        }
+        XCTAssertEqual(lb.regionCount, homes.count)
     }
 }
 
