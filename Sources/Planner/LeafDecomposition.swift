@@ -534,6 +534,9 @@ enum LeafDecomposition {
             progress?("leaf decomposition: the first master could not be loaded (\(error))")
             return nil
         }
+        if let path = ProcessInfo.processInfo.environment["FUELFLOW_WRITE_MASTER"] {  // diagnosis aid: the first master as MPS
+            try? problem.model().write(to: path, format: .freeMPS)
+        }
         progress?("leaf decomposition: \(lb.count) leaf blocks in \(G) regions; master \(M) rows (+\(G) convexity), \(GC) columns (+\(K) artificial)")
 
         var bestLB = -Double.infinity
@@ -558,27 +561,30 @@ enum LeafDecomposition {
             iter += 1
             // --- master
             let tm = clock.now
-            let ms: LinearProgram.Solution
-            do {
-                try syncColumns()
-                // The first master from GLPK's all-slack basis by the dual simplex (dual feasible: costs are ≥ 0
-                // but the first stock tiers', which start at their finite upper bounds); then the primal
-                // simplex from the previous optimum (new columns enter at 0: still primal feasible).
-                var options = LinearProgram.SolveOptions(method: firstDual && iter == 1 ? .dualSimplex : .primalSimplex,
-                                                         timeLimit: max(1, (deadline - clock.now).seconds))
-                options.scaling = true
-                let s = try problem.solve(options)
-                if s.termination == .timeLimit && s.status != .optimal { masterSeconds += (clock.now - tm).seconds; stop = "time limit"; break }
-                guard s.status == .optimal else {
-                    progress?("leaf decomposition round \(iter): the master LP ended \(s.status) (\(s.termination))")
-                    stop = "the master LP failed"; break
+            var solved: LinearProgram.Solution? = nil
+            var timedOut = false
+            // The first master by the dual simplex when it starts from GLPK's all-slack basis (dual
+            // feasible: costs ≥ 0 but the first stock tiers', at their finite upper bounds), else the
+            // primal simplex from the previous optimum or the spanning-tree basis (new columns enter
+            // at 0: still primal feasible). Unscaled (scaling made the n3k master 3.5× slower); on a
+            // failure once more with GLPK's scaling, from the basis it stopped at.
+            for scaled in [false, true] {
+                do {
+                    try syncColumns()
+                    var options = LinearProgram.SolveOptions(method: firstDual && iter == 1 ? .dualSimplex : .primalSimplex,
+                                                             timeLimit: max(1, (deadline - clock.now).seconds))
+                    options.scaling = scaled
+                    let s = try problem.solve(options)
+                    if s.status == .optimal { solved = s; break }
+                    if s.termination == .timeLimit { timedOut = true; break }
+                    progress?("leaf decomposition round \(iter): the master LP ended \(s.status) (\(s.termination))\(scaled ? "" : "; again with scaling")")
+                } catch {
+                    progress?("leaf decomposition round \(iter): the master LP failed (\(error))\(scaled ? "" : "; again with scaling")")
                 }
-                ms = s
-                if iter == 1 { progress?("leaf decomposition: first master \(s.iterations) iterations, \(fmt((clock.now - tm).seconds)) s") }
-            } catch {
-                progress?("leaf decomposition round \(iter): the master LP failed (\(error))")
-                stop = "the master LP failed"; break
             }
+            if timedOut { masterSeconds += (clock.now - tm).seconds; stop = "time limit"; break }
+            guard let ms = solved else { stop = "the master LP failed"; break }
+            if iter == 1 { progress?("leaf decomposition: first master \(ms.iterations) iterations, \(fmt((clock.now - tm).seconds)) s") }
             masterSeconds += (clock.now - tm).seconds
             var artificial = 0.0
             for c in artificialColumn { artificial += ms.columnValues[c] }

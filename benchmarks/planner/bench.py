@@ -62,7 +62,8 @@ def main():
         print(f"{preset}: highs {row['highs_status']} {row['highs_time']:.2f} s obj {row['highs_obj']}", file=sys.stderr)
         if not a.skip_glpsol:
             try:
-                p, tg = sh(["glpsol", "--freemps", mps, "--tmlim", str(int(a.time_limit)), "-o", "/dev/null"], timeout=a.time_limit * 3 + 600)
+                # Solution to a scratch file: glpsol replaced /dev/null by a regular file when given it.
+                p, tg = sh(["glpsol", "--freemps", mps, "--tmlim", str(int(a.time_limit)), "-o", os.path.join(a.work, preset + ".glpsol.txt")], timeout=a.time_limit * 3 + 600)
                 m = re.search(r"Time used:\s+([\d.]+) secs", p.stdout)
                 st = "optimal" if "OPTIMAL LP SOLUTION FOUND" in p.stdout else ("time limit" if "TIME LIMIT" in p.stdout else "other")
                 obj = re.findall(r"obj =\s+([-\d.e+]+)", p.stdout)
