@@ -378,7 +378,11 @@ enum LeafDecomposition {
         return (rowStatus, colStatus)
     }
 
+    /// `x0`: the relaxation's flows (the first proposals), `relaxationObjective` their cost (a valid
+    /// lower bound: the Lagrangian at multipliers 0), `relaxationDuals` its duals (reported when no
+    /// pricing round improves on it).
     static func solve(_ m: PlanModel, blocks lb: LeafBlocks, scaling base: FlowScaling, x0: [Double],
+                      relaxationObjective: Double, relaxationDuals: [Double],
                       threads: Int, maxIterations: Int = .max, deadline: ContinuousClock.Instant,
                       gapTolerance: Double = 1e-8, progress: (@Sendable (String) -> Void)?) -> Decomposition.Outcome? {
         let clock = ContinuousClock()
@@ -539,8 +543,8 @@ enum LeafDecomposition {
         }
         progress?("leaf decomposition: \(lb.count) leaf blocks in \(G) regions; master \(M) rows (+\(G) convexity), \(GC) columns (+\(K) artificial)")
 
-        var bestLB = -Double.infinity
-        var bestY: [Double] = []
+        var bestLB = relaxationObjective
+        var bestY = relaxationDuals
         var iter = 0
         var stop = "round limit"
         var masterSeconds = 0.0, pricingSeconds = 0.0
@@ -659,8 +663,8 @@ enum LeafDecomposition {
                 regionValue[Int(lb.region[b])] += pricing.value[b]
                 bound += pricing.value[b] - pricing.error[b]
             }
-            if bound > bestLB {
-                bestLB = bound
+            if bound > bestLB || bestY.isEmpty {
+                bestLB = max(bestLB, bound)
                 var yy = y
                 for b in 0..<lb.count {
                     for r in Int(lb.firstRow[b])..<Int(lb.firstRow[b] + lb.rowSpan[b]) { yy[r] = pricing.y[r] }

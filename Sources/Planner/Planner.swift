@@ -288,7 +288,8 @@ public enum Planner {
                     options.decomposition == .leaves || $0.blockShare(model) >= 0.5 ? $0 : nil
                 }
                 let outcome = leafBlocks.map {
-                    LeafDecomposition.solve(model, blocks: $0, scaling: sc, x0: relaxed.columnValues, threads: options.threads,
+                    LeafDecomposition.solve(model, blocks: $0, scaling: sc, x0: relaxed.columnValues,
+                                            relaxationObjective: relaxed.objective, relaxationDuals: relaxed.rowDuals, threads: options.threads,
                                             maxIterations: rounds, deadline: start + .seconds(limit),
                                             gapTolerance: options.decompositionGap, progress: options.progress)
                 } ?? Decomposition.solve(
