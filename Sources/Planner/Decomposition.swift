@@ -99,7 +99,7 @@ enum Decomposition {
     /// relaxation's flow scaled down on violated rows, spare room shared on the others); equal
     /// shares — cap_r/n_r. Each is the min over the column's shared rows.
     static func capacityRespectingFlows(_ m: PlanModel, x0: [Double], scaling base: FlowScaling, threads: Int,
-                                        equalShares: Bool, deadline: ContinuousClock.Instant?) -> (x: [Double], ok: [Bool]) {
+                                        equalShares: Bool, deadline: ContinuousClock.Instant?) -> (x: [Double], ok: [Bool], caps: [Double]) {
         let K = m.couplingRowCount, cb = m.laneCapacityBase
         var use = [Double](repeating: 0, count: K), n = [Double](repeating: 0, count: K)
         for j in 0..<m.productionBase {
@@ -123,7 +123,7 @@ enum Decomposition {
         let cp = columnProducts(m)
         var xs = h.x
         for j in 0..<m.columnCount where !ok[Int(cp[j])] { xs[j] = 0 }
-        return (xs, ok)
+        return (xs, ok, caps)
     }
 
     /// `sessions`: the relaxation's network simplex sessions at ``pricingScaling(_:base:)`` (its

@@ -143,6 +143,10 @@ enum LeafDecomposition {
         /// (master row position, coefficient) sorted by row.
         var use: [(Int32, Double)]
         var x: [(Int32, Double)]
+        /// GLPK column scale s: the master's variable is s·λ (entries, cost and convexity
+        /// coefficient divided by s), s = √(max |use|) to balance the m³ entries (up to ~10³)
+        /// against the convexity row's 1 — the national master failed numerically without it.
+        var scale = 1.0
     }
 
     /// Per-round pricing results, written by the workers at disjoint indices.
@@ -283,15 +287,19 @@ enum LeafDecomposition {
     /// shared rows' slacks and each region's proposal basic. Only the shared rows the proposals
     /// overfill are then primal infeasible, which is the dual simplex's work. nil when a
     /// product's network has no optimum (GLPK then starts from the all-slack basis).
+    ///
+    /// `basicFrom`: each region's first proposal from this index on is its basic one. `caps`
+    /// (model-column indexed, optional): upper bounds tighter than the columns' own for the
+    /// network's arcs (the caller sets them as GLPK bounds while this basis is in use).
     static func initialBasis(_ m: PlanModel, _ lb: LeafBlocks, scaling sc: FlowScaling, columns: [LinearProgram.Column],
-                             masterColumns gColumn: [Int32], proposals: [Proposal], rows: Int)
+                             masterColumns gColumn: [Int32], proposals: [Proposal], rows: Int, basicFrom: Int = 0,
+                             caps: [Double]? = nil)
         -> (rows: [GLPKProblem.BasisStatus], columns: [GLPKProblem.BasisStatus])?
     {
         let M = lb.masterRows.count
         let cp = Decomposition.columnProducts(m)
-        // The basic proposal of each region: its first (the relaxation's deliveries).
         var basicProposal = [Int](repeating: -1, count: rows - M)
-        for (k, pr) in proposals.enumerated() where basicProposal[Int(pr.region)] < 0 { basicProposal[Int(pr.region)] = k }
+        for (k, pr) in proposals.enumerated() where k >= basicFrom && basicProposal[Int(pr.region)] < 0 { basicProposal[Int(pr.region)] = k }
         var fixed = [Double](repeating: 0, count: M)
         for k in basicProposal where k >= 0 { for (pos, v) in proposals[k].use { fixed[Int(pos)] += v } }
         var rowStatus = [GLPKProblem.BasisStatus](repeating: .basic, count: rows)
@@ -326,8 +334,9 @@ enum LeafDecomposition {
                 }
                 if ends == 0 || tail == head { continue }
                 let b = columns[c].bounds
+                let up = min(b.upper, caps.map { j < $0.count ? $0[j] : .infinity } ?? .infinity)
                 prob.addArc(from: tail, to: head, lower: sc.volume(b.lower),
-                            capacity: b.upper.isFinite ? sc.volume(b.upper) : MinCostFlowProblem.unbounded,
+                            capacity: up.isFinite ? sc.volume(up) : MinCostFlowProblem.unbounded,  // caps are on the scale's grid
                             cost: sc.cost(columns[c].objective))
                 arcColumn.append(c)
             }
@@ -337,7 +346,7 @@ enum LeafDecomposition {
                 return nil
             }
             let (inTree, count) = FlowRoute.spanningTree(prob, res)
-            if count == 0 && R > 0 { return nil }
+            if count == 0 && R > 0 { debugLog("leaf decomposition: master network of product \(p): free arcs form a cycle"); return nil }
             for a in 0..<prob.arcCount {
                 let c = arcColumn[a]
                 value[c] += Double(res.flow[a]) / sc.volumeScale
@@ -381,11 +390,17 @@ enum LeafDecomposition {
     /// `x0`: the relaxation's flows (the first proposals), `relaxationObjective` their cost (a valid
     /// lower bound: the Lagrangian at multipliers 0), `relaxationDuals` its duals (reported when no
     /// pricing round improves on it).
+    /// Masters with at least this many rows keep the capacity-respecting caps (see `solve`).
+    static let capsKeptFromRows = 20_000
+
     static func solve(_ m: PlanModel, blocks lb: LeafBlocks, scaling base: FlowScaling, x0: [Double],
                       relaxationObjective: Double, relaxationDuals: [Double],
                       threads: Int, maxIterations: Int = .max, deadline: ContinuousClock.Instant,
+                      keepCapsFromRows: Int = capsKeptFromRows,
                       gapTolerance: Double = 1e-8, progress: (@Sendable (String) -> Void)?) -> Decomposition.Outcome? {
         let clock = ContinuousClock()
+        let capStartDisabled = ProcessInfo.processInfo.environment["FUELFLOW_NO_CAP_START"] != nil
+        let keepCaps = lb.masterRows.count >= keepCapsFromRows
         let M = lb.masterRows.count, G = lb.regionCount
         let cb = m.laneCapacityBase, K = m.couplingRowCount
         var maxCost = 1.0
@@ -437,18 +452,22 @@ enum LeafDecomposition {
         // capacity-respecting flows, whose station deliveries become each region's second proposal.
         var bestUB = Double.infinity
         var bestX: [Double] = []
+        var heuristicCaps: [Double]? = nil
+        let heuristicStart = proposals.count
         do {
             let t = clock.now
             let h = Decomposition.capacityRespectingFlows(m, x0: x0, scaling: base, threads: threads, equalShares: false, deadline: nil)
             if h.ok.allSatisfy({ $0 }) {
                 bestX = h.x; bestUB = m.objective(of: h.x)
                 h.x.withUnsafeBufferPointer { addProposals($0, regions: nil) }
+                // Exactly representable at the volume scale (the start basis's flows sit on them).
+                heuristicCaps = h.caps.map { $0.isFinite ? ($0 * base.volumeScale).rounded(.down) / base.volumeScale : $0 }
             }
             progress?("leaf decomposition: capacity-respecting plan \(bestUB) (\(fmt((clock.now - t).seconds)) s)")
         }
 
         // --- master: master rows, convexity rows; master columns, artificials, proposals
-        var bigM = 2 * maxCost
+        var bigM = 10 * maxCost
         let bigMLimit = Decomposition.bigMLimit(maxCost)
         var lp = LinearProgram(direction: .minimize)
         lp.rows.reserveCapacity(M + G)
@@ -476,7 +495,16 @@ enum LeafDecomposition {
                 if st.capacityM3 > first { bounds.append((.between(0, st.capacityM3 - first), st.holdingCostPerM3Day, 2)) }
                 safetyConstant += pen * st.safetyM3
             } else {
-                bounds.append((.init(lower: m.columnLower[j], upper: m.columnUpper[j]), m.columnCost[j], 0))
+                // A lane in shared rows carries at most their smallest limit: an implied, finite
+                // bound (it keeps such columns at an upper bound valid for the dual simplex below).
+                var up = m.columnUpper[j]
+                if j < m.productionBase {
+                    for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                        let r = Int(m.entryRow[e])
+                        if r >= cb && r < cb + K && m.entryValue[e] > 0 { up = min(up, m.rowUpper[r] / m.entryValue[e]) }
+                    }
+                }
+                bounds.append((.init(lower: m.columnLower[j], upper: max(m.columnLower[j], up)), m.columnCost[j], 0))
             }
             for (b, cost, tier) in bounds {
                 let c = lp.columns.count
@@ -511,20 +539,43 @@ enum LeafDecomposition {
             var cols: [LinearProgram.Column] = []
             var entries = LinearProgram.Matrix()
             for k in columnOf.count..<proposals.count {
-                let pr = proposals[k]
-                cols.append(.init(bounds: .nonNegative, objective: pr.cost))
-                for (pos, v) in pr.use { entries.append(row: Int(pos), column: cols.count - 1, value: v) }
-                entries.append(row: M + Int(pr.region), column: cols.count - 1, value: 1)
+                var big = 1.0
+                for (_, v) in proposals[k].use { big = max(big, abs(v)) }
+                proposals[k].scale = big.squareRoot()
+                let pr = proposals[k], sk = pr.scale
+                cols.append(.init(bounds: .nonNegative, objective: pr.cost / sk))
+                for (pos, v) in pr.use { entries.append(row: Int(pos), column: cols.count - 1, value: v / sk) }
+                entries.append(row: M + Int(pr.region), column: cols.count - 1, value: 1 / sk)
             }
             let c0 = try problem.addColumns(cols, matrix: entries)
             columnOf += (0..<cols.count).map { c0 + $0 }
         }
         var firstDual = true
+        // Columns whose bounds the first master tightens to the capacity-respecting caps, with
+        // their own bounds to restore after it.
+        var tightened: [(Int, LinearProgram.Bounds)] = []
         do {
             try syncColumns()
             let tb = clock.now
-            if let basis = initialBasis(m, lb, scaling: base, columns: lp.columns, masterColumns: gColumn, proposals: proposals,
-                                        rows: lp.rows.count) {
+            if let caps = heuristicCaps, !capStartDisabled,
+               let basis = initialBasis(m, lb, scaling: base, columns: lp.columns, masterColumns: gColumn, proposals: proposals,
+                                        rows: lp.rows.count, basicFrom: heuristicStart, caps: caps) {
+                // The capacity-respecting start: the master with each shared lane column capped at
+                // its share (the heuristic's caps), whose per-product optimal trees with the
+                // heuristic's deliveries are then a primal feasible basis without artificials (the
+                // shares respect every shared row) — and optimal but for the proposals that price out.
+                for c in 0..<GC {
+                    let j = Int(gColumn[c]), b = lp.columns[c].bounds
+                    if j < m.productionBase && caps[j] < b.upper {
+                        tightened.append((c, b))
+                        try problem.setColumnBounds(c, .between(b.lower, max(b.lower, caps[j])))
+                    }
+                }
+                try problem.setBasis(rows: basis.rows, columns: basis.columns)
+                firstDual = false
+                progress?("leaf decomposition: first master's basis from the network simplex under the capacity-respecting caps (\(tightened.count) columns capped, \(fmt((clock.now - tb).seconds)) s)")
+            } else if let basis = initialBasis(m, lb, scaling: base, columns: lp.columns, masterColumns: gColumn, proposals: proposals,
+                                               rows: lp.rows.count) {
                 try problem.setBasis(rows: basis.rows, columns: basis.columns)
                 firstDual = false
                 progress?("leaf decomposition: first master's basis from the network simplex (\(fmt((clock.now - tb).seconds)) s)")
@@ -560,6 +611,26 @@ enum LeafDecomposition {
                          converged: converged || gap <= gapTolerance, iterations: iter, proposals: proposals.count,
                          masterRows: M + G, stopReason: stop, masterSeconds: masterSeconds, pricingSeconds: pricingSeconds)
         }
+        /// Takes a master solution without artificials as a plan (upper bound); returns the
+        /// artificials' total.
+        func recordPlan(_ ms: LinearProgram.Solution) -> Double {
+            var artificial = 0.0
+            for c in artificialColumn { artificial += ms.columnValues[c] }
+            guard artificial <= 1e-9 else { return artificial }
+            var x = [Double](repeating: 0, count: m.columnCount)
+            for c in 0..<GC { x[Int(gColumn[c])] += ms.columnValues[c] }
+            for (k, pr) in proposals.enumerated() {
+                let l = ms.columnValues[columnOf[k]] / pr.scale
+                if l <= 0 { continue }
+                for (j, v) in pr.x { x[Int(j)] += l * v }
+            }
+            for (k, st) in m.network.storage.enumerated() where m.safetyColumnStart[k] >= 0 {
+                for t in 0..<m.T { x[m.safetyColumnStart[k] + t] = max(0, st.safetyM3 - x[m.storageBase + k * m.T + t]) }
+            }
+            let ub = m.objective(of: x)
+            if ub < bestUB { bestUB = ub; bestX = x }
+            return artificial
+        }
         rounds: while iter < maxIterations {
             if iter > 0 && clock.now > deadline { stop = "time limit"; break }
             iter += 1
@@ -586,26 +657,46 @@ enum LeafDecomposition {
                     progress?("leaf decomposition round \(iter): the master LP failed (\(error))\(scaled ? "" : "; again with scaling")")
                 }
             }
+            if !tightened.isEmpty, let capped = solved, !timedOut {
+                _ = recordPlan(capped)  // a feasible plan: the caps only restrict the master
+                if keepCaps {
+                    // A large master keeps the caps for the whole run (a restricted master: every
+                    // plan is feasible and L(y) uses the true bounds, so the bounds stay valid).
+                    // Lifting them made the national master's dual simplex face ~30,000
+                    // infeasibilities (not finished in 10 min).
+                    tightened = []
+                    progress?("leaf decomposition: capped master \(fmt((clock.now - tm).seconds)) s, plan \(bestUB); the caps stay (master of \(M) rows ≥ \(keepCapsFromRows))")
+                }
+            }
+            if !tightened.isEmpty && solved != nil && !timedOut {
+                // Back to the columns' own bounds: nonbasic columns at a cap stay at their (finite)
+                // upper bound, so the basis stays dual feasible; the dual simplex restores primal
+                // feasibility.
+                let t1 = clock.now
+                solved = nil
+                do { for (c, b) in tightened { try problem.setColumnBounds(c, b) } } catch { tightened = [] }
+                if !tightened.isEmpty {
+                    tightened = []
+                    // The dual simplex; on a failure with GLPK's scaling, then the primal simplex.
+                    for (method, scaled) in [(LinearProgram.SolveOptions.Method.dualSimplex, false), (.dualSimplex, true), (.primalSimplex, true)] {
+                        do {
+                            var o = LinearProgram.SolveOptions(method: method, timeLimit: max(1, (deadline - clock.now).seconds))
+                            o.scaling = scaled
+                            let s = try problem.solve(o)
+                            progress?("leaf decomposition: caps lifted, \(method == .dualSimplex ? "dual" : "primal") simplex\(scaled ? " (scaled)" : ""): \(s.status), \(s.iterations) iterations, \(fmt((clock.now - t1).seconds)) s")
+                            if s.status == .optimal { solved = s; break }
+                            if s.termination == .timeLimit { timedOut = true; break }
+                        } catch {
+                            progress?("leaf decomposition: the master without the caps failed (\(error))")
+                        }
+                    }
+                }
+            }
             if timedOut { masterSeconds += (clock.now - tm).seconds; stop = "time limit"; break }
             guard let ms = solved else { stop = "the master LP failed"; break }
             if iter == 1 { progress?("leaf decomposition: first master \(ms.iterations) iterations, \(fmt((clock.now - tm).seconds)) s") }
             masterSeconds += (clock.now - tm).seconds
-            var artificial = 0.0
-            for c in artificialColumn { artificial += ms.columnValues[c] }
-            if artificial <= 1e-9 {
-                var x = [Double](repeating: 0, count: m.columnCount)
-                for c in 0..<GC { x[Int(gColumn[c])] += ms.columnValues[c] }
-                for (k, pr) in proposals.enumerated() {
-                    let l = ms.columnValues[columnOf[k]]
-                    if l <= 0 { continue }
-                    for (j, v) in pr.x { x[Int(j)] += l * v }
-                }
-                for (k, st) in m.network.storage.enumerated() where m.safetyColumnStart[k] >= 0 {
-                    for t in 0..<m.T { x[m.safetyColumnStart[k] + t] = max(0, st.safetyM3 - x[m.storageBase + k * m.T + t]) }
-                }
-                let ub = m.objective(of: x)
-                if ub < bestUB { bestUB = ub; bestX = x }
-            }
+            let artificial = recordPlan(ms)
             idle += [Int](repeating: 0, count: proposals.count - idle.count)
             for k in 0..<proposals.count {
                 idle[k] = (try? problem.columnStatus(columnOf[k])) == .basic ? 0 : idle[k] + 1
