@@ -288,12 +288,12 @@ enum LeafDecomposition {
     /// overfill are then primal infeasible, which is the dual simplex's work. nil when a
     /// product's network has no optimum (GLPK then starts from the all-slack basis).
     ///
-    /// `basicFrom`: each region's first proposal from this index on is its basic one. `caps`
-    /// (model-column indexed, optional): upper bounds tighter than the columns' own for the
-    /// network's arcs (the caller sets them as GLPK bounds while this basis is in use).
+    /// `basicFrom`: each region's first proposal from this index on is its basic one. `extra`
+    /// (per master column, optional): columns left out of the networks, nonbasic at 0 (the upper
+    /// parts of split columns).
     static func initialBasis(_ m: PlanModel, _ lb: LeafBlocks, scaling sc: FlowScaling, columns: [LinearProgram.Column],
                              masterColumns gColumn: [Int32], proposals: [Proposal], rows: Int, basicFrom: Int = 0,
-                             caps: [Double]? = nil)
+                             extra: [Bool]? = nil)
         -> (rows: [GLPKProblem.BasisStatus], columns: [GLPKProblem.BasisStatus])?
     {
         let M = lb.masterRows.count
@@ -323,7 +323,7 @@ enum LeafDecomposition {
             }
             prob.setSupply(src, -total)
             var arcColumn: [Int] = []
-            for c in 0..<gColumn.count where Int(cp[Int(gColumn[c])]) == p {
+            for c in 0..<gColumn.count where Int(cp[Int(gColumn[c])]) == p && !(extra?[c] ?? false) {
                 let j = Int(gColumn[c])
                 var tail = src, head = src, ends = 0
                 for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] where Int(m.entryRow[e]) < m.balanceCount {
@@ -334,9 +334,8 @@ enum LeafDecomposition {
                 }
                 if ends == 0 || tail == head { continue }
                 let b = columns[c].bounds
-                let up = min(b.upper, caps.map { j < $0.count ? $0[j] : .infinity } ?? .infinity)
                 prob.addArc(from: tail, to: head, lower: sc.volume(b.lower),
-                            capacity: up.isFinite ? sc.volume(up) : MinCostFlowProblem.unbounded,  // caps are on the scale's grid
+                            capacity: b.upper.isFinite ? sc.volume(b.upper) : MinCostFlowProblem.unbounded,  // caps are on the scale's grid
                             cost: sc.cost(columns[c].objective))
                 arcColumn.append(c)
             }
@@ -390,17 +389,11 @@ enum LeafDecomposition {
     /// `x0`: the relaxation's flows (the first proposals), `relaxationObjective` their cost (a valid
     /// lower bound: the Lagrangian at multipliers 0), `relaxationDuals` its duals (reported when no
     /// pricing round improves on it).
-    /// Masters with at least this many rows keep the capacity-respecting caps (see `solve`).
-    static let capsKeptFromRows = 20_000
-
     static func solve(_ m: PlanModel, blocks lb: LeafBlocks, scaling base: FlowScaling, x0: [Double],
                       relaxationObjective: Double, relaxationDuals: [Double],
                       threads: Int, maxIterations: Int = .max, deadline: ContinuousClock.Instant,
-                      keepCapsFromRows: Int = capsKeptFromRows,
                       gapTolerance: Double = 1e-8, progress: (@Sendable (String) -> Void)?) -> Decomposition.Outcome? {
         let clock = ContinuousClock()
-        let capStartDisabled = ProcessInfo.processInfo.environment["FUELFLOW_NO_CAP_START"] != nil
-        let keepCaps = lb.masterRows.count >= keepCapsFromRows
         let M = lb.masterRows.count, G = lb.regionCount
         let cb = m.laneCapacityBase, K = m.couplingRowCount
         var maxCost = 1.0
@@ -504,7 +497,18 @@ enum LeafDecomposition {
                         if r >= cb && r < cb + K && m.entryValue[e] > 0 { up = min(up, m.rowUpper[r] / m.entryValue[e]) }
                     }
                 }
-                bounds.append((.init(lower: m.columnLower[j], upper: max(m.columnLower[j], up)), m.columnCost[j], 0))
+                let lo = m.columnLower[j]
+                up = max(lo, up)
+                if let caps = heuristicCaps, j < caps.count, caps[j] < up {
+                    // Split at the capacity-respecting cap: x = x' + x'', x' ≤ cap, x'' ≤ up − cap,
+                    // same cost and entries. The start basis has x' at its cap and x'' at 0, a
+                    // primal feasible basis of the uncapped master (see `initialBasis`).
+                    let cap = max(lo, caps[j])
+                    bounds.append((.between(lo, cap), m.columnCost[j], 0))
+                    bounds.append((.between(0, up - cap), m.columnCost[j], 3))
+                } else {
+                    bounds.append((.init(lower: lo, upper: up), m.columnCost[j], 0))
+                }
             }
             for (b, cost, tier) in bounds {
                 let c = lp.columns.count
@@ -551,29 +555,15 @@ enum LeafDecomposition {
             columnOf += (0..<cols.count).map { c0 + $0 }
         }
         var firstDual = true
-        // Columns whose bounds the first master tightens to the capacity-respecting caps, with
-        // their own bounds to restore after it.
-        var tightened: [(Int, LinearProgram.Bounds)] = []
         do {
             try syncColumns()
             let tb = clock.now
-            if let caps = heuristicCaps, !capStartDisabled,
+            if heuristicCaps != nil,
                let basis = initialBasis(m, lb, scaling: base, columns: lp.columns, masterColumns: gColumn, proposals: proposals,
-                                        rows: lp.rows.count, basicFrom: heuristicStart, caps: caps) {
-                // The capacity-respecting start: the master with each shared lane column capped at
-                // its share (the heuristic's caps), whose per-product optimal trees with the
-                // heuristic's deliveries are then a primal feasible basis without artificials (the
-                // shares respect every shared row) — and optimal but for the proposals that price out.
-                for c in 0..<GC {
-                    let j = Int(gColumn[c]), b = lp.columns[c].bounds
-                    if j < m.productionBase && caps[j] < b.upper {
-                        tightened.append((c, b))
-                        try problem.setColumnBounds(c, .between(b.lower, max(b.lower, caps[j])))
-                    }
-                }
+                                        rows: lp.rows.count, basicFrom: heuristicStart, extra: gTier.map { $0 == 3 }) {
                 try problem.setBasis(rows: basis.rows, columns: basis.columns)
                 firstDual = false
-                progress?("leaf decomposition: first master's basis from the network simplex under the capacity-respecting caps (\(tightened.count) columns capped, \(fmt((clock.now - tb).seconds)) s)")
+                progress?("leaf decomposition: first master's basis from the network simplex at the capacity-respecting caps (\(gTier.filter { $0 == 3 }.count) columns split, \(fmt((clock.now - tb).seconds)) s)")
             } else if let basis = initialBasis(m, lb, scaling: base, columns: lp.columns, masterColumns: gColumn, proposals: proposals,
                                                rows: lp.rows.count) {
                 try problem.setBasis(rows: basis.rows, columns: basis.columns)
@@ -655,41 +645,6 @@ enum LeafDecomposition {
                     progress?("leaf decomposition round \(iter): the master LP ended \(s.status) (\(s.termination))\(scaled ? "" : "; again with scaling")")
                 } catch {
                     progress?("leaf decomposition round \(iter): the master LP failed (\(error))\(scaled ? "" : "; again with scaling")")
-                }
-            }
-            if !tightened.isEmpty, let capped = solved, !timedOut {
-                _ = recordPlan(capped)  // a feasible plan: the caps only restrict the master
-                if keepCaps {
-                    // A large master keeps the caps for the whole run (a restricted master: every
-                    // plan is feasible and L(y) uses the true bounds, so the bounds stay valid).
-                    // Lifting them made the national master's dual simplex face ~30,000
-                    // infeasibilities (not finished in 10 min).
-                    tightened = []
-                    progress?("leaf decomposition: capped master \(fmt((clock.now - tm).seconds)) s, plan \(bestUB); the caps stay (master of \(M) rows ≥ \(keepCapsFromRows))")
-                }
-            }
-            if !tightened.isEmpty && solved != nil && !timedOut {
-                // Back to the columns' own bounds: nonbasic columns at a cap stay at their (finite)
-                // upper bound, so the basis stays dual feasible; the dual simplex restores primal
-                // feasibility.
-                let t1 = clock.now
-                solved = nil
-                do { for (c, b) in tightened { try problem.setColumnBounds(c, b) } } catch { tightened = [] }
-                if !tightened.isEmpty {
-                    tightened = []
-                    // The dual simplex; on a failure with GLPK's scaling, then the primal simplex.
-                    for (method, scaled) in [(LinearProgram.SolveOptions.Method.dualSimplex, false), (.dualSimplex, true), (.primalSimplex, true)] {
-                        do {
-                            var o = LinearProgram.SolveOptions(method: method, timeLimit: max(1, (deadline - clock.now).seconds))
-                            o.scaling = scaled
-                            let s = try problem.solve(o)
-                            progress?("leaf decomposition: caps lifted, \(method == .dualSimplex ? "dual" : "primal") simplex\(scaled ? " (scaled)" : ""): \(s.status), \(s.iterations) iterations, \(fmt((clock.now - t1).seconds)) s")
-                            if s.status == .optimal { solved = s; break }
-                            if s.termination == .timeLimit { timedOut = true; break }
-                        } catch {
-                            progress?("leaf decomposition: the master without the caps failed (\(error))")
-                        }
-                    }
                 }
             }
             if timedOut { masterSeconds += (clock.now - tm).seconds; stop = "time limit"; break }

@@ -60,9 +60,6 @@ public struct PlanOptions: Sendable {
     /// Measured on the same networks: leaves 0.5 s / products 1.1 s on the example, 2.8 s / 13.5 s
     /// at 219 k variables, 2.7 s / 42.7 s at 328 k (docs/benchmarks.md).
     public var decomposition: DecompositionKind? = nil
-    /// Station-block masters with at least this many rows keep the capacity-respecting caps for
-    /// the whole run (``LeafDecomposition/capsKeptFromRows``; tests lower it).
-    var leafCapsKeptFromRows = LeafDecomposition.capsKeptFromRows
     /// `timeLimit` from the start of the solve (set by ``Planner/plan(_:options:)``): the network
     /// simplex stops there, and every GLPK call gets the time that remains.
     var deadline: ContinuousClock.Instant?
@@ -294,7 +291,6 @@ public enum Planner {
                     LeafDecomposition.solve(model, blocks: $0, scaling: sc, x0: relaxed.columnValues,
                                             relaxationObjective: relaxed.objective, relaxationDuals: relaxed.rowDuals, threads: options.threads,
                                             maxIterations: rounds, deadline: start + .seconds(limit),
-                                            keepCapsFromRows: options.leafCapsKeptFromRows,
                                             gapTolerance: options.decompositionGap, progress: options.progress)
                 } ?? Decomposition.solve(
                     model, scaling: sc, x0: relaxed.columnValues, relaxationObjective: relaxed.objective, threads: options.threads,

@@ -119,38 +119,6 @@ final class DecompositionRouteTests: XCTestCase {
         assertFeasible(leaves)
     }
 
-    /// Station blocks with the capacity-respecting caps kept for the whole run (what masters of
-    /// 20,000+ rows do): a restricted master, so every plan is feasible and, with the Lagrangian
-    /// bound taken at the true bounds, UB ≥ LP optimum ≥ LB on every network; `optimal` only
-    /// where the caps do not bind at the optimum, and then it equals the LP.
-    func testStationBlocksWithKeptCapsGiveValidBounds() throws {
-        var checked = 0
-        for seed in coupledSeeds {
-            let net = generated(seed: seed, days: 3 + Int(seed % 3))
-            let lp = try plan(net, .lp)
-            let m = PlanModel(net)
-            let sc = try FlowScaling.choose(for: m).get()
-            let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: false, threads: 2)
-            if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { continue }
-            let blocks = try XCTUnwrap(LeafBlocks(m))
-            let out = try XCTUnwrap(LeafDecomposition.solve(
-                m, blocks: blocks, scaling: sc, x0: relaxed.x, relaxationObjective: m.objective(of: relaxed.x),
-                relaxationDuals: relaxed.y, threads: 2, maxIterations: 200, deadline: .now + .seconds(30),
-                keepCapsFromRows: 0, progress: nil))
-            checked += 1
-            XCTAssertFalse(out.x.isEmpty, "seed \(seed): \(out.stopReason)")
-            guard !out.x.isEmpty else { continue }
-            var p = lp
-            p.columnValues = out.x; p.objective = out.objective
-            assertFeasible(p)
-            let tol = 1e-7 * abs(lp.objective)
-            XCTAssertGreaterThanOrEqual(out.objective, lp.objective - tol, "seed \(seed)")
-            XCTAssertLessThanOrEqual(out.lowerBound, lp.objective + tol, "seed \(seed)")
-            if out.converged { XCTAssertTrue(relClose(lp.objective, out.objective), "seed \(seed)") }
-        }
-        XCTAssertGreaterThan(checked, 2)
-    }
-
     /// The leaf blocks partition the model: every station row and column in exactly one block
     /// (stations have no outgoing lanes), everything else in the master, blocks grouped by their
     /// home depot and product; a block's columns touch only its own rows and master rows.
