@@ -158,3 +158,28 @@ extension PlanCLITests {
         }
     }
 }
+
+extension PlanCLITests {
+    /// `--decomposition leaves|products|auto` reach the same optimum on the example (1578139.924675,
+    /// also HiGHS's); `auto` names the station blocks in its route reason; a bad value is refused.
+    func testDecompositionKindsAgreeOnTheExample() throws {
+        let dir = try tmp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let example = Self.packageRoot.appendingPathComponent("data/example").path
+        for kind in ["leaves", "products", "auto"] {
+            let out = dir.appendingPathComponent(kind)
+            let r = try run(["plan", example, "--out", out.path, "--quiet", "--decomposition", kind])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("plan.json"))) as! [String: Any]
+            XCTAssertEqual(json["status"] as? String, "optimal")
+            XCTAssertEqual(try XCTUnwrap(json["total_cost"] as? Double), 1578139.924675, accuracy: 1e-8 * 1578139.924675, kind)
+            let solver = json["solver"] as! [String: Any]
+            XCTAssertEqual(solver["route"] as? String, "decomposition")
+            let reason = solver["route_reason"] as? String ?? ""
+            XCTAssertEqual(reason.contains("station blocks"), kind != "products", reason)
+        }
+        let bad = try run(["plan", example, "--out", dir.appendingPathComponent("bad").path, "--quiet", "--decomposition", "depots"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--decomposition must be auto, products, leaves"), bad.stderr)
+    }
+}
