@@ -71,9 +71,11 @@ final class LPTests: XCTestCase {
 
     func testMinimisationWithDualsAndReducedCosts() throws {
         for method in simplexMethods {
-            for presolve in [false, true] {
-                let s = try Fixtures.lp1().solve(.init(method: method, presolve: presolve)).requireOptimal()
-                let tag = "\(method) presolve=\(presolve)"
+            for (presolve, scaling) in [(false, false), (true, false), (false, true)] {
+                var options = LinearProgram.SolveOptions(method: method, presolve: presolve)
+                options.scaling = scaling  // GLPK's scaling: values and duals come back unscaled
+                let s = try Fixtures.lp1(scale: 1).solve(options).requireOptimal()
+                let tag = "\(method) presolve=\(presolve) scaling=\(scaling)"
                 XCTAssertEqual(s.status, .optimal, tag)
                 XCTAssertEqual(s.algorithm, .simplex)
                 assertClose(s.objective, 9, tag)
