@@ -656,6 +656,24 @@ enum LeafDecomposition {
             for k in 0..<proposals.count {
                 idle[k] = (try? problem.columnStatus(columnOf[k])) == .basic ? 0 : idle[k] + 1
             }
+            if artificial > 1e-9 {
+                // A plan from this round anyway: the same master with the artificials fixed at 0,
+                // re-optimised by the dual simplex from its optimum (bound changes keep the basis
+                // dual feasible; the capacity-respecting proposals keep it feasible). Pricing still
+                // uses the penalised master's duals.
+                let tr = clock.now
+                do {
+                    for c in artificialColumn { try problem.setColumnBounds(c, .fixed(0)) }
+                    let s = try problem.solve(.init(method: .dualSimplex, timeLimit: max(1, (deadline - clock.now).seconds)))
+                    if s.status == .optimal { _ = recordPlan(s) }
+                    for c in artificialColumn { try problem.setColumnBounds(c, .nonNegative) }
+                    progress?("leaf decomposition round \(iter): plan without artificials \(s.status), \(s.iterations) dual iterations, \(fmt((clock.now - tr).seconds)) s; UB \(bestUB)")
+                } catch {
+                    progress?("leaf decomposition round \(iter): no plan without artificials (\(error))")
+                    for c in artificialColumn { try? problem.setColumnBounds(c, .nonNegative) }
+                }
+                masterSeconds += (clock.now - tr).seconds
+            }
             if bestUB.isFinite && bestUB - bestLB <= gapTolerance * max(1, abs(bestUB)) { stop = "gap closed"; return finish(true) }
             if iter > 1 && clock.now + .seconds(lastPricing) > deadline { stop = "time limit"; break }
             // --- duals, clamped to the rows' finite sides
