@@ -290,10 +290,11 @@ enum LeafDecomposition {
     ///
     /// `basicFrom`: each region's first proposal from this index on is its basic one. `extra`
     /// (per master column, optional): columns left out of the networks, nonbasic at 0 (the upper
-    /// parts of split columns).
+    /// parts of split columns). `caps` (model-column indexed, optional): tighter upper bounds for
+    /// the arcs (the caller sets them as GLPK bounds while this basis is in use).
     static func initialBasis(_ m: PlanModel, _ lb: LeafBlocks, scaling sc: FlowScaling, columns: [LinearProgram.Column],
                              masterColumns gColumn: [Int32], proposals: [Proposal], rows: Int, basicFrom: Int = 0,
-                             extra: [Bool]? = nil)
+                             extra: [Bool]? = nil, caps: [Double]? = nil)
         -> (rows: [GLPKProblem.BasisStatus], columns: [GLPKProblem.BasisStatus])?
     {
         let M = lb.masterRows.count
@@ -334,8 +335,9 @@ enum LeafDecomposition {
                 }
                 if ends == 0 || tail == head { continue }
                 let b = columns[c].bounds
+                let up = min(b.upper, caps.map { j < $0.count ? $0[j] : .infinity } ?? .infinity)
                 prob.addArc(from: tail, to: head, lower: sc.volume(b.lower),
-                            capacity: b.upper.isFinite ? sc.volume(b.upper) : MinCostFlowProblem.unbounded,  // caps are on the scale's grid
+                            capacity: up.isFinite ? sc.volume(up) : MinCostFlowProblem.unbounded,  // caps are on the scale's grid
                             cost: sc.cost(columns[c].objective))
                 arcColumn.append(c)
             }
@@ -389,12 +391,20 @@ enum LeafDecomposition {
     /// `x0`: the relaxation's flows (the first proposals), `relaxationObjective` their cost (a valid
     /// lower bound: the Lagrangian at multipliers 0), `relaxationDuals` its duals (reported when no
     /// pricing round improves on it).
+    /// Masters with at least this many rows split their shared lane columns at the capacity-
+    /// respecting caps; smaller ones cap them for the first solve and lift the caps with the dual
+    /// simplex (see docs/model.md: the lifting is 1.6× faster on 10,000 stations, but left the
+    /// national master ~32,000 infeasibilities).
+    static let splitFromRows = 20_000
+
     static func solve(_ m: PlanModel, blocks lb: LeafBlocks, scaling base: FlowScaling, x0: [Double],
                       relaxationObjective: Double, relaxationDuals: [Double],
                       threads: Int, maxIterations: Int = .max, deadline: ContinuousClock.Instant,
+                      splitFromRows: Int = splitFromRows,
                       gapTolerance: Double = 1e-8, progress: (@Sendable (String) -> Void)?) -> Decomposition.Outcome? {
         let clock = ContinuousClock()
         let M = lb.masterRows.count, G = lb.regionCount
+        let splitCapped = M >= splitFromRows
         let cb = m.laneCapacityBase, K = m.couplingRowCount
         var maxCost = 1.0
         for c in m.columnCost { maxCost = max(maxCost, abs(c)) }
@@ -499,7 +509,7 @@ enum LeafDecomposition {
                 }
                 let lo = m.columnLower[j]
                 up = max(lo, up)
-                if let caps = heuristicCaps, j < caps.count, caps[j] < up {
+                if splitCapped, let caps = heuristicCaps, j < caps.count, caps[j] < up {
                     // Split at the capacity-respecting cap: x = x' + x'', x' ≤ cap, x'' ≤ up − cap,
                     // same cost and entries. The start basis has x' at its cap and x'' at 0, a
                     // primal feasible basis of the uncapped master (see `initialBasis`).
@@ -555,15 +565,32 @@ enum LeafDecomposition {
             columnOf += (0..<cols.count).map { c0 + $0 }
         }
         var firstDual = true
+        // Columns whose bounds the first master tightens to the capacity-respecting caps, with
+        // their own bounds to restore after it.
+        var tightened: [(Int, LinearProgram.Bounds)] = []
         do {
             try syncColumns()
             let tb = clock.now
-            if heuristicCaps != nil,
+            if heuristicCaps != nil, splitCapped,
                let basis = initialBasis(m, lb, scaling: base, columns: lp.columns, masterColumns: gColumn, proposals: proposals,
                                         rows: lp.rows.count, basicFrom: heuristicStart, extra: gTier.map { $0 == 3 }) {
                 try problem.setBasis(rows: basis.rows, columns: basis.columns)
                 firstDual = false
                 progress?("leaf decomposition: first master's basis from the network simplex at the capacity-respecting caps (\(gTier.filter { $0 == 3 }.count) columns split, \(fmt((clock.now - tb).seconds)) s)")
+            } else if let caps = heuristicCaps,
+                      let basis = initialBasis(m, lb, scaling: base, columns: lp.columns, masterColumns: gColumn, proposals: proposals,
+                                               rows: lp.rows.count, basicFrom: heuristicStart, caps: caps) {
+                // The same start with the caps as GLPK bounds for the first solve, lifted afterwards.
+                for c in 0..<GC {
+                    let j = Int(gColumn[c]), b = lp.columns[c].bounds
+                    if j < m.productionBase && caps[j] < b.upper {
+                        tightened.append((c, b))
+                        try problem.setColumnBounds(c, .between(b.lower, max(b.lower, caps[j])))
+                    }
+                }
+                try problem.setBasis(rows: basis.rows, columns: basis.columns)
+                firstDual = false
+                progress?("leaf decomposition: first master's basis from the network simplex under the capacity-respecting caps (\(tightened.count) columns capped, \(fmt((clock.now - tb).seconds)) s)")
             } else if let basis = initialBasis(m, lb, scaling: base, columns: lp.columns, masterColumns: gColumn, proposals: proposals,
                                                rows: lp.rows.count) {
                 try problem.setBasis(rows: basis.rows, columns: basis.columns)
@@ -645,6 +672,29 @@ enum LeafDecomposition {
                     progress?("leaf decomposition round \(iter): the master LP ended \(s.status) (\(s.termination))\(scaled ? "" : "; again with scaling")")
                 } catch {
                     progress?("leaf decomposition round \(iter): the master LP failed (\(error))\(scaled ? "" : "; again with scaling")")
+                }
+            }
+            if !tightened.isEmpty, let capped = solved, !timedOut {
+                // A feasible plan (the caps only restrict the master); then back to the columns'
+                // own bounds: nonbasic columns at a cap stay at their (finite) upper bound, so the
+                // basis stays dual feasible, and the dual simplex restores primal feasibility (on a
+                // failure with GLPK's scaling, then the primal simplex).
+                _ = recordPlan(capped)
+                let t1 = clock.now
+                solved = nil
+                do { for (c, b) in tightened { try problem.setColumnBounds(c, b) } } catch {}
+                tightened = []
+                for (method, scaled) in [(LinearProgram.SolveOptions.Method.dualSimplex, false), (.dualSimplex, true), (.primalSimplex, true)] {
+                    do {
+                        var o = LinearProgram.SolveOptions(method: method, timeLimit: max(1, (deadline - clock.now).seconds))
+                        o.scaling = scaled
+                        let s = try problem.solve(o)
+                        progress?("leaf decomposition: caps lifted, \(method == .dualSimplex ? "dual" : "primal") simplex\(scaled ? " (scaled)" : ""): \(s.status), \(s.iterations) iterations, \(fmt((clock.now - t1).seconds)) s")
+                        if s.status == .optimal { solved = s; break }
+                        if s.termination == .timeLimit { timedOut = true; break }
+                    } catch {
+                        progress?("leaf decomposition: the master without the caps failed (\(error))")
+                    }
                 }
             }
             if timedOut { masterSeconds += (clock.now - tm).seconds; stop = "time limit"; break }

@@ -119,6 +119,33 @@ final class DecompositionRouteTests: XCTestCase {
         assertFeasible(leaves)
     }
 
+    /// Both starts of the station-block master reach the LP optimum: split columns (what masters
+    /// of 20,000+ rows use, forced here) and caps lifted by the dual simplex (the default below).
+    func testStationBlockStartsReachTheLPOptimum() throws {
+        var checked = 0
+        for seed in coupledSeeds {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3))
+            let lp = try plan(net, .lp)
+            let m = PlanModel(net)
+            let sc = try FlowScaling.choose(for: m).get()
+            let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: false, threads: 2)
+            if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { continue }
+            let blocks = try XCTUnwrap(LeafBlocks(m))
+            checked += 1
+            for split in [0, Int.max] {
+                let out = try XCTUnwrap(LeafDecomposition.solve(
+                    m, blocks: blocks, scaling: sc, x0: relaxed.x, relaxationObjective: m.objective(of: relaxed.x),
+                    relaxationDuals: relaxed.y, threads: 2, deadline: .now + .seconds(30), splitFromRows: split, progress: nil))
+                XCTAssertTrue(out.converged, "seed \(seed) split from \(split): \(out.stopReason)")
+                XCTAssertTrue(relClose(lp.objective, out.objective), "seed \(seed) split from \(split): lp \(lp.objective) dw \(out.objective)")
+                var p = lp
+                p.columnValues = out.x; p.objective = out.objective
+                assertFeasible(p)
+            }
+        }
+        XCTAssertGreaterThan(checked, 2)
+    }
+
     /// The leaf blocks partition the model: every station row and column in exactly one block
     /// (stations have no outgoing lanes), everything else in the master, blocks grouped by their
     /// home depot and product; a block's columns touch only its own rows and master rows.
