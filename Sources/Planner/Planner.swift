@@ -60,6 +60,9 @@ public struct PlanOptions: Sendable {
     /// Measured on the same networks: leaves 0.5 s / products 1.1 s on the example, 2.8 s / 13.5 s
     /// at 219 k variables, 2.7 s / 42.7 s at 328 k (docs/benchmarks.md).
     public var decomposition: DecompositionKind? = nil
+    /// Testing aid: report an unconverged decomposition as stalled (not at a limit), to exercise
+    /// the hand-over to the full LP (no generated network is known to stall).
+    var simulateDecompositionStall = false
     /// `timeLimit` from the start of the solve (set by ``Planner/plan(_:options:)``): the network
     /// simplex stops there, and every GLPK call gets the time that remains.
     var deadline: ContinuousClock.Instant?
@@ -296,7 +299,8 @@ public enum Planner {
                     model, scaling: sc, x0: relaxed.columnValues, relaxationObjective: relaxed.objective, threads: options.threads,
                     maxIterations: rounds, deadline: start + .seconds(limit), gapTolerance: options.decompositionGap,
                     sessions: sessions, progress: options.progress)
-                if let dw = outcome {
+                if var dw = outcome {
+                    if options.simulateDecompositionStall && !dw.converged { dw.stopReason = "no improving column (simulated)" }
                     let why = large ? "the per-product relaxation violates \(v.count) shared row(s) and the model has \(model.columnCount) variables (≥ --decomposition-threshold \(options.decompositionThreshold))"
                                     : "--decomposition-rounds \(options.decompositionRounds): the per-product relaxation violates \(v.count) shared row(s)"
                     plan.notes.append("decomposition: \(dw.iterations) rounds, \(dw.proposals) proposals, \(dw.masterRows) master rows, upper bound \(dw.objective), lower bound \(dw.lowerBound), relative gap \(dw.relativeGap), stopped: \(dw.stopReason), \(fmt((ContinuousClock.now - t0).seconds)) s (master \(fmt(dw.masterSeconds)) s, pricing \(fmt(dw.pricingSeconds)) s)")

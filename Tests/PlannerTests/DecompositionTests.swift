@@ -146,6 +146,33 @@ final class DecompositionRouteTests: XCTestCase {
         XCTAssertGreaterThan(checked, 2)
     }
 
+    /// A decomposition that stops short of the optimum for another reason than a limit hands a
+    /// model under 200,000 variables over to the full LP, which finishes it: the LP's optimum,
+    /// route lp-warm (or lp-fallback), and a note saying why.
+    func testStalledDecompositionHandsOverToTheLP() throws {
+        var checked = 0
+        for seed in coupledSeeds.prefix(6) {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3))
+            let lp = try plan(net, .lp)
+            for kind in DecompositionKind.allCases {
+                var o = PlanOptions(method: .auto, timeLimit: 30, threads: 2)
+                o.decompositionThreshold = 0
+                o.decomposition = kind
+                o.decompositionRounds = 1
+                o.simulateDecompositionStall = true
+                let p = try Planner.plan(net, options: o)
+                if p.notes.allSatisfy({ !$0.contains("relaxation violates") }) { continue }  // relaxation optimal
+                checked += 1
+                XCTAssertTrue(["lp-warm", "lp-fallback"].contains(p.route), "\(kind) seed \(seed): \(p.route) \(p.notes)")
+                XCTAssertEqual(p.status, .optimal)
+                XCTAssertTrue(relClose(lp.objective, p.objective), "\(kind) seed \(seed): lp \(lp.objective) got \(p.objective)")
+                XCTAssertTrue(p.notes.contains { $0.contains("decomposition did not converge (no improving column (simulated)); continuing with the full LP") }, "\(p.notes)")
+                assertFeasible(p)
+            }
+        }
+        XCTAssertGreaterThan(checked, 2)
+    }
+
     /// The leaf blocks partition the model: every station row and column in exactly one block
     /// (stations have no outgoing lanes), everything else in the master, blocks grouped by their
     /// home depot and product; a block's columns touch only its own rows and master rows.
