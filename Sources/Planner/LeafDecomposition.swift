@@ -792,6 +792,14 @@ enum LeafDecomposition {
             var improvingCount = 0
             let tol = 1e-9 * max(1, abs(ms.objective)) / Double(G)
             for g in 0..<G where regionValue[g] - ms.rowDuals[M + g] < -tol { improving[g] = true; improvingCount += 1 }
+            // Partial pricing: only the most improving regions' proposals enter (max(100, G/8)):
+            // a smaller master per round — n3k 3.1 s → 2.1 s, n10k 19.3 s → 16.3 s (100 of 240 /
+            // 800 regions); all of them is slower, and 30 needs too many rounds (n10k 26 s).
+            let k = max(100, G / 8)
+            if improvingCount > k {
+                let order = (0..<G).filter { improving[$0] }.sorted { regionValue[$0] - ms.rowDuals[M + $0] < regionValue[$1] - ms.rowDuals[M + $1] }
+                for g in order[k...] { improving[g] = false }
+            }
             if iter == 1 || iter % 5 == 0 || improvingCount == 0 {
                 progress?("leaf decomposition round \(iter): UB \(bestUB), LB \(bestLB), \(improvingCount) improving region(s), \(proposals.count) proposals, artificial \(artificial) m³ (master \(fmt(masterSeconds)) s, pricing \(fmt(pricingSeconds)) s)")
             }
