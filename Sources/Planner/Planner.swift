@@ -57,8 +57,8 @@ public struct PlanOptions: Sendable {
     /// Which blocks the decomposition route uses: one per product (``Decomposition``) or one per
     /// leaf node and product, grouped by region (``LeafDecomposition``); nil (default) = leaves
     /// when at least half of the model's columns sit in leaf blocks (stations), else products.
-    /// Measured on the same networks: leaves 0.5 s / products 1.1 s on the example, 2.8 s / 13.5 s
-    /// at 219 k variables, 2.7 s / 42.7 s at 328 k (docs/benchmarks.md).
+    /// Measured on the same networks: leaves 0.5 s / products 1.1 s on the example, 1.5 s / 13.5 s
+    /// at 219 k variables, 2.4 s / 42.7 s at 328 k (docs/benchmarks.md).
     public var decomposition: DecompositionKind? = nil
     /// Testing aid: report an unconverged decomposition as stalled (not at a limit), to exercise
     /// the hand-over to the full LP (no generated network is known to stall).
