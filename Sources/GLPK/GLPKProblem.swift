@@ -165,6 +165,14 @@ public final class GLPKProblem {
         return n0
     }
 
+    /// Where column `c` sits after ``deleteColumns(_:)`` removed `deleted` (sorted ascending,
+    /// not containing `c`): `c` minus the number of deleted columns before it.
+    public static func columnIndex(_ c: Int, afterDeleting deleted: [Int]) -> Int {
+        var lo = 0, hi = deleted.count
+        while lo < hi { let mid = (lo + hi) / 2; if deleted[mid] < c { lo = mid + 1 } else { hi = mid } }
+        return c - lo
+    }
+
     /// Deletes columns (0-based indices, distinct, any order); later columns move down to close
     /// the gaps, keeping their order. Deleting only nonbasic columns keeps the basis (and its
     /// factorization) valid for a warm start; deleting a basic one leaves too few basic variables,

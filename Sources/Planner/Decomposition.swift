@@ -502,11 +502,7 @@ final class MasterLP {
         let dropped = columnOf.indices.filter { !kept[$0] }.map { columnOf[$0] }.sorted()
         if dropped.isEmpty { return }
         try problem.deleteColumns(dropped)
-        func shifted(_ c: Int) -> Int {  // c minus the number of dropped columns before it
-            var lo = 0, hi = dropped.count
-            while lo < hi { let mid = (lo + hi) / 2; if dropped[mid] < c { lo = mid + 1 } else { hi = mid } }
-            return c - lo
-        }
+        func shifted(_ c: Int) -> Int { GLPKProblem.columnIndex(c, afterDeleting: dropped) }
         columnOf = keep.map { shifted(columnOf[$0]) }
         artificialColumn = artificialColumn.map(shifted)
     }

@@ -70,6 +70,15 @@ public struct FlowScaling: Sendable, Equatable {
     return r
 }
 
+extension UnsafeMutableBufferPointer {
+    /// A new buffer of `count` copies of `value` (the caller deallocates it).
+    static func filled(_ count: Int, _ value: Element) -> Self {
+        let b = Self.allocate(capacity: count)
+        b.initialize(repeating: value)
+        return b
+    }
+}
+
 /// Shared output buffers written by the per-product workers at disjoint indices.
 /// Raw buffers (no exclusivity checks, no copy-on-write) so workers can write concurrently.
 final class SharedVectors: @unchecked Sendable {
@@ -78,10 +87,8 @@ final class SharedVectors: @unchecked Sendable {
     let statuses: UnsafeMutableBufferPointer<MinCostFlowStatus>
     let pivots: UnsafeMutableBufferPointer<Int>
     init(columns: Int, rows: Int, products: Int) {
-        x = .allocate(capacity: columns); x.initialize(repeating: 0)
-        y = .allocate(capacity: rows); y.initialize(repeating: 0)
-        statuses = .allocate(capacity: products); statuses.initialize(repeating: .optimal)
-        pivots = .allocate(capacity: products); pivots.initialize(repeating: 0)
+        x = .filled(columns, 0); y = .filled(rows, 0)
+        statuses = .filled(products, .optimal); pivots = .filled(products, 0)
     }
     deinit { x.deallocate(); y.deallocate(); statuses.deallocate(); pivots.deallocate() }
 }
@@ -93,9 +100,7 @@ final class SharedBasis: @unchecked Sendable {
     let row: UnsafeMutableBufferPointer<Int8>
     let ok: UnsafeMutableBufferPointer<Bool>
     init(columns: Int, rows: Int, products: Int) {
-        column = .allocate(capacity: columns); column.initialize(repeating: 0)
-        row = .allocate(capacity: rows); row.initialize(repeating: 2)
-        ok = .allocate(capacity: products); ok.initialize(repeating: false)
+        column = .filled(columns, 0); row = .filled(rows, 2); ok = .filled(products, false)
     }
     deinit { column.deallocate(); row.deallocate(); ok.deallocate() }
 }
@@ -413,8 +418,7 @@ final class SharedCounts: @unchecked Sendable {
     let arcs: UnsafeMutableBufferPointer<Int>
     let nodes: UnsafeMutableBufferPointer<Int>
     init(_ n: Int) {
-        arcs = .allocate(capacity: n); arcs.initialize(repeating: 0)
-        nodes = .allocate(capacity: n); nodes.initialize(repeating: 0)
+        arcs = .filled(n, 0); nodes = .filled(n, 0)
     }
     deinit { arcs.deallocate(); nodes.deallocate() }
 }

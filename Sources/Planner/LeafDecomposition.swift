@@ -159,12 +159,8 @@ enum LeafDecomposition {
         /// The master duals the round prices at (model-row indexed; block rows unused).
         let duals: UnsafeMutableBufferPointer<Double>
         init(columns: Int, rows: Int, blocks: Int) {
-            x = .allocate(capacity: columns); x.initialize(repeating: 0)
-            duals = .allocate(capacity: rows); duals.initialize(repeating: 0)
-            y = .allocate(capacity: rows); y.initialize(repeating: 0)
-            value = .allocate(capacity: blocks); value.initialize(repeating: 0)
-            error = .allocate(capacity: blocks); error.initialize(repeating: 0)
-            failed = .allocate(capacity: blocks); failed.initialize(repeating: false)
+            x = .filled(columns, 0); duals = .filled(rows, 0); y = .filled(rows, 0)
+            value = .filled(blocks, 0); error = .filled(blocks, 0); failed = .filled(blocks, false)
         }
         deinit { x.deallocate(); y.deallocate(); duals.deallocate(); value.deallocate(); error.deallocate(); failed.deallocate() }
     }
@@ -821,12 +817,7 @@ enum LeafDecomposition {
                 do {
                     try problem.deleteColumns(dropped)
                     let sorted = dropped.sorted()
-                    func shifted(_ c: Int) -> Int {
-                        var lo = 0, hi = sorted.count
-                        while lo < hi { let mid = (lo + hi) / 2; if sorted[mid] < c { lo = mid + 1 } else { hi = mid } }
-                        return c - lo
-                    }
-                    columnOf = keep.map { shifted(columnOf[$0]) }
+                    columnOf = keep.map { GLPKProblem.columnIndex(columnOf[$0], afterDeleting: sorted) }
                     proposals = keep.map { proposals[$0] }
                     idle = keep.map { idle[$0] }
                 } catch { stop = "the master LP failed"; break }

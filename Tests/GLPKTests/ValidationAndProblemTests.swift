@@ -204,6 +204,11 @@ final class GLPKProblemTests: XCTestCase {
                 var drop: [Int] = []
                 for j in m..<loaded.count where try problem.columnStatus(j) == .atLower { drop.append(j) }
                 try problem.deleteColumns(drop.reversed())
+                // Every kept column sits where `columnIndex(_:afterDeleting:)` says.
+                let now = problem.model()
+                for j in loaded.indices where !drop.contains(j) {
+                    XCTAssertEqual(now.columns[GLPKProblem.columnIndex(j, afterDeleting: drop)].objective, loaded[j].0.objective)
+                }
                 loaded = loaded.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
                 XCTAssertEqual(problem.columnCount, loaded.count)
                 let after = try problem.solve(.init(method: .primalSimplex)).requireOptimal()
