@@ -158,11 +158,21 @@ enum LeafDecomposition {
         let failed: UnsafeMutableBufferPointer<Bool>
         /// The master duals the round prices at (model-row indexed; block rows unused).
         let duals: UnsafeMutableBufferPointer<Double>
+        /// Each inbound lane column's reduced cost at the block's last solve (model-column
+        /// indexed; NaN before any): a block whose lane costs are all unchanged keeps its solution.
+        let laneCost: UnsafeMutableBufferPointer<Double>
+        /// The block holds an optimal solution for `laneCost`; it was reused this round.
+        let solved: UnsafeMutableBufferPointer<Bool>
+        let reused: UnsafeMutableBufferPointer<Bool>
         init(columns: Int, rows: Int, blocks: Int) {
             x = .filled(columns, 0); duals = .filled(rows, 0); y = .filled(rows, 0)
             value = .filled(blocks, 0); error = .filled(blocks, 0); failed = .filled(blocks, false)
+            laneCost = .filled(columns, .nan); solved = .filled(blocks, false); reused = .filled(blocks, false)
         }
-        deinit { x.deallocate(); y.deallocate(); duals.deallocate(); value.deallocate(); error.deallocate(); failed.deallocate() }
+        deinit {
+            x.deallocate(); y.deallocate(); duals.deallocate(); value.deallocate(); error.deallocate(); failed.deallocate()
+            laneCost.deallocate(); solved.deallocate(); reused.deallocate()
+        }
     }
 
     /// Prices block b at master duals `y` (model-row indexed, master rows only read): solves its
@@ -190,6 +200,17 @@ enum LeafDecomposition {
             rc[i] = d
             maxAbs = max(maxAbs, abs(d))
         }
+        // The same lane costs as at the last solve: the same problem, the same solution (kept in
+        // `out`). Only the lanes' costs change between rounds.
+        var unchanged = out.solved[b]
+        for (i, j32) in cols.enumerated() where Int(j32) < m.productionBase {
+            let j = Int(j32)
+            if out.laneCost[j] != rc[i] { unchanged = false; out.laneCost[j] = rc[i] }
+        }
+        out.reused[b] = unchanged
+        if unchanged { return }
+        out.solved[b] = false
+        for j32 in cols { out.x[Int(j32)] = 0 }
         // Cost scale: as fine as the Int64 range allows (at most 10^12), at least the data's.
         let limit = Double(MinCostFlowProblem.costRangeLimit) / Double(R + 2) / (maxAbs + 1) / 8
         var k = base.costDecimals
@@ -272,6 +293,7 @@ enum LeafDecomposition {
         out.value[b] = value
         // |true − rounded| ≤ 0.5/cs per m³ on every priced arc, for the solution and the optimum.
         out.error[b] = volumeBound / cs
+        out.solved[b] = true
     }
 
     /// `columns`: the master's GLPK columns before the proposals (master columns, `gColumn` giving
@@ -617,6 +639,7 @@ enum LeafDecomposition {
         var lastPricing = 0.0
         let pricing = Pricing(columns: m.columnCount, rows: m.rowCount, blocks: lb.count)
         var y = [Double](repeating: 0, count: m.rowCount)
+        var reusedBlocks = 0
         func finish(_ converged: Bool) -> Decomposition.Outcome {
             let obj = bestX.isEmpty ? Double.infinity : m.objective(of: bestX)
             let gap = bestX.isEmpty ? Double.infinity : max(0, obj - bestLB) / max(1, abs(obj))
@@ -750,9 +773,6 @@ enum LeafDecomposition {
             }
             // --- pricing, blocks in parallel
             let tp = clock.now
-            for b in 0..<lb.count {
-                for j in lb.columns[lb.columnStart[b]..<lb.columnStart[b + 1]] { pricing.x[Int(j)] = 0 }
-            }
             let chunks = max(1, min(lb.count, threads * 8))
             for r32 in lb.masterRows { pricing.duals[Int(r32)] = y[Int(r32)] }
             let work: @Sendable (Int) -> Void = { c in
@@ -763,6 +783,7 @@ enum LeafDecomposition {
             if threads <= 1 { for c in 0..<chunks { work(c) } } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: work) }
             lastPricing = (clock.now - tp).seconds
             pricingSeconds += lastPricing
+            for b in 0..<lb.count where pricing.reused[b] { reusedBlocks += 1 }
             if let bad = (0..<lb.count).first(where: { pricing.failed[$0] }) {
                 progress?("leaf decomposition: the pricing problem of block \(bad) has no optimum")
                 return nil
@@ -797,7 +818,7 @@ enum LeafDecomposition {
                 for g in order[k...] { improving[g] = false }
             }
             if iter == 1 || iter % 5 == 0 || improvingCount == 0 {
-                progress?("leaf decomposition round \(iter): UB \(bestUB), LB \(bestLB), \(improvingCount) improving region(s), \(proposals.count) proposals, artificial \(artificial) m³ (master \(fmt(masterSeconds)) s, pricing \(fmt(pricingSeconds)) s)")
+                progress?("leaf decomposition round \(iter): UB \(bestUB), LB \(bestLB), \(improvingCount) improving region(s), \(proposals.count) proposals, artificial \(artificial) m³ (master \(fmt(masterSeconds)) s, pricing \(fmt(pricingSeconds)) s, \(reusedBlocks) block solutions reused)")
             }
             if bestUB.isFinite && bestUB - bestLB <= gapTolerance * max(1, abs(bestUB)) { stop = "gap closed"; return finish(true) }
             if improvingCount == 0 {

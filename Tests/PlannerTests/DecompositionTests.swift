@@ -173,6 +173,56 @@ final class DecompositionRouteTests: XCTestCase {
         XCTAssertGreaterThan(checked, 2)
     }
 
+    /// A block whose inbound lanes cost the same as at its last solve keeps its solution; a
+    /// block whose lane costs changed is solved again. Either way the pricing results equal a
+    /// fresh pricing's at the same duals.
+    func testBlockPricingReusesOnlyUnchangedBlocks() throws {
+        let net = generated(seed: 13, days: 4, stations: 30)
+        let m = PlanModel(net)
+        let sc = try FlowScaling.choose(for: m).get()
+        let lb = try XCTUnwrap(LeafBlocks(m))
+        let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: false, threads: 1)
+        func priceAll(_ duals: [Double], _ out: LeafDecomposition.Pricing) {
+            for r in 0..<m.rowCount { out.duals[r] = duals[r] }
+            for b in 0..<lb.count {
+                LeafDecomposition.price(m, lb, block: b, duals: UnsafeBufferPointer(out.duals), base: sc, into: out)
+            }
+        }
+        func assertSame(_ a: LeafDecomposition.Pricing, _ b: LeafDecomposition.Pricing, _ what: String) {
+            XCTAssertEqual(Array(a.x), Array(b.x), what)
+            XCTAssertEqual(Array(a.value), Array(b.value), what)
+            for k in 0..<lb.count {
+                for r in Int(lb.firstRow[k])..<Int(lb.firstRow[k] + lb.rowSpan[k]) { XCTAssertEqual(a.y[r], b.y[r], what) }
+            }
+        }
+        let kept = LeafDecomposition.Pricing(columns: m.columnCount, rows: m.rowCount, blocks: lb.count)
+        priceAll(relaxed.y, kept)
+        XCTAssertFalse((0..<lb.count).contains { kept.reused[$0] }, "nothing to reuse on the first round")
+        priceAll(relaxed.y, kept)
+        XCTAssertTrue((0..<lb.count).allSatisfy { kept.reused[$0] })
+        // Raise the price of one depot's balance row on every day: the blocks it supplies change.
+        var y = relaxed.y
+        let depotRows = lb.masterRows.map(Int.init).filter { r in r < m.balanceCount && net.nodes[Int(m.balanceNode[r])].kind == .depot }
+        let depot = Int(m.balanceNode[try XCTUnwrap(depotRows.first)])
+        for r in depotRows where Int(m.balanceNode[r]) == depot { y[r] += 500 }
+        priceAll(y, kept)
+        let fresh = LeafDecomposition.Pricing(columns: m.columnCount, rows: m.rowCount, blocks: lb.count)
+        priceAll(y, fresh)
+        assertSame(kept, fresh, "after a dual change")
+        let changed = (0..<lb.count).filter { !kept.reused[$0] }
+        XCTAssertFalse(changed.isEmpty)
+        XCTAssertLessThan(changed.count, lb.count)
+        for b in changed {  // each re-solved block draws on the depot
+            let lanes = lb.columns[lb.columnStart[b]..<lb.columnStart[b + 1]].filter { Int($0) < m.productionBase }
+            XCTAssertTrue(lanes.contains { j in
+                (m.columnEntryStart[Int(j)]..<m.columnEntryStart[Int(j) + 1]).contains { e in
+                    let r = Int(m.entryRow[e])
+                    return r < m.balanceCount && Int(m.balanceNode[r]) == depot
+                }
+            }, "block \(b) re-solved without a lane from the depot")
+        }
+    }
+
     /// The leaf blocks partition the model: every station row and column in exactly one block
     /// (stations have no outgoing lanes), everything else in the master, blocks grouped by their
     /// home depot and product; a block's columns touch only its own rows and master rows.
