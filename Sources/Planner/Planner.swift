@@ -259,7 +259,7 @@ public enum Planner {
         // trees give lp-warm's basis.
         let large = model.columnCount >= options.decompositionThreshold
         let pricingRelaxation = large && model.columnCount >= PlanOptions.lpFallbackVariables
-        let sessions = pricingRelaxation
+        var sessions = pricingRelaxation
             ? PricingSessions(products: model.P, scaling: Decomposition.pricingScaling(model, base: sc)) : nil
         if try solveFlows(model, scaling: sessions?.scaling ?? sc, relax: pricingRelaxation, options: options,
                           route: "mincost-relaxation", wantBasis: !pricingRelaxation, basis: &basis, sessions: sessions,
@@ -290,6 +290,9 @@ public enum Planner {
                 let leafBlocks = options.decomposition == .products ? nil : LeafBlocks(model).flatMap {
                     options.decomposition == .leaves || $0.blockShare(model) >= 0.5 ? $0 : nil
                 }
+                // Station blocks price without the relaxation's flow sessions: free them (~37 bytes
+                // per arc and ~95 per node of every product network) before the heuristic's solves.
+                if leafBlocks != nil { sessions = nil }
                 let outcome = leafBlocks.map {
                     LeafDecomposition.solve(model, blocks: $0, scaling: sc, x0: relaxed.columnValues,
                                             relaxationObjective: relaxed.objective, relaxationDuals: relaxed.rowDuals, threads: options.threads,
