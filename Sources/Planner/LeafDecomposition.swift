@@ -667,6 +667,27 @@ enum LeafDecomposition {
             if ub < bestUB { bestUB = ub; bestX = x }
             return artificial
         }
+        /// Solves the master with each (method, GLPK scaling) in turn, from the basis the previous
+        /// attempt stopped at, until one ends optimal; nil after the last, or at the time limit
+        /// (`timedOut`). `what` names the solve in progress messages.
+        func solveMaster(_ attempts: [(LinearProgram.SolveOptions.Method, Bool)], _ what: String,
+                         timedOut: inout Bool) -> LinearProgram.Solution? {
+            for (i, (method, scaled)) in attempts.enumerated() {
+                let next = i + 1 < attempts.count ? "; trying again" + (attempts[i + 1].1 ? " with scaling" : "") : ""
+                do {
+                    try syncColumns()
+                    var o = LinearProgram.SolveOptions(method: method, timeLimit: max(1, (deadline - clock.now).seconds))
+                    o.scaling = scaled
+                    let s = try problem.solve(o)
+                    if s.status == .optimal { return s }
+                    if s.termination == .timeLimit { timedOut = true; return nil }
+                    progress?("leaf decomposition: \(what) ended \(s.status) (\(s.termination))\(next)")
+                } catch {
+                    progress?("leaf decomposition: \(what) failed (\(error))\(next)")
+                }
+            }
+            return nil
+        }
         rounds: while iter < maxIterations {
             if iter > 0 && clock.now > deadline { stop = "time limit"; break }
             iter += 1
@@ -679,20 +700,8 @@ enum LeafDecomposition {
             // primal simplex from the previous optimum or the spanning-tree basis (new columns enter
             // at 0: still primal feasible). Unscaled (scaling made the n3k master 3.5× slower); on a
             // failure once more with GLPK's scaling, from the basis it stopped at.
-            for scaled in [false, true] {
-                do {
-                    try syncColumns()
-                    var options = LinearProgram.SolveOptions(method: firstDual && iter == 1 ? .dualSimplex : .primalSimplex,
-                                                             timeLimit: max(1, (deadline - clock.now).seconds))
-                    options.scaling = scaled
-                    let s = try problem.solve(options)
-                    if s.status == .optimal { solved = s; break }
-                    if s.termination == .timeLimit { timedOut = true; break }
-                    progress?("leaf decomposition round \(iter): the master LP ended \(s.status) (\(s.termination))\(scaled ? "" : "; again with scaling")")
-                } catch {
-                    progress?("leaf decomposition round \(iter): the master LP failed (\(error))\(scaled ? "" : "; again with scaling")")
-                }
-            }
+            let method: LinearProgram.SolveOptions.Method = firstDual && iter == 1 ? .dualSimplex : .primalSimplex
+            solved = solveMaster([(method, false), (method, true)], "round \(iter): the master LP", timedOut: &timedOut)
             if !tightened.isEmpty, let capped = solved, !timedOut {
                 // A feasible plan (the caps only restrict the master); then back to the columns'
                 // own bounds: nonbasic columns at a cap stay at their (finite) upper bound, so the
@@ -703,18 +712,9 @@ enum LeafDecomposition {
                 solved = nil
                 do { for (c, b) in tightened { try problem.setColumnBounds(c, b) } } catch {}
                 tightened = []
-                for (method, scaled) in [(LinearProgram.SolveOptions.Method.dualSimplex, false), (.dualSimplex, true), (.primalSimplex, true)] {
-                    do {
-                        var o = LinearProgram.SolveOptions(method: method, timeLimit: max(1, (deadline - clock.now).seconds))
-                        o.scaling = scaled
-                        let s = try problem.solve(o)
-                        progress?("leaf decomposition: caps lifted, \(method == .dualSimplex ? "dual" : "primal") simplex\(scaled ? " (scaled)" : ""): \(s.status), \(s.iterations) iterations, \(fmt((clock.now - t1).seconds)) s")
-                        if s.status == .optimal { solved = s; break }
-                        if s.termination == .timeLimit { timedOut = true; break }
-                    } catch {
-                        progress?("leaf decomposition: the master without the caps failed (\(error))")
-                    }
-                }
+                solved = solveMaster([(.dualSimplex, false), (.dualSimplex, true), (.primalSimplex, true)],
+                                     "the master without the caps", timedOut: &timedOut)
+                if let s = solved { progress?("leaf decomposition: caps lifted, optimal, \(s.iterations) iterations, \(fmt((clock.now - t1).seconds)) s") }
             }
             if timedOut { masterSeconds += (clock.now - tm).seconds; stop = "time limit"; break }
             guard let ms = solved else { stop = "the master LP failed"; break }
