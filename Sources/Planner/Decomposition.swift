@@ -91,38 +91,79 @@ enum Decomposition {
         return sc
     }
 
-    /// Capacity-respecting per-product flows: per-product limits on the lane columns whose sum
-    /// over the products respects every shared row, so together they are a feasible plan
-    /// (shortfall arcs keep each product feasible unless a production minimum has nowhere to go;
-    /// such a product is reported not `ok` and its columns are 0). Two limits: proportional —
-    /// column j of row r may carry x0_j·min(1, cap_r/use_r) + max(0, cap_r − use_r)/n_r (the
-    /// relaxation's flow scaled down on violated rows, spare room shared on the others); equal
-    /// shares — cap_r/n_r. Each is the min over the column's shared rows.
+    /// Capacity-respecting per-product flows: per-product limits whose sum over the products
+    /// respects every shared row, so together they are a feasible plan (shortfall arcs keep each
+    /// product feasible unless a production minimum has nowhere to go; such a product is reported
+    /// not `ok` and its columns are 0). A shared lane capacity limits each of its columns; a
+    /// throughput limits each product's outflow at the node and day (``FlowRoute/build``'s split
+    /// node), so the product's flows choose which lanes use its share. Two kinds of limits:
+    /// proportional — the relaxation's use scaled down on violated rows, min(1, cap_r/use_r)·use,
+    /// plus spare room max(0, cap_r − use_r) shared equally; equal shares — cap_r/n_r.
+    ///
+    /// `caps[j]` (lane columns) are per-column limits derived from the plan: its flow plus an
+    /// equal part of each shared row's room left, the least over the column's rows. They sum
+    /// within every shared row and are exact at the volume scale (`floor(caps[j]·scale)` is the
+    /// scaled limit), so the plan is feasible under them.
     static func capacityRespectingFlows(_ m: PlanModel, x0: [Double], scaling base: FlowScaling, threads: Int,
                                         equalShares: Bool, deadline: ContinuousClock.Instant?) -> (x: [Double], ok: [Bool], caps: [Double]) {
-        let K = m.couplingRowCount, cb = m.laneCapacityBase
+        let K = m.couplingRowCount, cb = m.laneCapacityBase, tb = m.throughputBase, P = m.P
+        let H = m.safetyRowBase - tb
+        let cp = columnProducts(m)
         var use = [Double](repeating: 0, count: K), n = [Double](repeating: 0, count: K)
+        var productUse = [Double](repeating: 0, count: P * H), present = [Bool](repeating: false, count: P * H)
+        for j in 0..<m.productionBase {
+            let p = Int(cp[j])
+            for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                let r = Int(m.entryRow[e])
+                guard r >= cb && r < cb + K else { continue }
+                use[r - cb] += x0[j]; n[r - cb] += 1
+                if r >= tb { productUse[p * H + r - tb] += x0[j]; present[p * H + r - tb] = true }
+            }
+        }
+        var share = [Double](repeating: 0, count: P * H)
+        for h in 0..<H {
+            let r = tb + h, cap = m.rowUpper[r], u = use[r - cb]
+            let k = Double((0..<P).filter { present[$0 * H + h] }.count)
+            let f = u > cap ? cap / u : 1
+            for p in 0..<P where present[p * H + h] {
+                share[p * H + h] = equalShares ? cap / k : productUse[p * H + h] * f * (1 - 1e-12) + max(0, cap - u) / k
+            }
+        }
+        var columnCap = [Double](repeating: .infinity, count: m.productionBase)
         for j in 0..<m.productionBase {
             for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
                 let r = Int(m.entryRow[e])
-                if r >= cb && r < cb + K { use[r - cb] += x0[j]; n[r - cb] += 1 }
+                guard r >= cb && r < tb else { continue }
+                let cap = m.rowUpper[r], u = use[r - cb], k = n[r - cb]
+                let f = u > cap ? cap / u : 1
+                columnCap[j] = min(columnCap[j], equalShares ? cap / k : x0[j] * f * (1 - 1e-12) + max(0, cap - u) / k)
+            }
+        }
+        let h = FlowRoute.solve(m, scaling: base, relaxCoupling: true, threads: threads, columnCap: columnCap,
+                                throughputCap: share, deadline: deadline)
+        let ok = h.productStatus.map { $0 == .optimal || $0 == .objectiveOverflow }
+        var xs = h.x
+        for j in 0..<m.columnCount where !ok[Int(cp[j])] { xs[j] = 0 }
+        // Per-column limits around the plan, in scaled units.
+        let vs = base.volumeScale
+        var room = [Double](repeating: 0, count: K)
+        for r in 0..<K { room[r] = (m.rowUpper[cb + r] * vs).rounded(.down) }
+        for j in 0..<m.productionBase where xs[j] != 0 {
+            for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                let r = Int(m.entryRow[e])
+                if r >= cb && r < cb + K { room[r - cb] -= (xs[j] * vs).rounded() }
             }
         }
         var caps = [Double](repeating: .infinity, count: m.productionBase)
         for j in 0..<m.productionBase {
+            let v = (xs[j] * vs).rounded()
             for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
                 let r = Int(m.entryRow[e])
                 guard r >= cb && r < cb + K else { continue }
-                let cap = m.rowUpper[r], u = use[r - cb], k = n[r - cb]
-                let f = u > cap ? cap / u : 1
-                caps[j] = min(caps[j], equalShares ? cap / k : x0[j] * f * (1 - 1e-12) + max(0, cap - u) / k)
+                // Half a unit above the limit: flooring at the volume scale gives it back exactly.
+                caps[j] = min(caps[j], (v + (max(0, room[r - cb]) / n[r - cb]).rounded(.down) + 0.5) / vs)
             }
         }
-        let h = FlowRoute.solve(m, scaling: base, relaxCoupling: true, threads: threads, columnCap: caps, deadline: deadline)
-        let ok = h.productStatus.map { $0 == .optimal || $0 == .objectiveOverflow }
-        let cp = columnProducts(m)
-        var xs = h.x
-        for j in 0..<m.columnCount where !ok[Int(cp[j])] { xs[j] = 0 }
         return (xs, ok, caps)
     }
 

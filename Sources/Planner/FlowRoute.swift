@@ -139,6 +139,9 @@ struct FlowOutcome {
 }
 
 enum FlowRoute {
+    /// `arcColumn` of an arc that is no LP column: a throughput split arc (see ``build``).
+    static let throughputArc: Int32 = -1
+
     /// Builds product `p`'s time-expanded network.
     ///
     /// Nodes: the balance rows of p (local id = row − productRowStart[p]) and a super source
@@ -148,9 +151,14 @@ enum FlowRoute {
     /// two parallel inventory arcs (first min(safety, capacity) m³ at holding − safety_penalty,
     /// the rest at holding). Supplies: −(row right-hand side) = opening stock − demand; the source
     /// balances them. When `relaxCoupling`, shared lane capacities and throughputs become per-arc
-    /// bounds (a relaxation of the joint constraints).
+    /// bounds (a relaxation of the joint constraints). With `throughputCap` as well, each
+    /// throughput row becomes a split node instead: p's lanes leaving (n,t) start at a node (n,t)′
+    /// fed by one arc (n,t)→(n,t)′ (arc column ``throughputArc``) of capacity
+    /// `throughputCap[p·H + h]` for the row `throughputBase + h`: per-product shares that sum to
+    /// the limit keep the products' sum within it, while p's flows choose the lanes that use its
+    /// share.
     static func build(_ m: PlanModel, product p: Int, scaling sc: FlowScaling, relaxCoupling: Bool,
-                      extra: [Double]? = nil, columnCap: [Double]? = nil)
+                      extra: [Double]? = nil, columnCap: [Double]? = nil, throughputCap: [Double]? = nil)
         -> (problem: MinCostFlowProblem, arcColumn: [Int32], tier1: [Int32])
     {
         let net = m.network
@@ -173,19 +181,35 @@ enum FlowRoute {
         }
         prob.setSupply(src, -total)
         @inline(__always) func node(_ n: Int, _ t: Int) -> NodeID { NodeID(Int(m.balanceRowIndex[(p * m.N + n) * T + t - 1]) - r0) }
+        // Split nodes (n,t)′ of throughput rows, created on first use.
+        let H = m.safetyRowBase - m.throughputBase
+        let splitting = relaxCoupling && throughputCap != nil
+        var split = splitting ? [NodeID](repeating: -1, count: H) : []
+        func origin(_ n: Int, _ t: Int) -> NodeID {
+            let base = splitting ? m.throughputRowStart[n] : -1
+            guard base >= 0, let throughputCap else { return node(n, t) }
+            let h = base + t - 1 - m.throughputBase
+            if split[h] < 0 {
+                split[h] = prob.addNode()
+                let limit = throughputCap[p * H + h]
+                prob.addArc(from: node(n, t), to: split[h], capacity: Int64(max(0, (limit * sc.volumeScale).rounded(.down))), cost: 0)
+                arcColumn.append(throughputArc)
+            }
+            return split[h]
+        }
 
         for (l, lane) in net.lanes.enumerated() where m.laneSpan[l] > 0 {
             guard let k = m.laneProducts[l].firstIndex(of: p) else { continue }
             var cap = MinCostFlowProblem.unbounded
             if let c = lane.capacityM3PerDay, m.laneProducts[l].count == 1 || relaxCoupling { cap = sc.volume(c) }
-            if relaxCoupling, let th = net.nodes[lane.from].throughputM3PerDay { cap = min(cap, sc.volume(th)) }
+            if relaxCoupling && !splitting, let th = net.nodes[lane.from].throughputM3PerDay { cap = min(cap, sc.volume(th)) }
             let c = sc.cost(lane.costPerM3)
             for t in 1...m.laneSpan[l] {
                 let j = m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1
                 let cj = extra.map { c + Int64(($0[j] * sc.costScale).rounded()) } ?? c
                 // Heuristic per-column limits (decomposition's capacity-respecting columns).
-                let cap2 = columnCap.map { min(cap, Int64(max(0, ($0[j] * sc.volumeScale).rounded(.down)))) } ?? cap
-                prob.addArc(from: node(lane.from, t), to: node(lane.to, t + lane.transitDays), capacity: cap2, cost: cj)
+                let cap2 = columnCap.map { $0[j].isFinite ? min(cap, Int64(max(0, ($0[j] * sc.volumeScale).rounded(.down)))) : cap } ?? cap
+                prob.addArc(from: origin(lane.from, t), to: node(lane.to, t + lane.transitDays), capacity: cap2, cost: cj)
                 arcColumn.append(Int32(j))
             }
         }
@@ -235,8 +259,11 @@ enum FlowRoute {
     /// tree. At `deadline` the unfinished products report `.timeLimit`.
     static func solve(_ m: PlanModel, scaling sc: FlowScaling, relaxCoupling: Bool, threads: Int,
                       extra: [Double]? = nil, wantBasis: Bool = false, columnCap: [Double]? = nil,
+                      throughputCap: [Double]? = nil,
                       deadline: ContinuousClock.Instant? = nil, sessions: PricingSessions? = nil) -> FlowOutcome {
-        precondition(sessions == nil || (columnCap == nil && sessions!.scaling == sc), "sessions: same scaling, no column caps")
+        precondition(sessions == nil || (columnCap == nil && throughputCap == nil && sessions!.scaling == sc),
+                     "sessions: same scaling, no column or throughput caps")
+        precondition(!(wantBasis && relaxCoupling), "a basis only for the flows without the shared rows")
         let out = SharedVectors(columns: m.columnCount, rows: m.rowCount, products: m.P)
         let basisOut = wantBasis ? SharedBasis(columns: m.columnCount, rows: m.rowCount, products: m.P) : nil
         let counts = SharedCounts(m.P)
@@ -253,7 +280,7 @@ enum FlowRoute {
                     var c = ps.baseCost
                     for a in 0..<c.count {
                         let j = Int(ps.arcColumn[a])
-                        if j < m.productionBase { c[a] += Int64((extra[j] * sc.costScale).rounded()) }
+                        if j >= 0 && j < m.productionBase { c[a] += Int64((extra[j] * sc.costScale).rounded()) }
                     }
                     if let bad = session.setCosts(c) { out.statuses[p] = bad; return }
                 }
@@ -261,7 +288,7 @@ enum FlowRoute {
                 prob = session.problem; arcColumn = ps.arcColumn; tier1 = ps.tier1
             } else {
                 (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra,
-                                                 columnCap: columnCap)
+                                                 columnCap: columnCap, throughputCap: throughputCap)
                 if let dir = dumpDirectory {  // debugging and benchmarking aid: FUELFLOW_DUMP_MCF=DIR
                     try? DIMACS.write(prob, to: "\(dir)/product-\(p).min",
                                       comments: ["FuelFlow planner: time-expanded min-cost flow of product \(p)"])
@@ -274,7 +301,7 @@ enum FlowRoute {
             guard res.status == .optimal || res.status == .objectiveOverflow else { return }
             let vs = sc.volumeScale, cs = sc.costScale
             let x = out.x, y = out.y
-            for a in 0..<prob.arcCount where res.flow[a] != 0 {
+            for a in 0..<prob.arcCount where res.flow[a] != 0 && arcColumn[a] != throughputArc {
                 x[Int(arcColumn[a])] += Double(res.flow[a]) / vs
             }
             let r0 = m.productRowStart[p], R = m.productRowStart[p + 1] - r0

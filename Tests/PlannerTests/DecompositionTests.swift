@@ -12,8 +12,10 @@ final class DecompositionRouteTests: XCTestCase {
         return NetworkGenerator.generate(c)
     }
 
-    func decomposed(_ net: Network, rounds: Int = 0, timeLimit: Double = 30, kind: DecompositionKind) throws -> Plan {
+    func decomposed(_ net: Network, rounds: Int = 0, timeLimit: Double = 30, gap: Double = PlanOptions().decompositionGap,
+                    kind: DecompositionKind) throws -> Plan {
         var o = PlanOptions(method: .auto, timeLimit: timeLimit, threads: 2)
+        o.decompositionGap = gap
         o.decompositionThreshold = 0
         o.decompositionRounds = rounds
         o.decomposition = kind
@@ -49,7 +51,8 @@ final class DecompositionRouteTests: XCTestCase {
         var checked = 0
         for seed in coupledSeeds {
             let net = generated(seed: seed, days: 3 + Int(seed % 3))
-            let dw = try decomposed(net, kind: kind)
+            // Converged to the optimum itself (the default 1e-8 gap leaves ε-complementary duals).
+            let dw = try decomposed(net, gap: 1e-12, kind: kind)
             if dw.route != "decomposition" { continue }
             checked += 1
             XCTAssertEqual(dw.status, .optimal)
@@ -226,6 +229,44 @@ final class DecompositionRouteTests: XCTestCase {
     /// The leaf blocks partition the model: every station row and column in exactly one block
     /// (stations have no outgoing lanes), everything else in the master, blocks grouped by their
     /// home depot and product; a block's columns touch only its own rows and master rows.
+    /// The capacity-respecting plan (the guaranteed plan of the decomposition route) satisfies
+    /// every row of the full model, for both kinds of shares, and sits within the per-column limits
+    /// it reports, which themselves sum within every shared row.
+    func testCapacityRespectingPlanIsFeasibleWithinItsCaps() throws {
+        var checked = 0
+        for seed in coupledSeeds {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3))
+            let lp = try plan(net, .lp)
+            let m = PlanModel(net)
+            let sc = try FlowScaling.choose(for: m).get()
+            let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: 2)
+            if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { continue }
+            checked += 1
+            for equal in [false, true] {
+                let h = Decomposition.capacityRespectingFlows(m, x0: relaxed.x, scaling: sc, threads: 2, equalShares: equal, deadline: nil)
+                XCTAssertTrue(h.ok.allSatisfy { $0 }, "seed \(seed)")
+                var p = lp
+                p.columnValues = h.x; p.objective = m.objective(of: h.x)
+                assertFeasible(p)
+                XCTAssertGreaterThanOrEqual(p.objective, lp.objective - 1e-9 * abs(lp.objective))
+                let vs = sc.volumeScale
+                let limit = h.caps.map { $0.isFinite ? ($0 * vs).rounded(.down) : .infinity }
+                var sum = [Double](repeating: 0, count: m.couplingRowCount)
+                for j in 0..<m.productionBase {
+                    XCTAssertLessThanOrEqual((h.x[j] * vs).rounded(), limit[j], "seed \(seed) column \(j)")
+                    for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                        let r = Int(m.entryRow[e]) - m.laneCapacityBase
+                        if r >= 0 && r < m.couplingRowCount { sum[r] += limit[j] }
+                    }
+                }
+                for r in 0..<m.couplingRowCount {
+                    XCTAssertLessThanOrEqual(sum[r], m.rowUpper[m.laneCapacityBase + r] * vs + 1e-6, "seed \(seed) row \(r)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 2)
+    }
+
     func testLeafBlocksPartitionTheModel() throws {
         let net = generated(seed: 13, days: 4, stations: 30)
         let m = PlanModel(net)
