@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "GLPKTests", dependencies: ["GLPK"]),
         .testTarget(name: "NetworkFlowTests", dependencies: ["NetworkFlow", "GLPK"]),
         .testTarget(name: "FuelFlowModelTests", dependencies: ["FuelFlowModel"]),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "FuelFlowModel", "GLPK", "NetworkFlow"]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "FuelFlowModel", "FuelFlowSupport", "GLPK", "NetworkFlow"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "FuelFlowModel"]),
         .testTarget(name: "FuelFlowCLITests", dependencies: ["FuelFlowCLI"]),
         .testTarget(name: "FuelFlowSupportTests", dependencies: ["FuelFlowSupport"]),

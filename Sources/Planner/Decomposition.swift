@@ -105,7 +105,8 @@ enum Decomposition {
     /// within every shared row and are exact at the volume scale (`floor(caps[j]·scale)` is the
     /// scaled limit), so the plan is feasible under them.
     static func capacityRespectingFlows(_ m: PlanModel, x0: [Double], scaling base: FlowScaling, threads: Int,
-                                        equalShares: Bool, deadline: ContinuousClock.Instant?) -> (x: [Double], ok: [Bool], caps: [Double]) {
+                                        equalShares: Bool, deadline: ContinuousClock.Instant?)
+        -> (x: [Double], ok: [Bool], caps: [Double], sharePrice: [Double]) {
         let K = m.couplingRowCount, cb = m.laneCapacityBase, tb = m.throughputBase, P = m.P
         let H = m.safetyRowBase - tb
         let cp = columnProducts(m)
@@ -164,7 +165,91 @@ enum Decomposition {
                 caps[j] = min(caps[j], (v + (max(0, room[r - cb]) / n[r - cb]).rounded(.down) + 0.5) / vs)
             }
         }
-        return (xs, ok, caps)
+        return (xs, ok, caps, h.sharePrice)
+    }
+
+    /// Lower bound from the capacity-respecting plan's share prices: the Lagrangian function at
+    /// μ_r = the mean over products of the shadow price of each product's share of row r (the
+    /// products' marginal values of the limit as the plan divided it), then up to `steps`
+    /// subgradient steps of Polyak's size θ·(upperBound − best)/‖g‖² (θ from 0.2, halved after 3
+    /// steps without a better bound) while they take at most a tenth of the time left. Each
+    /// evaluation re-solves the relaxation's sessions warm (national: 4 s, then ~0.5 s a step).
+    /// Returns the best bound, its duals (balance rows: the flows' potentials; shared rows: −μ)
+    /// and its flows; nil when no evaluation finished.
+    static func lagrangianPhase(_ m: PlanModel, sharePrice: [Double], upperBound: Double, sessions: PricingSessions,
+                                threads: Int, steps: Int = 20, deadline: ContinuousClock.Instant,
+                                progress: (@Sendable (String) -> Void)?) -> (bound: Double, y: [Double], x: [Double])? {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let budget = (deadline - start) / 10
+        let K = m.couplingRowCount, P = m.P, cb = m.laneCapacityBase
+        var mu = [Double](repeating: 0, count: K)
+        for r in 0..<K {
+            var s = 0.0
+            for p in 0..<P { s += sharePrice[p * K + r] }
+            mu[r] = s / Double(P)
+        }
+        var best: (bound: Double, y: [Double], x: [Double])? = nil
+        var theta = 0.2, fails = 0, taken = 0
+        func report(_ what: String) {
+            guard let b = best?.bound else { return }
+            progress?("\(what): \(b) (relative gap \(fmt(100 * (upperBound - b) / max(1, abs(upperBound))))%, \(fmt((clock.now - start).seconds)) s)")
+        }
+        var g = [Double](repeating: 0, count: K)
+        for step in 0...steps {
+            if step > 0 && clock.now - start > budget { break }
+            guard let l = lagrangianBound(m, mu: mu, scaling: sessions.scaling, threads: threads,
+                                          deadline: deadline, sessions: sessions) else { break }
+            if l.bound > best?.bound ?? -.infinity {
+                var y = l.flows.y
+                for r in 0..<K { y[cb + r] = -l.mu[r] }
+                best = (l.bound, y, l.flows.x)
+                fails = 0
+            } else {
+                fails += 1
+                if fails >= 3 { theta /= 2; fails = 0 }
+            }
+            let b = best!.bound
+            taken = step
+            if step == 0 { report("Lagrangian bound at the plan's share prices") }
+            // Subgradient at μ: row activity − limit (0 where μ_r = 0 and the row is slack).
+            let act = m.rowActivities(of: l.flows.x)
+            var norm = 0.0
+            for r in 0..<K {
+                let v = act[cb + r] - m.rowUpper[cb + r]
+                g[r] = l.mu[r] <= 0 && v < 0 ? 0 : v
+                norm += g[r] * g[r]
+            }
+            guard norm > 0, upperBound > b else { break }
+            let size = theta * (upperBound - b) / norm
+            for r in 0..<K { mu[r] = max(0, l.mu[r] + size * g[r]) }
+        }
+        if taken > 0 { report("Lagrangian bound after \(taken) subgradient step(s)") }
+        return best
+    }
+
+    /// The Lagrangian function at shared-row prices μ ≥ 0 (per coupling row):
+    /// L(μ) = Σ_p min { (c + μA)x_p : p's flows, shared limits as per-arc bounds } − μ·limits,
+    /// a lower bound on the optimum for any μ ≥ 0. μ is rounded to `sc`'s cost unit first, so the
+    /// flows' integer costs are exactly c + μA. Nil when a flow problem does not end optimal.
+    static func lagrangianBound(_ m: PlanModel, mu: [Double], scaling sc: FlowScaling, threads: Int,
+                                deadline: ContinuousClock.Instant?, sessions: PricingSessions? = nil) -> (bound: Double, mu: [Double], flows: FlowOutcome)? {
+        let K = m.couplingRowCount, cb = m.laneCapacityBase
+        let mu = mu.map { max(0, ($0 * sc.costScale).rounded()) / sc.costScale }
+        var extra = [Double](repeating: 0, count: m.columnCount)
+        for j in 0..<m.productionBase {
+            for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                let r = Int(m.entryRow[e]) - cb
+                if r >= 0 && r < K { extra[j] += mu[r] }
+            }
+        }
+        let out = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: threads, extra: extra,
+                                  deadline: deadline, sessions: sessions)
+        guard out.status == .optimal || out.status == .objectiveOverflow else { return nil }
+        var l = 0.0
+        for j in 0..<m.columnCount where out.x[j] != 0 { l += (m.columnCost[j] + extra[j]) * out.x[j] }
+        for r in 0..<K where mu[r] != 0 { l -= mu[r] * m.rowUpper[cb + r] }
+        return (l, mu, out)
     }
 
     /// `sessions`: the relaxation's network simplex sessions at ``pricingScaling(_:base:)`` (its

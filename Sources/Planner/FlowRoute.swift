@@ -86,11 +86,14 @@ final class SharedVectors: @unchecked Sendable {
     let y: UnsafeMutableBufferPointer<Double>
     let statuses: UnsafeMutableBufferPointer<MinCostFlowStatus>
     let pivots: UnsafeMutableBufferPointer<Int>
-    init(columns: Int, rows: Int, products: Int) {
+    /// Per product and coupling row (p·K + r): the shadow price of p's share, when asked for.
+    let sharePrice: UnsafeMutableBufferPointer<Double>?
+    init(columns: Int, rows: Int, products: Int, shares: Int = 0) {
         x = .filled(columns, 0); y = .filled(rows, 0)
         statuses = .filled(products, .optimal); pivots = .filled(products, 0)
+        sharePrice = shares > 0 ? .filled(products * shares, 0) : nil
     }
-    deinit { x.deallocate(); y.deallocate(); statuses.deallocate(); pivots.deallocate() }
+    deinit { x.deallocate(); y.deallocate(); statuses.deallocate(); pivots.deallocate(); sharePrice?.deallocate() }
 }
 
 /// LP basis statuses derived from the per-product spanning trees (see ``FlowRoute/basis``).
@@ -123,6 +126,8 @@ final class PricingSessions: @unchecked Sendable {
         self.scaling = scaling
         products = (0..<P).map { _ in Product() }
     }
+    /// Frees every product's network and tree (a later solve starts cold).
+    func release() { for p in products { p.session = nil; p.arcColumn = []; p.tier1 = []; p.baseCost = [] } }
 }
 
 /// The outcome of the per-product flows.
@@ -136,11 +141,15 @@ struct FlowOutcome {
     var basis: SharedBasis?
     /// Status of each product's flow problem.
     var productStatus: [MinCostFlowStatus] = []
+    /// With share limits (column or throughput caps): p·K + r → the shadow price of product p's
+    /// share of coupling row r (0 when the share is slack or p has none).
+    var sharePrice: [Double] = []
 }
 
 enum FlowRoute {
-    /// `arcColumn` of an arc that is no LP column: a throughput split arc (see ``build``).
-    static let throughputArc: Int32 = -1
+    /// `arcColumn` of a throughput split arc (no LP column, see ``build``) for the row
+    /// `throughputBase + h`: −1 − h.
+    @inline(__always) static func throughputArc(_ h: Int) -> Int32 { Int32(-1 - h) }
 
     /// Builds product `p`'s time-expanded network.
     ///
@@ -153,7 +162,7 @@ enum FlowRoute {
     /// balances them. When `relaxCoupling`, shared lane capacities and throughputs become per-arc
     /// bounds (a relaxation of the joint constraints). With `throughputCap` as well, each
     /// throughput row becomes a split node instead: p's lanes leaving (n,t) start at a node (n,t)′
-    /// fed by one arc (n,t)→(n,t)′ (arc column ``throughputArc``) of capacity
+    /// fed by one arc (n,t)→(n,t)′ (arc column ``throughputArc(_:)``) of capacity
     /// `throughputCap[p·H + h]` for the row `throughputBase + h`: per-product shares that sum to
     /// the limit keep the products' sum within it, while p's flows choose the lanes that use its
     /// share.
@@ -193,7 +202,7 @@ enum FlowRoute {
                 split[h] = prob.addNode()
                 let limit = throughputCap[p * H + h]
                 prob.addArc(from: node(n, t), to: split[h], capacity: Int64(max(0, (limit * sc.volumeScale).rounded(.down))), cost: 0)
-                arcColumn.append(throughputArc)
+                arcColumn.append(throughputArc(h))
             }
             return split[h]
         }
@@ -264,7 +273,8 @@ enum FlowRoute {
         precondition(sessions == nil || (columnCap == nil && throughputCap == nil && sessions!.scaling == sc),
                      "sessions: same scaling, no column or throughput caps")
         precondition(!(wantBasis && relaxCoupling), "a basis only for the flows without the shared rows")
-        let out = SharedVectors(columns: m.columnCount, rows: m.rowCount, products: m.P)
+        let out = SharedVectors(columns: m.columnCount, rows: m.rowCount, products: m.P,
+                                shares: throughputCap != nil || columnCap != nil ? m.couplingRowCount : 0)
         let basisOut = wantBasis ? SharedBasis(columns: m.columnCount, rows: m.rowCount, products: m.P) : nil
         let counts = SharedCounts(m.P)
         let work: @Sendable (Int) -> Void = { p in
@@ -301,8 +311,24 @@ enum FlowRoute {
             guard res.status == .optimal || res.status == .objectiveOverflow else { return }
             let vs = sc.volumeScale, cs = sc.costScale
             let x = out.x, y = out.y
-            for a in 0..<prob.arcCount where res.flow[a] != 0 && arcColumn[a] != throughputArc {
+            for a in 0..<prob.arcCount where res.flow[a] != 0 && arcColumn[a] >= 0 {
                 x[Int(arcColumn[a])] += Double(res.flow[a]) / vs
+            }
+            // Shadow prices of p's shares of the shared rows: −(reduced cost) of a share arc at
+            // its limit (throughput split arcs and capped lane arcs).
+            if let sharePrice = out.sharePrice {
+                let K = m.couplingRowCount, cb = m.laneCapacityBase, H0 = m.throughputBase - cb
+                for a in 0..<prob.arcCount where res.flow[a] == prob.capacity[a] {
+                    let rc = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
+                    guard rc < 0 else { continue }
+                    let j = Int(arcColumn[a])
+                    if j < 0 { sharePrice[p * K + H0 - 1 - j] = Double(-rc) / cs; continue }
+                    guard j < m.productionBase else { continue }
+                    for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                        let r = Int(m.entryRow[e]) - cb
+                        if r >= 0 && r < H0 { sharePrice[p * K + r] = Double(-rc) / cs }
+                    }
+                }
             }
             let r0 = m.productRowStart[p], R = m.productRowStart[p + 1] - r0
             let piS = res.potential[R]
@@ -335,7 +361,7 @@ enum FlowRoute {
         return FlowOutcome(status: status, x: Array(out.x), y: Array(out.y), pivots: out.pivots.reduce(0, +),
                            arcs: counts.arcs.reduce(0, +), nodes: counts.nodes.reduce(0, +),
                            basis: basisOut.flatMap { b in b.ok.allSatisfy { $0 } ? b : nil },
-                           productStatus: Array(out.statuses))
+                           productStatus: Array(out.statuses), sharePrice: out.sharePrice.map { Array($0) } ?? [])
     }
 
     /// Recovers an optimal spanning tree from flows and potentials (arcs strictly between their

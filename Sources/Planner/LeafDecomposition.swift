@@ -418,6 +418,7 @@ enum LeafDecomposition {
     static func solve(_ m: PlanModel, blocks lb: LeafBlocks, scaling base: FlowScaling, x0: [Double],
                       relaxationObjective: Double, relaxationDuals: [Double],
                       threads: Int, maxIterations: Int = .max, deadline: ContinuousClock.Instant,
+                      sessions: PricingSessions? = nil,
                       splitFromRows: Int = splitFromRows,
                       gapTolerance: Double = 1e-8, progress: (@Sendable (String) -> Void)?) -> Decomposition.Outcome? {
         let clock = ContinuousClock()
@@ -474,6 +475,7 @@ enum LeafDecomposition {
         var bestUB = Double.infinity
         var bestX: [Double] = []
         var heuristicCaps: [Double]? = nil
+        var lagrangian: (bound: Double, y: [Double], x: [Double])? = nil
         let heuristicStart = proposals.count
         do {
             let t = clock.now
@@ -485,6 +487,13 @@ enum LeafDecomposition {
                 heuristicCaps = h.caps.map { $0.isFinite ? ($0 * base.volumeScale).rounded(.down) / base.volumeScale : $0 }
             }
             progress?("leaf decomposition: capacity-respecting plan \(bestUB) (\(fmt((clock.now - t).seconds)) s)")
+            if let sessions, !h.sharePrice.isEmpty, h.ok.allSatisfy({ $0 }) {
+                lagrangian = Decomposition.lagrangianPhase(m, sharePrice: h.sharePrice, upperBound: bestUB, sessions: sessions,
+                                                          threads: threads, deadline: deadline, progress: progress)
+            }
+            // The master prices station blocks itself: free the flow sessions (~37 bytes per arc
+            // and ~95 per node of every product network).
+            sessions?.release()
         }
 
         // --- master: master rows, convexity rows; master columns, artificials, proposals
@@ -629,8 +638,8 @@ enum LeafDecomposition {
         }
         progress?("leaf decomposition: \(lb.count) leaf blocks in \(G) regions; master \(M) rows (+\(G) convexity), \(GC) columns (+\(K) artificial)")
 
-        var bestLB = relaxationObjective
-        var bestY = relaxationDuals
+        var bestLB = max(relaxationObjective, lagrangian?.bound ?? -.infinity)
+        var bestY = lagrangian.map { $0.bound > relaxationObjective ? $0.y : relaxationDuals } ?? relaxationDuals
         var iter = 0
         var stop = "round limit"
         var masterSeconds = 0.0, pricingSeconds = 0.0

@@ -290,13 +290,10 @@ public enum Planner {
                 let leafBlocks = options.decomposition == .products ? nil : LeafBlocks(model).flatMap {
                     options.decomposition == .leaves || $0.blockShare(model) >= 0.5 ? $0 : nil
                 }
-                // Station blocks price without the relaxation's flow sessions: free them (~37 bytes
-                // per arc and ~95 per node of every product network) before the heuristic's solves.
-                if leafBlocks != nil { sessions = nil }
                 let outcome = leafBlocks.map {
                     LeafDecomposition.solve(model, blocks: $0, scaling: sc, x0: relaxed.columnValues,
                                             relaxationObjective: relaxed.objective, relaxationDuals: relaxed.rowDuals, threads: options.threads,
-                                            maxIterations: rounds, deadline: start + .seconds(limit),
+                                            maxIterations: rounds, deadline: start + .seconds(limit), sessions: sessions,
                                             gapTolerance: options.decompositionGap, progress: options.progress)
                 } ?? Decomposition.solve(
                     model, scaling: sc, x0: relaxed.columnValues, relaxationObjective: relaxed.objective, threads: options.threads,

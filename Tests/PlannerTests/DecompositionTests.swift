@@ -1,5 +1,6 @@
 import Foundation
 import FuelFlowModel
+import FuelFlowSupport
 @testable import Planner
 import XCTest
 
@@ -263,6 +264,44 @@ final class DecompositionRouteTests: XCTestCase {
                     XCTAssertLessThanOrEqual(sum[r], m.rowUpper[m.laneCapacityBase + r] * vs + 1e-6, "seed \(seed) row \(r)")
                 }
             }
+        }
+        XCTAssertGreaterThan(checked, 2)
+    }
+
+    /// The Lagrangian function is a lower bound at any prices, equals the relaxation at μ = 0
+    /// and reaches the LP optimum at the LP's own shared-row duals (strong duality); the bound of
+    /// the share-price phase lies between the relaxation's and the LP optimum.
+    func testLagrangianBoundReachesTheLPOptimumAtItsDuals() throws {
+        var checked = 0
+        for seed in coupledSeeds {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3))
+            let lp = try plan(net, .lp)
+            let m = PlanModel(net)
+            let sc = Decomposition.pricingScaling(m, base: try FlowScaling.choose(for: m).get())
+            let K = m.couplingRowCount, cb = m.laneCapacityBase
+            let tol = 1e-7 * abs(lp.objective)
+            let zero = try XCTUnwrap(Decomposition.lagrangianBound(m, mu: .init(repeating: 0, count: K), scaling: sc, threads: 2, deadline: nil))
+            XCTAssertEqual(zero.bound, m.objective(of: zero.flows.x), accuracy: tol)
+            XCTAssertLessThanOrEqual(zero.bound, lp.objective + tol)
+            if FlowRoute.couplingViolation(m, x: zero.flows.x).count == 0 { continue }
+            checked += 1
+            let star = (0..<K).map { -lp.rowDuals[cb + $0] }
+            XCTAssertTrue(star.allSatisfy { $0 >= -1e-9 })
+            let atStar = try XCTUnwrap(Decomposition.lagrangianBound(m, mu: star, scaling: sc, threads: 2, deadline: nil))
+            XCTAssertEqual(atStar.bound, lp.objective, accuracy: tol, "seed \(seed)")
+            var generator = SplitMix64(seed: seed)
+            let random = (0..<K).map { _ in Double(generator.next() % 1000) / 100 }
+            let atRandom = try XCTUnwrap(Decomposition.lagrangianBound(m, mu: random, scaling: sc, threads: 2, deadline: nil))
+            XCTAssertLessThanOrEqual(atRandom.bound, lp.objective + tol, "seed \(seed)")
+
+            let h = Decomposition.capacityRespectingFlows(m, x0: zero.flows.x, scaling: try FlowScaling.choose(for: m).get(),
+                                                          threads: 2, equalShares: false, deadline: nil)
+            let sessions = PricingSessions(products: m.P, scaling: sc)
+            let phase = try XCTUnwrap(Decomposition.lagrangianPhase(m, sharePrice: h.sharePrice, upperBound: m.objective(of: h.x),
+                                                                    sessions: sessions, threads: 2, deadline: .now + .seconds(30), progress: nil))
+            XCTAssertLessThanOrEqual(phase.bound, lp.objective + tol, "seed \(seed)")
+            XCTAssertEqual(phase.y.count, m.rowCount)
+            XCTAssertTrue(h.sharePrice.contains { $0 > 0 }, "seed \(seed): no binding share")
         }
         XCTAssertGreaterThan(checked, 2)
     }
