@@ -12,7 +12,7 @@ struct PlanCommand: ParsableCommand {
         discussion: """
             Writes plan.json, flows.csv, production.csv, inventory.csv, shortfalls.csv, \
             marginal_costs.csv and bottlenecks.csv into OUT (atomically). Exit codes: 0 optimal, \
-            1 bad input, 2 infeasible, 3 limit reached (time limit or MIP gap).
+            1 bad input, 2 infeasible, 3 limit reached (time limit, MIP gap or --gap).
             """
     )
 
@@ -46,6 +46,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "Relative MIP gap at which to stop (e.g. 0.01).")
     var mipGap: Double = 0
 
+    @Option(name: .long, help: "Decomposition route: stop at this certified relative gap (plan − lower bound) / plan, e.g. 0.001, with status feasible (exit 3) unless it is at most 1e-8 (optimal). (default: 1e-8)")
+    var gap: Double?
+
     @Option(name: .long, help: "Worker threads for the per-product flows.")
     var threads: Int?
 
@@ -74,6 +77,7 @@ struct PlanCommand: ParsableCommand {
         if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if !(mipGap >= 0 && mipGap.isFinite) { throw ValidationError("--mip-gap must be >= 0") }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1") }
+        if let gap, !(gap > 0 && gap < 1) { throw ValidationError("--gap must be in (0, 1), got \(gap)") }
         if decomposition != "auto" && DecompositionKind(rawValue: decomposition) == nil {
             throw ValidationError("--decomposition must be auto, \(DecompositionKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(decomposition)'")
         }
@@ -98,6 +102,7 @@ struct PlanCommand: ParsableCommand {
         var options = PlanOptions(method: PlanMethod(rawValue: method)!, timeLimit: timeLimit, discrete: mip,
                                   mipGap: mipGap, progress: progress)
         if let threads { options.threads = threads }
+        if let gap { options.decompositionGap = max(gap, PlanOptions.optimalGap) }
         options.decompositionRounds = decompositionRounds
         options.decompositionThreshold = decompositionThreshold
         options.decomposition = DecompositionKind(rawValue: decomposition)

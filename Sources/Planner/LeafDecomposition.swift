@@ -697,6 +697,8 @@ enum LeafDecomposition {
             }
             return nil
         }
+        // The heuristic plan and the Lagrangian bound may already be close enough.
+        if bestUB.isFinite && bestUB - bestLB <= gapTolerance * max(1, abs(bestUB)) { stop = "gap closed"; return finish(true) }
         rounds: while iter < maxIterations {
             if iter > 0 && clock.now > deadline { stop = "time limit"; break }
             iter += 1

@@ -183,3 +183,41 @@ extension PlanCLITests {
         XCTAssertTrue(bad.stderr.contains("--decomposition must be auto, products, leaves"), bad.stderr)
     }
 }
+
+extension PlanCLITests {
+    /// `--gap G` stops the decomposition as soon as its certified gap is at most G: on the example
+    /// a 5 % gap takes the capacity-respecting plan (status feasible, exit 3) whose certified gap
+    /// is reported and true against the optimum 1578139.924675; a gap of 1e-9 still means
+    /// optimal; a gap outside (0, 1) is refused.
+    func testGapStopsTheDecompositionEarly() throws {
+        let dir = try tmp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let example = Self.packageRoot.appendingPathComponent("data/example").path
+        let optimum = 1578139.924675
+        let loose = dir.appendingPathComponent("loose")
+        let r = try run(["plan", example, "--out", loose.path, "--quiet", "--gap", "0.05"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: loose.appendingPathComponent("plan.json"))) as! [String: Any]
+        XCTAssertEqual(json["status"] as? String, "feasible")
+        let total = try XCTUnwrap(json["total_cost"] as? Double)
+        let solver = json["solver"] as! [String: Any]
+        let gap = try XCTUnwrap(solver["relative_gap"] as? Double)
+        let lb = try XCTUnwrap(solver["lower_bound"] as? Double)
+        XCTAssertGreaterThan(gap, 1e-8)
+        XCTAssertLessThanOrEqual(gap, 0.05)
+        XCTAssertGreaterThanOrEqual(total, optimum * (1 - 1e-9))
+        XCTAssertLessThanOrEqual(lb, optimum * (1 + 1e-9))
+        XCTAssertLessThanOrEqual((total - optimum) / total, gap + 1e-9)
+
+        let tight = dir.appendingPathComponent("tight")
+        let t = try run(["plan", example, "--out", tight.path, "--quiet", "--gap", "1e-9"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let tj = try JSONSerialization.jsonObject(with: Data(contentsOf: tight.appendingPathComponent("plan.json"))) as! [String: Any]
+        XCTAssertEqual(tj["status"] as? String, "optimal")
+        XCTAssertEqual(try XCTUnwrap(tj["total_cost"] as? Double), optimum, accuracy: 1e-8 * optimum)
+
+        let bad = try run(["plan", example, "--out", dir.appendingPathComponent("bad").path, "--quiet", "--gap", "1.5"])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--gap must be in (0, 1)"), bad.stderr)
+    }
+}
