@@ -91,7 +91,8 @@ enum Decomposition {
         return sc
     }
 
-    /// Capacity-respecting per-product flows: per-product limits whose sum over the products
+    /// Capacity-respecting per-product flows (`x0`: flows of at least the lane columns, whose use
+    /// of the shared rows sets the shares): per-product limits whose sum over the products
     /// respects every shared row, so together they are a feasible plan (shortfall arcs keep each
     /// product feasible unless a production minimum has nowhere to go; such a product is reported
     /// not `ok` and its columns are 0). A shared lane capacity limits each of its columns; a
@@ -175,9 +176,11 @@ enum Decomposition {
     /// steps without a better bound) while they take at most a tenth of the time left. Each
     /// evaluation re-solves the relaxation's sessions warm (national: 4 s, then ~0.5 s a step).
     /// Returns the best bound, its duals (balance rows: the flows' potentials; shared rows: −μ)
-    /// and its flows; nil when no evaluation finished.
+    /// and the lane columns' flows averaged over every evaluation (an ergodic average, nearer an
+    /// optimal plan than any one evaluation's vertex); nil when no evaluation finished. Stops
+    /// early once the bound is within `gapTolerance` (relative) of `upperBound`.
     static func lagrangianPhase(_ m: PlanModel, sharePrice: [Double], upperBound: Double, sessions: PricingSessions,
-                                threads: Int, steps: Int = 20, deadline: ContinuousClock.Instant,
+                                threads: Int, steps: Int = 20, gapTolerance: Double = 0, deadline: ContinuousClock.Instant,
                                 progress: (@Sendable (String) -> Void)?) -> (bound: Double, y: [Double], x: [Double])? {
         let clock = ContinuousClock()
         let start = clock.now
@@ -190,6 +193,7 @@ enum Decomposition {
             mu[r] = s / Double(P)
         }
         var best: (bound: Double, y: [Double], x: [Double])? = nil
+        var average: [Double] = []
         var theta = 0.2, fails = 0, taken = 0
         func report(_ what: String) {
             guard let b = best?.bound else { return }
@@ -200,6 +204,11 @@ enum Decomposition {
             if step > 0 && clock.now - start > budget { break }
             guard let l = lagrangianBound(m, mu: mu, scaling: sessions.scaling, threads: threads,
                                           deadline: deadline, sessions: sessions) else { break }
+            // Lane columns only: the shares are computed from them.
+            if average.isEmpty { average = Array(l.flows.x[0..<m.productionBase]) } else {
+                let w = 1 / Double(step + 1)
+                for j in 0..<average.count { average[j] += w * (l.flows.x[j] - average[j]) }
+            }
             if l.bound > best?.bound ?? -.infinity {
                 var y = l.flows.y
                 for r in 0..<K { y[cb + r] = -l.mu[r] }
@@ -213,18 +222,25 @@ enum Decomposition {
             taken = step
             if step == 0 { report("Lagrangian bound at the plan's share prices") }
             // Subgradient at μ: row activity − limit (0 where μ_r = 0 and the row is slack).
-            let act = m.rowActivities(of: l.flows.x)
+            var act = [Double](repeating: 0, count: K)
+            for j in 0..<m.productionBase where l.flows.x[j] != 0 {
+                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                    let r = Int(m.entryRow[e]) - cb
+                    if r >= 0 && r < K { act[r] += m.entryValue[e] * l.flows.x[j] }
+                }
+            }
             var norm = 0.0
             for r in 0..<K {
-                let v = act[cb + r] - m.rowUpper[cb + r]
+                let v = act[r] - m.rowUpper[cb + r]
                 g[r] = l.mu[r] <= 0 && v < 0 ? 0 : v
                 norm += g[r] * g[r]
             }
-            guard norm > 0, upperBound > b else { break }
+            guard norm > 0, upperBound - b > gapTolerance * max(1, abs(upperBound)) else { break }
             let size = theta * (upperBound - b) / norm
             for r in 0..<K { mu[r] = max(0, l.mu[r] + size * g[r]) }
         }
         if taken > 0 { report("Lagrangian bound after \(taken) subgradient step(s)") }
+        if best != nil { best!.x = average }
         return best
     }
 

@@ -306,6 +306,45 @@ final class DecompositionRouteTests: XCTestCase {
         XCTAssertGreaterThan(checked, 2)
     }
 
+    /// With the relaxation's sessions (as on models of 200,000+ variables) the station-block route
+    /// runs the Lagrangian phase and, for split-start masters, a second capacity-respecting plan
+    /// from the averaged Lagrangian flows: it still reaches the LP optimum, and with a loose gap
+    /// tolerance it stops before any master with a feasible plan and a valid bound.
+    func testStationBlocksWithLagrangianPhase() throws {
+        var checked = 0
+        for seed in coupledSeeds {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3))
+            let lp = try plan(net, .lp)
+            let m = PlanModel(net)
+            let base = try FlowScaling.choose(for: m).get()
+            let blocks = try XCTUnwrap(LeafBlocks(m))
+            for gap in [1e-8, 0.5] {
+                let sessions = PricingSessions(products: m.P, scaling: Decomposition.pricingScaling(m, base: base))
+                let relaxed = FlowRoute.solve(m, scaling: sessions.scaling, relaxCoupling: true, threads: 2, sessions: sessions)
+                if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { break }
+                if gap == 1e-8 { checked += 1 }
+                let out = try XCTUnwrap(LeafDecomposition.solve(
+                    m, blocks: blocks, scaling: base, x0: relaxed.x, relaxationObjective: m.objective(of: relaxed.x),
+                    relaxationDuals: relaxed.y, threads: 2, deadline: .now + .seconds(30), sessions: sessions,
+                    splitFromRows: 0, gapTolerance: gap, progress: nil))
+                XCTAssertTrue(out.converged, "seed \(seed): \(out.stopReason)")
+                XCTAssertLessThanOrEqual(out.lowerBound, lp.objective + 1e-7 * abs(lp.objective), "seed \(seed)")
+                XCTAssertGreaterThanOrEqual(out.objective, lp.objective - 1e-7 * abs(lp.objective), "seed \(seed)")
+                XCTAssertLessThanOrEqual(out.relativeGap, gap)
+                if gap == 1e-8 {
+                    XCTAssertTrue(relClose(lp.objective, out.objective), "seed \(seed): lp \(lp.objective) dw \(out.objective)")
+                } else {
+                    XCTAssertEqual(out.iterations, 0, "seed \(seed): stops before the first master")
+                }
+                var p = lp
+                p.columnValues = out.x; p.objective = out.objective
+                assertFeasible(p)
+                XCTAssertTrue(sessions.products.allSatisfy { $0.session == nil }, "sessions released")
+            }
+        }
+        XCTAssertGreaterThan(checked, 2)
+    }
+
     func testLeafBlocksPartitionTheModel() throws {
         let net = generated(seed: 13, days: 4, stations: 30)
         let m = PlanModel(net)
