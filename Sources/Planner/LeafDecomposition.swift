@@ -476,7 +476,7 @@ enum LeafDecomposition {
         var bestX: [Double] = []
         var heuristicCaps: [Double]? = nil
         var lagrangian: (bound: Double, y: [Double], x: [Double])? = nil
-        var heuristicStart = proposals.count   // the best capacity-respecting plan's proposals
+        let heuristicStart = proposals.count   // the first capacity-respecting plan's proposals
         // Large masters (national: GLPK needs minutes per round) get a second capacity-respecting
         // plan and subgradient steps before them; smaller ones converge faster through the master
         // (n10k: 10 s in all) and take one Lagrangian evaluation only. A third plan did not pay
@@ -497,18 +497,20 @@ enum LeafDecomposition {
                 let ok = h.ok.allSatisfy { $0 }
                 let value = ok ? m.objective(of: h.x) : .infinity
                 if ok {
-                    let first = proposals.count
-                    h.x.withUnsafeBufferPointer { addProposals($0, regions: nil) }
-                    if value < bestUB {
-                        bestX = h.x; bestUB = value; heuristicStart = first
-                        // Exactly representable at the volume scale (the start basis's flows sit on them).
+                    if value < bestUB { bestX = h.x; bestUB = value }
+                    // The first plan's deliveries are proposals and its caps start the master
+                    // (exactly representable at the volume scale: the start basis's flows sit on
+                    // them). The second plan's deliveries, nearly parallel to the first's, made
+                    // GLPK fail (GLP_EFAIL) on the national master: that plan is the upper bound only.
+                    if round == 0 {
+                        h.x.withUnsafeBufferPointer { addProposals($0, regions: nil) }
                         heuristicCaps = h.caps.map { $0.isFinite ? ($0 * base.volumeScale).rounded(.down) / base.volumeScale : $0 }
                     }
                 }
                 progress?("leaf decomposition: capacity-respecting plan\(round > 0 ? " \(round + 1) (shares from the averaged Lagrangian flows)" : "") \(value) (\(fmt((clock.now - t).seconds)) s)")
                 guard let sessions, ok, !h.sharePrice.isEmpty else { break }
                 guard let phase = Decomposition.lagrangianPhase(m, sharePrice: h.sharePrice, upperBound: bestUB, sessions: sessions,
-                                                                threads: threads, steps: splitCapped ? 20 : 0,
+                                                                threads: threads, steps: round + 1 < maxHeuristicRounds ? 20 : 0,
                                                                 gapTolerance: gapTolerance, deadline: deadline,
                                                                 progress: progress) else { break }
                 if phase.bound > lagrangian?.bound ?? -.infinity { lagrangian = phase }
