@@ -174,7 +174,7 @@ enum Decomposition {
     /// products' marginal values of the limit as the plan divided it), then up to `steps`
     /// subgradient steps of Polyak's size θ·(upperBound − best)/‖g‖² (θ from 0.2, halved after 3
     /// steps without a better bound) while they take at most a tenth of the time left. Each
-    /// evaluation re-solves the relaxation's sessions warm (national: 4 s, then ~0.5 s a step).
+    /// evaluation re-solves the relaxation's sessions warm (national: 4 s, then ~1.5 s a step).
     /// Returns the best bound, its duals (balance rows: the flows' potentials; shared rows: −μ)
     /// and the lane columns' flows averaged over every evaluation (an ergodic average, nearer an
     /// optimal plan than any one evaluation's vertex); nil when no evaluation finished. Stops
@@ -212,7 +212,7 @@ enum Decomposition {
             if l.bound > best?.bound ?? -.infinity {
                 var y = l.flows.y
                 for r in 0..<K { y[cb + r] = -l.mu[r] }
-                best = (l.bound, y, l.flows.x)
+                best = (l.bound, y, [])
                 fails = 0
             } else {
                 fails += 1
@@ -250,8 +250,17 @@ enum Decomposition {
     /// flows' integer costs are exactly c + μA. Nil when a flow problem does not end optimal.
     static func lagrangianBound(_ m: PlanModel, mu: [Double], scaling sc: FlowScaling, threads: Int,
                                 deadline: ContinuousClock.Instant?, sessions: PricingSessions? = nil) -> (bound: Double, mu: [Double], flows: FlowOutcome)? {
-        let K = m.couplingRowCount, cb = m.laneCapacityBase
         let mu = mu.map { max(0, ($0 * sc.costScale).rounded()) / sc.costScale }
+        let extra = laneSurcharges(m, mu: mu)
+        let out = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: threads, extra: extra,
+                                  deadline: deadline, sessions: sessions)
+        guard out.status == .optimal || out.status == .objectiveOverflow else { return nil }
+        return (lagrangianValue(m, mu: mu, surcharges: extra, flows: out.x), mu, out)
+    }
+
+    /// Σ_r μ_r·a_rj for each lane column j (the shared-row prices on its cost; 0 elsewhere).
+    static func laneSurcharges(_ m: PlanModel, mu: [Double]) -> [Double] {
+        let K = m.couplingRowCount, cb = m.laneCapacityBase
         var extra = [Double](repeating: 0, count: m.columnCount)
         for j in 0..<m.productionBase {
             for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
@@ -259,13 +268,15 @@ enum Decomposition {
                 if r >= 0 && r < K { extra[j] += mu[r] }
             }
         }
-        let out = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: threads, extra: extra,
-                                  deadline: deadline, sessions: sessions)
-        guard out.status == .optimal || out.status == .objectiveOverflow else { return nil }
+        return extra
+    }
+
+    /// L(μ) at the per-product flows that minimise (c + surcharges)·x: Σ (c + surcharges)·x − μ·limits.
+    static func lagrangianValue(_ m: PlanModel, mu: [Double], surcharges extra: [Double], flows x: [Double]) -> Double {
         var l = 0.0
-        for j in 0..<m.columnCount where out.x[j] != 0 { l += (m.columnCost[j] + extra[j]) * out.x[j] }
-        for r in 0..<K where mu[r] != 0 { l -= mu[r] * m.rowUpper[cb + r] }
-        return (l, mu, out)
+        for j in 0..<m.columnCount where x[j] != 0 { l += (m.columnCost[j] + extra[j]) * x[j] }
+        for r in 0..<m.couplingRowCount where mu[r] != 0 { l -= mu[r] * m.rowUpper[m.laneCapacityBase + r] }
+        return l
     }
 
     /// `sessions`: the relaxation's network simplex sessions at ``pricingScaling(_:base:)`` (its
@@ -474,15 +485,7 @@ enum Decomposition {
                     let v = alpha > 0 ? alpha * bestMu[r] + (1 - alpha) * muMaster[r] : muMaster[r]
                     mu[r] = (v * sc.costScale).rounded() / sc.costScale
                 }
-                var extra = [Double](repeating: 0, count: m.columnCount)
-                for j in 0..<m.productionBase {
-                    var s = 0.0
-                    for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
-                        let r = Int(m.entryRow[e])
-                        if r >= cb && r < cb + K { s += mu[r - cb] }
-                    }
-                    extra[j] = s
-                }
+                let extra = laneSurcharges(m, mu: mu)
                 let tp = clock.now
                 let out = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: threads, extra: extra,
                                           deadline: deadline, sessions: sessions)
@@ -494,9 +497,7 @@ enum Decomposition {
                     return nil
                 }
                 // Lagrangian bound at μ̃ (valid for any μ̃ ≥ 0).
-                var l = 0.0
-                for j in 0..<m.columnCount where out.x[j] != 0 { l += (m.columnCost[j] + extra[j]) * out.x[j] }
-                for r in 0..<K where mu[r] != 0 { l -= mu[r] * m.rowUpper[cb + r] }
+                let l = lagrangianValue(m, mu: mu, surcharges: extra, flows: out.x)
                 if l > bestLB || bestY.isEmpty {
                     if l > bestLB { bestLB = l; bestMu = mu }
                     var y = out.y

@@ -263,7 +263,7 @@ public enum Planner {
         // trees give lp-warm's basis.
         let large = model.columnCount >= options.decompositionThreshold
         let pricingRelaxation = large && model.columnCount >= PlanOptions.lpFallbackVariables
-        var sessions = pricingRelaxation
+        let sessions = pricingRelaxation
             ? PricingSessions(products: model.P, scaling: Decomposition.pricingScaling(model, base: sc)) : nil
         if try solveFlows(model, scaling: sessions?.scaling ?? sc, relax: pricingRelaxation, options: options,
                           route: "mincost-relaxation", wantBasis: !pricingRelaxation, basis: &basis, sessions: sessions,
