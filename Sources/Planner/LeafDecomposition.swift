@@ -524,6 +524,14 @@ enum LeafDecomposition {
             // and ~95 per node of every product network).
             sessions?.release()
         }
+        // The capacity-respecting plan and the bound so far may already be close enough (`--gap`):
+        // then no master is built.
+        let firstLB = max(relaxationObjective, lagrangian?.bound ?? -.infinity)
+        if bestUB.isFinite && bestUB - firstLB <= gapTolerance * max(1, abs(bestUB)) {
+            return .init(x: bestX, y: lagrangian.map { $0.bound > relaxationObjective ? $0.y : relaxationDuals } ?? relaxationDuals,
+                         objective: bestUB, lowerBound: firstLB, relativeGap: max(0, bestUB - firstLB) / max(1, abs(bestUB)),
+                         converged: true, iterations: 0, proposals: proposals.count, masterRows: M + G, stopReason: "gap closed")
+        }
 
         // --- master: master rows, convexity rows; master columns, artificials, proposals
         var bigM = 10 * maxCost
@@ -667,7 +675,7 @@ enum LeafDecomposition {
         }
         progress?("leaf decomposition: \(lb.count) leaf blocks in \(G) regions; master \(M) rows (+\(G) convexity), \(GC) columns (+\(K) artificial)")
 
-        var bestLB = max(relaxationObjective, lagrangian?.bound ?? -.infinity)
+        var bestLB = firstLB
         var bestY = lagrangian.map { $0.bound > relaxationObjective ? $0.y : relaxationDuals } ?? relaxationDuals
         var iter = 0
         var stop = "round limit"
@@ -726,8 +734,6 @@ enum LeafDecomposition {
             }
             return nil
         }
-        // The heuristic plan and the Lagrangian bound may already be close enough.
-        if bestUB.isFinite && bestUB - bestLB <= gapTolerance * max(1, abs(bestUB)) { stop = "gap closed"; return finish(true) }
         rounds: while iter < maxIterations {
             if iter > 0 && clock.now > deadline { stop = "time limit"; break }
             iter += 1
