@@ -202,8 +202,10 @@ enum Decomposition {
         var g = [Double](repeating: 0, count: K)
         for step in 0...steps {
             if step > 0 && clock.now - start > budget { break }
+            let te = clock.now
             guard let l = lagrangianBound(m, mu: mu, scaling: sessions.scaling, threads: threads,
                                           deadline: deadline, sessions: sessions) else { break }
+            debugLog("Lagrangian step \(step): \(l.bound), \(l.flows.pivots) pivots, evaluation \(fmt((clock.now - te).seconds)) s")
             // Lane columns only: the shares are computed from them.
             if average.isEmpty { average = Array(l.flows.x[0..<m.productionBase]) } else {
                 let w = 1 / Double(step + 1)

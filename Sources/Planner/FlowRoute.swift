@@ -294,7 +294,9 @@ enum FlowRoute {
                     }
                     if let bad = session.setCosts(c) { out.statuses[p] = bad; return }
                 }
+                let ts = ContinuousClock.now
                 res = session.solve(deadline: deadline)
+                debugLog("product \(p): warm solve \(res.iterations) pivots, \(fmt((ContinuousClock.now - ts).seconds)) s")
                 prob = session.problem; arcColumn = ps.arcColumn; tier1 = ps.tier1
             } else {
                 (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra,
