@@ -26,6 +26,18 @@ final class DecompositionRouteTests: XCTestCase {
     /// Coupled networks whose relaxation violates shared rows (seeds checked by the route).
     var coupledSeeds: [UInt64] { Array(11...26) }
 
+    /// Runs `body` on each coupled seed's network with its LP plan and model; `body` returns
+    /// whether it checked the network (false: its relaxation already satisfies the shared rows).
+    /// At least three must be checked.
+    func forEachCoupledNetwork(_ body: (UInt64, Network, Plan, PlanModel) throws -> Bool) throws {
+        var checked = 0
+        for seed in coupledSeeds {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3))
+            if try body(seed, net, try plan(net, .lp), PlanModel(net)) { checked += 1 }
+        }
+        XCTAssertGreaterThan(checked, 2)
+    }
+
     func testConvergedDecompositionEqualsLP() throws {
         for kind in DecompositionKind.allCases {
         var checked = 0
@@ -126,16 +138,11 @@ final class DecompositionRouteTests: XCTestCase {
     /// Both starts of the station-block master reach the LP optimum: split columns (what masters
     /// of 20,000+ rows use, forced here) and caps lifted by the dual simplex (the default below).
     func testStationBlockStartsReachTheLPOptimum() throws {
-        var checked = 0
-        for seed in coupledSeeds {
-            let net = generated(seed: seed, days: 3 + Int(seed % 3))
-            let lp = try plan(net, .lp)
-            let m = PlanModel(net)
+        try forEachCoupledNetwork { seed, net, lp, m in
             let sc = try FlowScaling.choose(for: m).get()
             let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: false, threads: 2)
-            if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { continue }
+            if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { return false }
             let blocks = try XCTUnwrap(LeafBlocks(m))
-            checked += 1
             for split in [0, Int.max] {
                 let out = try XCTUnwrap(LeafDecomposition.solve(
                     m, blocks: blocks, scaling: sc, x0: relaxed.x, relaxationObjective: m.objective(of: relaxed.x),
@@ -146,8 +153,8 @@ final class DecompositionRouteTests: XCTestCase {
                 p.columnValues = out.x; p.objective = out.objective
                 assertFeasible(p)
             }
+            return true
         }
-        XCTAssertGreaterThan(checked, 2)
     }
 
     /// A decomposition that stops short of the optimum for another reason than a limit hands a
@@ -234,15 +241,10 @@ final class DecompositionRouteTests: XCTestCase {
     /// every row of the full model, for both kinds of shares, and sits within the per-column limits
     /// it reports, which themselves sum within every shared row.
     func testCapacityRespectingPlanIsFeasibleWithinItsCaps() throws {
-        var checked = 0
-        for seed in coupledSeeds {
-            let net = generated(seed: seed, days: 3 + Int(seed % 3))
-            let lp = try plan(net, .lp)
-            let m = PlanModel(net)
+        try forEachCoupledNetwork { seed, net, lp, m in
             let sc = try FlowScaling.choose(for: m).get()
             let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: 2)
-            if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { continue }
-            checked += 1
+            if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { return false }
             for equal in [false, true] {
                 let h = Decomposition.capacityRespectingFlows(m, x0: relaxed.x, scaling: sc, threads: 2, equalShares: equal, deadline: nil)
                 XCTAssertTrue(h.ok.allSatisfy { $0 }, "seed \(seed)")
@@ -264,27 +266,22 @@ final class DecompositionRouteTests: XCTestCase {
                     XCTAssertLessThanOrEqual(sum[r], m.rowUpper[m.laneCapacityBase + r] * vs + 1e-6, "seed \(seed) row \(r)")
                 }
             }
+            return true
         }
-        XCTAssertGreaterThan(checked, 2)
     }
 
     /// The Lagrangian function is a lower bound at any prices, equals the relaxation at μ = 0
     /// and reaches the LP optimum at the LP's own shared-row duals (strong duality); the bound of
     /// the share-price phase lies between the relaxation's and the LP optimum.
     func testLagrangianBoundReachesTheLPOptimumAtItsDuals() throws {
-        var checked = 0
-        for seed in coupledSeeds {
-            let net = generated(seed: seed, days: 3 + Int(seed % 3))
-            let lp = try plan(net, .lp)
-            let m = PlanModel(net)
+        try forEachCoupledNetwork { seed, net, lp, m in
             let sc = Decomposition.pricingScaling(m, base: try FlowScaling.choose(for: m).get())
             let K = m.couplingRowCount, cb = m.laneCapacityBase
             let tol = 1e-7 * abs(lp.objective)
             let zero = try XCTUnwrap(Decomposition.lagrangianBound(m, mu: .init(repeating: 0, count: K), scaling: sc, threads: 2, deadline: nil))
             XCTAssertEqual(zero.bound, m.objective(of: zero.flows.x), accuracy: tol)
             XCTAssertLessThanOrEqual(zero.bound, lp.objective + tol)
-            if FlowRoute.couplingViolation(m, x: zero.flows.x).count == 0 { continue }
-            checked += 1
+            if FlowRoute.couplingViolation(m, x: zero.flows.x).count == 0 { return false }
             let star = (0..<K).map { -lp.rowDuals[cb + $0] }
             XCTAssertTrue(star.allSatisfy { $0 >= -1e-9 })
             let atStar = try XCTUnwrap(Decomposition.lagrangianBound(m, mu: star, scaling: sc, threads: 2, deadline: nil))
@@ -302,8 +299,8 @@ final class DecompositionRouteTests: XCTestCase {
             XCTAssertLessThanOrEqual(phase.bound, lp.objective + tol, "seed \(seed)")
             XCTAssertEqual(phase.y.count, m.rowCount)
             XCTAssertTrue(h.sharePrice.contains { $0 > 0 }, "seed \(seed): no binding share")
+            return true
         }
-        XCTAssertGreaterThan(checked, 2)
     }
 
     /// With the relaxation's sessions (as on models of 200,000+ variables) the station-block route
@@ -311,18 +308,13 @@ final class DecompositionRouteTests: XCTestCase {
     /// from the averaged Lagrangian flows: it still reaches the LP optimum, and with a loose gap
     /// tolerance it stops before any master with a feasible plan and a valid bound.
     func testStationBlocksWithLagrangianPhase() throws {
-        var checked = 0
-        for seed in coupledSeeds {
-            let net = generated(seed: seed, days: 3 + Int(seed % 3))
-            let lp = try plan(net, .lp)
-            let m = PlanModel(net)
+        try forEachCoupledNetwork { seed, net, lp, m in
             let base = try FlowScaling.choose(for: m).get()
             let blocks = try XCTUnwrap(LeafBlocks(m))
             for gap in [1e-8, 0.5] {
                 let sessions = PricingSessions(products: m.P, scaling: Decomposition.pricingScaling(m, base: base))
                 let relaxed = FlowRoute.solve(m, scaling: sessions.scaling, relaxCoupling: true, threads: 2, sessions: sessions)
-                if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { break }
-                if gap == 1e-8 { checked += 1 }
+                if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { return false }
                 let out = try XCTUnwrap(LeafDecomposition.solve(
                     m, blocks: blocks, scaling: base, x0: relaxed.x, relaxationObjective: m.objective(of: relaxed.x),
                     relaxationDuals: relaxed.y, threads: 2, deadline: .now + .seconds(30), sessions: sessions,
@@ -341,8 +333,8 @@ final class DecompositionRouteTests: XCTestCase {
                 assertFeasible(p)
                 XCTAssertTrue(sessions.products.allSatisfy { $0.session == nil }, "sessions released")
             }
+            return true
         }
-        XCTAssertGreaterThan(checked, 2)
     }
 
     func testLeafBlocksPartitionTheModel() throws {
