@@ -1,4 +1,5 @@
-// NetworkSimplexSession.swift — re-solving one graph with changed costs from the last basis.
+// NetworkSimplexSession.swift — re-solving one graph with changed costs or capacities from the
+// last basis.
 //
 // A spanning-tree basis of the network simplex depends on the supplies and bounds only through
 // its flows: change the costs and the tree is still primal feasible, only the potentials are
@@ -114,5 +115,159 @@ public final class NetworkSimplexSession: @unchecked Sendable {
             cost.withUnsafeBufferPointer { core!.setCosts($0) }
         }
         return nil
+    }
+}
+
+extension NetworkSimplexSession {
+    /// Replaces every arc capacity (`capacity[a]` for ``ArcID`` `a`, same count as the problem's
+    /// arcs; ``MinCostFlowProblem/unbounded`` for none). Lower bounds, supplies and costs stay.
+    ///
+    /// Returns ``MinCostFlowStatus/badNodeID`` if the count differs and
+    /// ``MinCostFlowStatus/badBounds`` if a capacity is below its arc's lower bound (or another
+    /// status of ``MinCostFlowProblem/validate()`` for the new problem); the session is then
+    /// unchanged. Returns `nil` on success. The next ``solve(deadline:)`` continues from the
+    /// current basis repaired for the new bounds (see `SimplexCore.setCapacities`): tree arcs
+    /// whose flow still fits keep it, the others leave the tree at a bound and their subtrees
+    /// hang from the root by artificial arcs, which the simplex then drives out.
+    /// - Complexity: O(n + m), then the pivots needed from the repaired basis.
+    public func setCapacities(_ capacity: [Int64]) -> MinCostFlowStatus? {
+        let m = problem.arcCount
+        guard capacity.count == m else { return .badNodeID }
+        for a in 0..<m where capacity[a] != MinCostFlowProblem.unbounded && capacity[a] < problem.lower[a] { return .badBounds }
+        let changed = MinCostFlowProblem(supply: problem.supply, tail: problem.tail, head: problem.head,
+                                         lower: problem.lower, capacity: capacity, cost: problem.cost)
+        if let bad = changed.validate() { return bad }
+        problem = changed
+        if core != nil {
+            capacity.withUnsafeBufferPointer { c in
+                problem.lower.withUnsafeBufferPointer { l in
+                    problem.supply.withUnsafeBufferPointer { b in core!.setCapacities(c, lower: l, supply: b) }
+                }
+            }
+        }
+        return nil
+    }
+}
+
+extension SimplexCore {
+    /// New capacities (problem-indexed, with the problem's lower bounds) for a primal-feasible,
+    /// strongly feasible basis afterwards. Non-tree arcs move to their new bound (at upper:
+    /// the new capacity; an upper bound that became infinite: to lower). Tree flows are then
+    /// recomputed bottom-up from the node balances; a tree arc whose required flow leaves
+    /// [0, cap] — or sits at the bound that would stop its node sending flow to the root (an
+    /// upward arc full, a downward arc empty) — leaves the tree at the nearer bound, and its
+    /// node hangs from the root by its artificial arc carrying the rest (upward at cost 0 for a
+    /// surplus or nothing, downward at the big-M cost for a deficit). The thread is rebuilt and
+    /// the potentials recomputed; the crash search, if interrupted, is dropped.
+    mutating func setCapacities(_ newCap: UnsafeBufferPointer<Int64>, lower: UnsafeBufferPointer<Int64>,
+                                supply problemSupply: UnsafeBufferPointer<Int64>) {
+        crashSearch = nil
+        let n = nodeNum, m = arcNum
+        for i in 0..<m {
+            let a = Int(arcOf[i])
+            let c = newCap[a] == MinCostFlowProblem.unbounded ? SimplexCore.inf : newCap[a] &- lower[a]
+            cap[i] = c
+            if state[i] == SimplexCore.stateUpper {
+                if c == SimplexCore.inf { state[i] = SimplexCore.stateLower; flow[i] = 0 } else { flow[i] = c }
+            }
+        }
+        // Balance of each node given the non-tree flows: what its tree arc must carry out.
+        let total = UnsafeMutablePointer<Int64>.allocate(capacity: n + 1)
+        defer { total.deallocate() }
+        // (`supply` has absorbed the load's saturated start arcs: start from the problem's own
+        // supplies, shifted by the lower bounds.)
+        for v in 0...n { total[v] = v < n ? problemSupply[Int(nodeOf[v])] : 0 }
+        for i in 0..<m where lower[Int(arcOf[i])] != 0 {
+            let l = lower[Int(arcOf[i])]
+            total[Int(source[i])] &-= l; total[Int(target[i])] &+= l
+        }
+        for e in 0..<allArcNum where state[e] != SimplexCore.stateTree && flow[e] != 0 {
+            total[Int(source[e])] &-= flow[e]
+            total[Int(target[e])] &+= flow[e]
+        }
+        // Each node's artificial arc (relabelling renames nodes, not arcs: not always arcNum + v).
+        var artificial = [Int32](repeating: -1, count: n)
+        for e in m..<allArcNum { artificial[Int(source[e]) == root ? Int(target[e]) : Int(source[e])] = Int32(e) }
+        // Children before parents: the reverse of the thread (a preorder).
+        var v = Int(revThread[root])
+        while v != root {
+            let prev = Int(revThread[v])
+            let e = Int(pred[v]), p = Int(parent[v])
+            let up = predDir[v] == SimplexCore.dirUp
+            let need = up ? total[v] : -total[v]
+            if e < m {
+                let c = cap[e]
+                let fits = need >= 0 && need <= c && (up ? need < c : need > 0)
+                if fits {
+                    flow[e] = need
+                    total[p] &+= total[v]
+                } else {
+                    // Leave the tree at the nearer bound; the rest goes by v's artificial arc.
+                    let f = need <= 0 ? 0 : min(need, c)
+                    flow[e] = f
+                    state[e] = f == 0 ? SimplexCore.stateLower : SimplexCore.stateUpper
+                    if up { total[p] &+= f; total[v] &-= f } else { total[p] &-= f; total[v] &+= f }
+                    hangFromRoot(v, by: Int(artificial[v]), surplus: total[v])
+                    total[root] &+= total[v]
+                }
+            } else {
+                // Already on the root by its artificial arc: re-orient it to the sign it needs.
+                hangFromRoot(v, by: e, surplus: total[v])
+                total[root] &+= total[v]
+            }
+            v = prev
+        }
+        rebuildThread()
+        recomputePotentials()
+    }
+
+    /// Makes v's artificial arc `a` its tree arc to the root, carrying `surplus` (v → root at cost
+    /// 0 when ≥ 0, root → v at the big-M cost otherwise).
+    mutating func hangFromRoot(_ v: Int, by a: Int, surplus: Int64) {
+        parent[v] = Int32(root)
+        pred[v] = Int32(a)
+        state[a] = SimplexCore.stateTree
+        if surplus >= 0 {
+            source[a] = Int32(v); target[a] = Int32(root); cost[a] = 0
+            flow[a] = surplus; predDir[v] = SimplexCore.dirUp
+        } else {
+            source[a] = Int32(root); target[a] = Int32(v); cost[a] = artCost
+            flow[a] = -surplus; predDir[v] = SimplexCore.dirDown
+        }
+    }
+
+    /// Rebuilds thread, revThread, succNum and lastSucc from `parent` (a preorder by depth-first
+    /// search from the root, children in increasing label order).
+    mutating func rebuildThread() {
+        let n = nodeNum
+        var firstChild = [Int32](repeating: -1, count: n + 1), nextSibling = [Int32](repeating: -1, count: n + 1)
+        for v in stride(from: n - 1, through: 0, by: -1) {
+            let p = Int(parent[v])
+            nextSibling[v] = firstChild[p]; firstChild[p] = Int32(v)
+        }
+        var order = [Int32]()
+        order.reserveCapacity(n + 1)
+        var stack: [Int32] = [Int32(root)]
+        while let u = stack.popLast() {
+            order.append(u)
+            // Push children in reverse so the smallest label comes out first.
+            var kids: [Int32] = []
+            var c = firstChild[Int(u)]
+            while c >= 0 { kids.append(c); c = nextSibling[Int(c)] }
+            stack.append(contentsOf: kids.reversed())
+        }
+        for i in 0...n {
+            let u = Int(order[i]), next = Int(order[(i + 1) % (n + 1)])
+            thread[u] = Int32(next); revThread[next] = Int32(u)
+        }
+        for i in 0...n { succNum[Int(order[i])] = 1; lastSucc[Int(order[i])] = order[i] }
+        for i in stride(from: n, through: 1, by: -1) {
+            let u = Int(order[i]), p = Int(parent[u])
+            succNum[p] &+= succNum[u]
+        }
+        // lastSucc: the last node of each subtree's thread segment.
+        var position = [Int](repeating: 0, count: n + 1)
+        for i in 0...n { position[Int(order[i])] = i }
+        for u in 0...n { lastSucc[u] = order[position[u] + Int(succNum[u]) - 1] }
     }
 }
