@@ -240,8 +240,10 @@ extension SimplexCore {
     /// search from the root, children in increasing label order).
     mutating func rebuildThread() {
         let n = nodeNum
+        // Children lists, largest label first (prepended in increasing order): pushed in list
+        // order, the smallest label is popped first.
         var firstChild = [Int32](repeating: -1, count: n + 1), nextSibling = [Int32](repeating: -1, count: n + 1)
-        for v in stride(from: n - 1, through: 0, by: -1) {
+        for v in 0..<n {
             let p = Int(parent[v])
             nextSibling[v] = firstChild[p]; firstChild[p] = Int32(v)
         }
@@ -250,17 +252,14 @@ extension SimplexCore {
         var stack: [Int32] = [Int32(root)]
         while let u = stack.popLast() {
             order.append(u)
-            // Push children in reverse so the smallest label comes out first.
-            var kids: [Int32] = []
             var c = firstChild[Int(u)]
-            while c >= 0 { kids.append(c); c = nextSibling[Int(c)] }
-            stack.append(contentsOf: kids.reversed())
+            while c >= 0 { stack.append(c); c = nextSibling[Int(c)] }
         }
         for i in 0...n {
             let u = Int(order[i]), next = Int(order[(i + 1) % (n + 1)])
             thread[u] = Int32(next); revThread[next] = Int32(u)
         }
-        for i in 0...n { succNum[Int(order[i])] = 1; lastSucc[Int(order[i])] = order[i] }
+        for u in 0...n { succNum[u] = 1 }
         for i in stride(from: n, through: 1, by: -1) {
             let u = Int(order[i]), p = Int(parent[u])
             succNum[p] &+= succNum[u]

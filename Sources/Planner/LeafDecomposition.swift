@@ -527,8 +527,9 @@ enum LeafDecomposition {
         // The capacity-respecting plan and the bound so far may already be close enough (`--gap`):
         // then no master is built.
         let firstLB = max(relaxationObjective, lagrangian?.bound ?? -.infinity)
+        let firstY = lagrangian.map { $0.bound > relaxationObjective ? $0.y : relaxationDuals } ?? relaxationDuals
         if bestUB.isFinite && bestUB - firstLB <= gapTolerance * max(1, abs(bestUB)) {
-            return .init(x: bestX, y: lagrangian.map { $0.bound > relaxationObjective ? $0.y : relaxationDuals } ?? relaxationDuals,
+            return .init(x: bestX, y: firstY,
                          objective: bestUB, lowerBound: firstLB, relativeGap: max(0, bestUB - firstLB) / max(1, abs(bestUB)),
                          converged: true, iterations: 0, proposals: proposals.count, masterRows: M + G, stopReason: "gap closed")
         }
@@ -676,7 +677,7 @@ enum LeafDecomposition {
         progress?("leaf decomposition: \(lb.count) leaf blocks in \(G) regions; master \(M) rows (+\(G) convexity), \(GC) columns (+\(K) artificial)")
 
         var bestLB = firstLB
-        var bestY = lagrangian.map { $0.bound > relaxationObjective ? $0.y : relaxationDuals } ?? relaxationDuals
+        var bestY = firstY
         var iter = 0
         var stop = "round limit"
         var masterSeconds = 0.0, pricingSeconds = 0.0
