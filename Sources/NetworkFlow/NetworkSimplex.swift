@@ -297,6 +297,36 @@ struct SimplexCore {
         nodeOf.deallocate(); perm.deallocate(); scratch.deallocate()
     }
 
+    /// An independent copy: the same basis, flows, potentials and pivot state in new storage
+    /// (an interrupted crash search is not copied: the copy starts that search over).
+    func copy() -> SimplexCore {
+        var c = SimplexCore(nodeCount: nodeNum, arcCount: arcNum)
+        let m = allArcNum, n = nodeNum + 1
+        c.source.update(from: source, count: m); c.target.update(from: target, count: m)
+        c.cap.update(from: cap, count: m); c.cost.update(from: cost, count: m)
+        c.flow.update(from: flow, count: m); c.state.update(from: state, count: m)
+        c.arcOf.update(from: arcOf, count: max(arcNum, 1))
+        for (to, from) in [(c.supply, supply), (c.pi, pi), (c.scratch, scratch)] { to.update(from: from, count: n) }
+        for (to, from) in [(c.parent, parent), (c.pred, pred), (c.thread, thread), (c.revThread, revThread),
+                           (c.succNum, succNum), (c.lastSucc, lastSucc), (c.dirtyRevs, dirtyRevs), (c.perm, perm)] {
+            to.update(from: from, count: n)
+        }
+        c.predDir.update(from: predDir, count: n)
+        c.nodeOf.update(from: nodeOf, count: max(nodeNum, 1))
+        // Every `var` below the storage, in declaration order.
+        c.inArc = inArc; c.join = join; c.uIn = uIn; c.vIn = vIn; c.uOut = uOut; c.vOut = vOut
+        c.delta = delta; c.blockSize = blockSize; c.nextArc = nextArc; c.iterations = iterations
+        c.artCost = artCost; c.runWalk = runWalk; c.walked = walked; c.checkEvery = checkEvery
+        c.violation = violation; c.refSupply = refSupply
+        c.deadline = deadline; c.nextClockPivot = nextClockPivot; c.nextClockWork = nextClockWork
+        c.scanned = scanned; c.interrupted = interrupted; c.pivotClockInterval = pivotClockInterval
+        c.workClockInterval = workClockInterval; c.crashClockInterval = crashClockInterval
+        c.expireAtRead = expireAtRead; c.clockReads = clockReads
+        c.startPhase = startPhase; c.crashed = crashed; c.crashSearch = nil
+        c.initialCandidates = initialCandidates; c.initialNext = initialNext
+        return c
+    }
+
     /// Copies the (validated, balanced) problem in, removes lower bounds and builds the
     /// artificial initial tree.
     mutating func load(_ p: MinCostFlowProblem, mixing: Bool, blockSizeFactor: Double) {

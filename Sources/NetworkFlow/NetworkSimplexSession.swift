@@ -62,6 +62,16 @@ public final class NetworkSimplexSession: @unchecked Sendable {
 
     deinit { core?.deallocate() }
 
+    /// An independent session with the same problem and the same basis: both continue from
+    /// where this one is (e.g. one re-solved with changed capacities, the other with changed
+    /// costs, each warm). Doubles the memory (see the type's notes).
+    public func copy() -> NetworkSimplexSession {
+        let c = NetworkSimplexSession(problem, options: options)
+        c.core = core?.copy()
+        c.lastViolation = lastViolation
+        return c
+    }
+
     /// First call: like ``NetworkSimplex/solve(_:deadline:)``. Later calls: continue from the
     /// last basis (primal feasible since supplies and bounds are unchanged), recomputing the
     /// potentials from the tree for the current costs.

@@ -45,6 +45,9 @@ enum Decomposition {
         var stopReason: String
         var masterSeconds = 0.0
         var pricingSeconds = 0.0
+        /// Capacity-respecting plans before the first master (station blocks).
+        var heuristicRounds = 0
+        var heuristicSeconds = 0.0
     }
 
     static func columnProducts(_ m: PlanModel) -> [Int32] {
@@ -105,8 +108,12 @@ enum Decomposition {
     /// equal part of each shared row's room left, the least over the column's rows. They sum
     /// within every shared row and are exact at the volume scale (`floor(caps[j]·scale)` is the
     /// scaled limit), so the plan is feasible under them.
+    ///
+    /// With `sessions` that have the throughput split nodes (``PricingSessions/splitThroughput``),
+    /// the flows are re-solved warm from the sessions' trees with the shares set as capacities.
     static func capacityRespectingFlows(_ m: PlanModel, x0: [Double], scaling base: FlowScaling, threads: Int,
-                                        equalShares: Bool, deadline: ContinuousClock.Instant?)
+                                        equalShares: Bool, deadline: ContinuousClock.Instant?,
+                                        sessions: PricingSessions? = nil)
         -> (x: [Double], ok: [Bool], caps: [Double], sharePrice: [Double]) {
         let K = m.couplingRowCount, cb = m.laneCapacityBase, tb = m.throughputBase, P = m.P
         let H = m.safetyRowBase - tb
@@ -141,8 +148,8 @@ enum Decomposition {
                 columnCap[j] = min(columnCap[j], equalShares ? cap / k : x0[j] * f * (1 - 1e-12) + max(0, cap - u) / k)
             }
         }
-        let h = FlowRoute.solve(m, scaling: base, relaxCoupling: true, threads: threads, columnCap: columnCap,
-                                throughputCap: share, deadline: deadline)
+        let h = FlowRoute.solve(m, scaling: sessions?.scaling ?? base, relaxCoupling: true, threads: threads, columnCap: columnCap,
+                                throughputCap: share, deadline: deadline, sessions: sessions)
         let ok = h.productStatus.map { $0 == .optimal || $0 == .objectiveOverflow }
         var xs = h.x
         for j in 0..<m.columnCount where !ok[Int(cp[j])] { xs[j] = 0 }
@@ -180,11 +187,12 @@ enum Decomposition {
     /// optimal plan than any one evaluation's vertex); nil when no evaluation finished. Stops
     /// early once the bound is within `gapTolerance` (relative) of `upperBound`.
     static func lagrangianPhase(_ m: PlanModel, sharePrice: [Double], upperBound: Double, sessions: PricingSessions,
-                                threads: Int, steps: Int = 20, gapTolerance: Double = 0, deadline: ContinuousClock.Instant,
-                                progress: (@Sendable (String) -> Void)?) -> (bound: Double, y: [Double], x: [Double])? {
+                                threads: Int, steps: Int = 20, budget: Duration? = nil, gapTolerance: Double = 0,
+                                deadline: ContinuousClock.Instant,
+                                progress: (@Sendable (String) -> Void)?) -> (bound: Double, y: [Double], x: [Double], evaluations: Int)? {
         let clock = ContinuousClock()
         let start = clock.now
-        let budget = (deadline - start) / 10
+        let budget = budget ?? (deadline - start) / 10
         let K = m.couplingRowCount, P = m.P, cb = m.laneCapacityBase
         var mu = [Double](repeating: 0, count: K)
         for r in 0..<K {
@@ -192,7 +200,7 @@ enum Decomposition {
             for p in 0..<P { s += sharePrice[p * K + r] }
             mu[r] = s / Double(P)
         }
-        var best: (bound: Double, y: [Double], x: [Double])? = nil
+        var best: (bound: Double, y: [Double], x: [Double], evaluations: Int)? = nil
         var average: [Double] = []
         var theta = 0.2, fails = 0, taken = 0
         func report(_ what: String) {
@@ -214,7 +222,7 @@ enum Decomposition {
             if l.bound > best?.bound ?? -.infinity {
                 var y = l.flows.y
                 for r in 0..<K { y[cb + r] = -l.mu[r] }
-                best = (l.bound, y, [])
+                best = (l.bound, y, [], 0)
                 fails = 0
             } else {
                 fails += 1
@@ -242,7 +250,7 @@ enum Decomposition {
             for r in 0..<K { mu[r] = max(0, l.mu[r] + size * g[r]) }
         }
         if taken > 0 { report("Lagrangian bound after \(taken) subgradient step(s)") }
-        if best != nil { best!.x = average }
+        if best != nil { best!.x = average; best!.evaluations = taken + 1 }
         return best
     }
 

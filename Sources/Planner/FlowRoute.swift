@@ -119,15 +119,35 @@ final class PricingSessions: @unchecked Sendable {
         var tier1: [Int32] = []
         /// Arc costs without the lane surcharges.
         var baseCost: [Int64] = []
+        /// Arc capacities of the relaxation (no share limits).
+        var baseCapacity: [Int64] = []
     }
     let scaling: FlowScaling
+    /// Whether the products' graphs have the throughput split nodes (``FlowRoute/build``) at the
+    /// full throughput: then the same sessions also solve the capacity-respecting flows (shares
+    /// as capacities, set warm), and the relaxation is the tighter one with each product's
+    /// outflow within the throughput.
+    let splitThroughput: Bool
     let products: [Product]
-    init(products P: Int, scaling: FlowScaling) {
+    init(products P: Int, scaling: FlowScaling, splitThroughput: Bool = false) {
         self.scaling = scaling
+        self.splitThroughput = splitThroughput
         products = (0..<P).map { _ in Product() }
     }
+    /// Independent sessions at the same trees (each product's session copied).
+    func copy() -> PricingSessions {
+        let c = PricingSessions(products: products.count, scaling: scaling, splitThroughput: splitThroughput)
+        for (to, from) in zip(c.products, products) {
+            to.session = from.session?.copy()
+            to.arcColumn = from.arcColumn; to.tier1 = from.tier1
+            to.baseCost = from.baseCost; to.baseCapacity = from.baseCapacity
+        }
+        return c
+    }
     /// Frees every product's network and tree (a later solve starts cold).
-    func release() { for p in products { p.session = nil; p.arcColumn = []; p.tier1 = []; p.baseCost = [] } }
+    func release() {
+        for p in products { p.session = nil; p.arcColumn = []; p.tier1 = []; p.baseCost = []; p.baseCapacity = [] }
+    }
 }
 
 /// The outcome of the per-product flows.
@@ -260,18 +280,29 @@ enum FlowRoute {
         return (prob, arcColumn, tier1)
     }
 
+    /// Every throughput row's limit for every product (`throughputCap` of ``build``: split nodes
+    /// that do not restrict a product below the row's own limit).
+    static func fullThroughput(_ m: PlanModel) -> [Double] {
+        let H = m.safetyRowBase - m.throughputBase
+        var cap = [Double](repeating: 0, count: m.P * H)
+        for p in 0..<m.P { for h in 0..<H { cap[p * H + h] = m.rowUpper[m.throughputBase + h] } }
+        return cap
+    }
+
     /// Solves every product (in parallel on `threads` workers) and assembles the column values
     /// and balance/safety duals of the LP (`y = (π − π_source) / cost scale`).
     ///
     /// `extra[j]` is added to the cost of lane column j; `columnCap[j]` caps it. With `sessions`
-    /// (same scaling, no `columnCap`), each product is re-solved warm from its session's last
-    /// tree. At `deadline` the unfinished products report `.timeLimit`.
+    /// (same scaling; `throughputCap` only when they have split nodes), each product is re-solved
+    /// warm from its session's last tree, after setting the costs and capacities this call asks
+    /// for (the relaxation's where it asks for none). At `deadline` the unfinished products
+    /// report `.timeLimit`.
     static func solve(_ m: PlanModel, scaling sc: FlowScaling, relaxCoupling: Bool, threads: Int,
                       extra: [Double]? = nil, wantBasis: Bool = false, columnCap: [Double]? = nil,
                       throughputCap: [Double]? = nil,
                       deadline: ContinuousClock.Instant? = nil, sessions: PricingSessions? = nil) -> FlowOutcome {
-        precondition(sessions == nil || (columnCap == nil && throughputCap == nil && sessions!.scaling == sc),
-                     "sessions: same scaling, no column or throughput caps")
+        precondition(sessions == nil || (sessions!.scaling == sc && (throughputCap == nil || sessions!.splitThroughput)),
+                     "sessions: same scaling; throughput caps only with split nodes")
         precondition(!(wantBasis && relaxCoupling), "a basis only for the flows without the shared rows")
         let out = SharedVectors(columns: m.columnCount, rows: m.rowCount, products: m.P,
                                 shares: throughputCap != nil || columnCap != nil ? m.couplingRowCount : 0)
@@ -281,18 +312,38 @@ enum FlowRoute {
             let prob: MinCostFlowProblem, arcColumn: [Int32], tier1: [Int32], res: MinCostFlowResult
             if let ps = sessions?.products[p] {
                 if ps.session == nil {
-                    let b = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling)
+                    let b = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling,
+                                  throughputCap: sessions!.splitThroughput ? fullThroughput(m) : nil)
                     ps.session = NetworkSimplexSession(b.problem)
-                    ps.arcColumn = b.arcColumn; ps.tier1 = b.tier1; ps.baseCost = b.problem.cost
+                    ps.arcColumn = b.arcColumn; ps.tier1 = b.tier1
+                    ps.baseCost = b.problem.cost; ps.baseCapacity = b.problem.capacity
                 }
                 let session = ps.session!
-                if let extra {  // the same surcharges `build` would add
-                    var c = ps.baseCost
+                // The costs and capacities `build` would give, set only where they changed.
+                var c = ps.baseCost
+                if let extra {
                     for a in 0..<c.count {
                         let j = Int(ps.arcColumn[a])
                         if j >= 0 && j < m.productionBase { c[a] += Int64((extra[j] * sc.costScale).rounded()) }
                     }
-                    if let bad = session.setCosts(c) { out.statuses[p] = bad; return }
+                }
+                if c != session.problem.cost, let bad = session.setCosts(c) { out.statuses[p] = bad; return }
+                var u = ps.baseCapacity
+                if columnCap != nil || throughputCap != nil {
+                    let H = m.safetyRowBase - m.throughputBase, vs = sc.volumeScale
+                    for a in 0..<u.count {
+                        let j = Int(ps.arcColumn[a])
+                        if j < 0, let throughputCap {
+                            u[a] = min(u[a], Int64(max(0, (throughputCap[p * H - 1 - j] * vs).rounded(.down))))
+                        } else if j >= 0 && j < m.productionBase, let columnCap, columnCap[j].isFinite {
+                            u[a] = min(u[a], Int64(max(0, (columnCap[j] * vs).rounded(.down))))
+                        }
+                    }
+                }
+                if u != session.problem.capacity {
+                    let tc = ContinuousClock.now
+                    if let bad = session.setCapacities(u) { out.statuses[p] = bad; return }
+                    debugLog("product \(p): capacities set in \(fmt((ContinuousClock.now - tc).seconds)) s")
                 }
                 let ts = ContinuousClock.now
                 res = session.solve(deadline: deadline)
@@ -483,6 +534,12 @@ import Foundation
 /// `DIR/product-P.min` (DIMACS), to study or benchmark them with `fuelflow mincost`.
 let dumpDirectory = ProcessInfo.processInfo.environment["FUELFLOW_DUMP_MCF"]
 
+let debugStart = ContinuousClock.now
+
+/// `FUELFLOW_DEBUG=1`: diagnostics on stderr, each line stamped with the seconds since the solve
+/// started (``Planner/solve(_:options:)``).
 func debugLog(_ s: @autoclosure () -> String) {
-    if ProcessInfo.processInfo.environment["FUELFLOW_DEBUG"] != nil { FileHandle.standardError.write(Data((s() + "\n").utf8)) }
+    if ProcessInfo.processInfo.environment["FUELFLOW_DEBUG"] != nil {
+        FileHandle.standardError.write(Data(("[\(fmt((ContinuousClock.now - debugStart).seconds))] " + s() + "\n").utf8))
+    }
 }

@@ -185,6 +185,7 @@ public enum Planner {
     public static func solve(_ model: PlanModel, options: PlanOptions) throws -> Plan {
         let clock = ContinuousClock()
         let t0 = clock.now
+        _ = debugStart   // FUELFLOW_DEBUG's clock starts with the solve
         var options = options
         options.deadline = options.timeLimit.map { t0 + .seconds($0) }
         var plan = Plan(status: .optimal, method: options.method, route: "", routeReason: "", model: model,
@@ -263,8 +264,16 @@ public enum Planner {
         // trees give lp-warm's basis.
         let large = model.columnCount >= options.decompositionThreshold
         let pricingRelaxation = large && model.columnCount >= PlanOptions.lpFallbackVariables
+        // Station blocks (when the decomposition follows): blocks per station and product.
+        let leafBlocks = options.decomposition == .products || !(large || options.decompositionRounds > 0) ? nil
+            : LeafBlocks(model).flatMap { options.decomposition == .leaves || $0.blockShare(model) >= 0.5 ? $0 : nil }
+        // Before station blocks, the relaxation's graphs get the throughput split nodes: the
+        // capacity-respecting plans are then warm capacity changes of the same sessions (and
+        // the relaxation holds each product's outflow within the throughput: a tighter bound).
+        // The product blocks' pricing keeps the plain graphs (split nodes slowed it down).
         let sessions = pricingRelaxation
-            ? PricingSessions(products: model.P, scaling: Decomposition.pricingScaling(model, base: sc)) : nil
+            ? PricingSessions(products: model.P, scaling: Decomposition.pricingScaling(model, base: sc),
+                              splitThroughput: leafBlocks != nil) : nil
         if try solveFlows(model, scaling: sessions?.scaling ?? sc, relax: pricingRelaxation, options: options,
                           route: "mincost-relaxation", wantBasis: !pricingRelaxation, basis: &basis, sessions: sessions,
                           into: &relaxed) {
@@ -291,9 +300,6 @@ public enum Planner {
                 let limit = options.timeLimit ?? (large ? PlanOptions.defaultDecompositionTimeLimit : 600)
                 let rounds = options.decompositionRounds > 0 ? options.decompositionRounds : Int.max
                 options.progress?("Dantzig–Wolfe decomposition (\(rounds == Int.max ? "no round limit" : "\(rounds) rounds"), time limit \(fmt(limit)) s from the start of the solve)")
-                let leafBlocks = options.decomposition == .products ? nil : LeafBlocks(model).flatMap {
-                    options.decomposition == .leaves || $0.blockShare(model) >= 0.5 ? $0 : nil
-                }
                 let outcome = leafBlocks.map {
                     LeafDecomposition.solve(model, blocks: $0, scaling: sc, x0: relaxed.columnValues,
                                             relaxationObjective: relaxed.objective, relaxationDuals: relaxed.rowDuals, threads: options.threads,
@@ -307,7 +313,7 @@ public enum Planner {
                     if options.simulateDecompositionStall && !dw.converged { dw.stopReason = "no improving column (simulated)" }
                     let why = large ? "the per-product relaxation violates \(v.count) shared row(s) and the model has \(model.columnCount) variables (≥ --decomposition-threshold \(options.decompositionThreshold))"
                                     : "--decomposition-rounds \(options.decompositionRounds): the per-product relaxation violates \(v.count) shared row(s)"
-                    plan.notes.append("decomposition: \(dw.iterations) rounds, \(dw.proposals) proposals, \(dw.masterRows) master rows, upper bound \(dw.objective), lower bound \(dw.lowerBound), relative gap \(dw.relativeGap), stopped: \(dw.stopReason), \(fmt((ContinuousClock.now - t0).seconds)) s (master \(fmt(dw.masterSeconds)) s, pricing \(fmt(dw.pricingSeconds)) s)")
+                    plan.notes.append("decomposition: \(dw.heuristicRounds > 0 ? "\(dw.heuristicRounds) capacity-respecting plan(s) (\(fmt(dw.heuristicSeconds)) s), " : "")\(dw.iterations) rounds, \(dw.proposals) proposals, \(dw.masterRows) master rows, upper bound \(dw.objective), lower bound \(dw.lowerBound), relative gap \(dw.relativeGap), stopped: \(dw.stopReason), \(fmt((ContinuousClock.now - t0).seconds)) s (master \(fmt(dw.masterSeconds)) s, pricing \(fmt(dw.pricingSeconds)) s)")
                     // Short of the optimum for another reason than the time limit, a model the
                     // full LP can still finish goes on to GLPK with the remaining time.
                     let handOver = !dw.converged && !["time limit", "round limit"].contains(dw.stopReason)

@@ -536,4 +536,37 @@ extension SessionTests {
         print("capacity changes on 1 % of the arcs: cold \(coldPivots) pivots, warm \(warmPivots)")
         XCTAssertLessThan(warmPivots * 3, coldPivots)
     }
+
+    /// A copy continues exactly as the original would (same pivots, flows and potentials), and
+    /// the two are independent: a capacity change on the copy leaves the original's problem and
+    /// basis alone. Copies taken before the first solve, after an interruption and at an optimum.
+    func testCopyContinuesLikeTheOriginal() {
+        for seed in UInt64(0)..<400 {
+            let p = seed % 2 == 0 ? RandomizedTests.randomInstance(seed: seed &+ 5_000_000)
+                                  : CrashStartTests.timeExpanded(seed: seed &+ 50_000)
+            var options = NetworkSimplex()
+            options.checkInvariantsEvery = seed % 5 == 0 ? 1 : 0
+            options.crashStart = seed % 3 != 0
+            let a = NetworkSimplexSession(p, options: options)
+            var rng = Xoshiro256StarStar(seed: seed &+ 3)
+            if seed % 4 == 1 { _ = a.solve(deadline: .now - .seconds(1)) }   // interrupted
+            else if seed % 4 != 0 { compare(a, a.solve(), "seed \(seed) first") }
+            let b = a.copy()
+            let costs = Self.perturb(p.cost, .small, freshRange: 0...0, &rng)
+            XCTAssertNil(a.setCosts(costs)); XCTAssertNil(b.setCosts(costs))
+            let ra = a.solve(), rb = b.solve()
+            XCTAssertEqual(ra.status, rb.status, "seed \(seed)")
+            XCTAssertEqual(ra.iterations, rb.iterations, "seed \(seed)")
+            XCTAssertEqual(ra.flow, rb.flow, "seed \(seed)")
+            XCTAssertEqual(ra.potential, rb.potential, "seed \(seed)")
+            compare(b, rb, "seed \(seed) copy")
+            // Independent: change the copy's capacities; the original re-solves to its own optimum.
+            let before = a.problem
+            if b.setCapacities(Self.recapacitate(b.problem, &rng)) == nil { compare(b, b.solve(), "seed \(seed) copy recapacitated") }
+            XCTAssertEqual(a.problem.capacity, before.capacity)
+            let again = a.solve()
+            XCTAssertEqual(again.iterations, ra.status == .optimal ? 0 : again.iterations, "seed \(seed)")
+            compare(a, again, "seed \(seed) original after the copy changed")
+        }
+    }
 }

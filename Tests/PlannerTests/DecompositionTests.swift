@@ -303,22 +303,97 @@ final class DecompositionRouteTests: XCTestCase {
         }
     }
 
+    /// Sessions with the throughput split nodes: their relaxation lies between the plain one and
+    /// the LP optimum; a capacity-respecting plan re-solved warm on a copy of them has exactly
+    /// the cold plan's objective and is feasible; the copy leaves the originals alone (the
+    /// Lagrangian at μ = 0 on them is still the relaxation); and the Lagrangian on them is a
+    /// lower bound at any prices.
+    func testSplitNodeSessionsGiveWarmPlansAndValidBounds() throws {
+        try forEachCoupledNetwork { seed, net, lp, m in
+            let base = try FlowScaling.choose(for: m).get()
+            let sc = Decomposition.pricingScaling(m, base: base)
+            let tol = 1e-7 * abs(lp.objective)
+            let plain = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: 2)
+            let sessions = PricingSessions(products: m.P, scaling: sc, splitThroughput: true)
+            let split = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: 2, sessions: sessions)
+            XCTAssertEqual(split.status, .optimal)
+            let relaxation = m.objective(of: split.x)
+            XCTAssertGreaterThanOrEqual(relaxation, m.objective(of: plain.x) - tol, "seed \(seed)")
+            XCTAssertLessThanOrEqual(relaxation, lp.objective + tol, "seed \(seed)")
+            if FlowRoute.couplingViolation(m, x: split.x).count == 0 { return false }
+
+            let copy = sessions.copy()
+            var source = split.x
+            for round in 0..<3 {
+                let cold = Decomposition.capacityRespectingFlows(m, x0: source, scaling: base, threads: 2, equalShares: false, deadline: nil)
+                let warm = Decomposition.capacityRespectingFlows(m, x0: source, scaling: base, threads: 2, equalShares: false,
+                                                                 deadline: nil, sessions: copy)
+                XCTAssertTrue(warm.ok.allSatisfy { $0 } && cold.ok.allSatisfy { $0 }, "seed \(seed)")
+                XCTAssertEqual(m.objective(of: warm.x), m.objective(of: cold.x), accuracy: 1e-9 * abs(lp.objective), "seed \(seed) round \(round)")
+                var p = lp
+                p.columnValues = warm.x; p.objective = m.objective(of: warm.x)
+                assertFeasible(p)
+                // Share prices are marginal values: nonnegative, and one per product and shared row.
+                XCTAssertEqual(warm.sharePrice.count, m.P * m.couplingRowCount)
+                XCTAssertTrue(warm.sharePrice.allSatisfy { $0 >= 0 })
+                // Next round: shares from the Lagrangian flows at this plan's mean share prices.
+                let K = m.couplingRowCount
+                let mu = (0..<K).map { r in (0..<m.P).map { warm.sharePrice[$0 * K + r] }.reduce(0, +) / Double(m.P) }
+                let l = try XCTUnwrap(Decomposition.lagrangianBound(m, mu: mu, scaling: sc, threads: 2, deadline: nil, sessions: sessions))
+                XCTAssertLessThanOrEqual(l.bound, lp.objective + tol, "seed \(seed) round \(round)")
+                source = l.flows.x
+            }
+            // The originals re-priced at μ = 0 give the relaxation again.
+            let zero = try XCTUnwrap(Decomposition.lagrangianBound(m, mu: .init(repeating: 0, count: m.couplingRowCount),
+                                                                   scaling: sc, threads: 2, deadline: nil, sessions: sessions))
+            XCTAssertEqual(zero.bound, relaxation, accuracy: 1e-9 * abs(lp.objective), "seed \(seed)")
+            return true
+        }
+    }
+
     /// With the relaxation's sessions (as on models of 200,000+ variables) the station-block route
-    /// runs the Lagrangian phase and, for split-start masters, a second capacity-respecting plan
-    /// from the averaged Lagrangian flows: it still reaches the LP optimum, and with a loose gap
-    /// tolerance it stops before any master with a feasible plan and a valid bound.
+    /// runs the Lagrangian phase and, for split-start masters, heuristic rounds (plans from the
+    /// averaged Lagrangian flows; with split-node sessions warm): it still reaches the LP optimum,
+    /// and with a loose gap tolerance it stops before any master with a feasible plan and a valid
+    /// bound. More heuristic rounds never give a worse first plan.
     func testStationBlocksWithLagrangianPhase() throws {
+        var multiRound = 0
+        defer { XCTAssertGreaterThan(multiRound, 0, "no network took a second heuristic round") }
         try forEachCoupledNetwork { seed, net, lp, m in
             let base = try FlowScaling.choose(for: m).get()
             let blocks = try XCTUnwrap(LeafBlocks(m))
-            for gap in [1e-8, 0.5] {
-                let sessions = PricingSessions(products: m.P, scaling: Decomposition.pricingScaling(m, base: base))
+            func run(gap: Double, split: Bool, rounds: Int = .max, masterRounds: Int = .max) throws -> Decomposition.Outcome? {
+                let sessions = PricingSessions(products: m.P, scaling: Decomposition.pricingScaling(m, base: base),
+                                               splitThroughput: split)
                 let relaxed = FlowRoute.solve(m, scaling: sessions.scaling, relaxCoupling: true, threads: 2, sessions: sessions)
-                if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { return false }
+                if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { return nil }
                 let out = try XCTUnwrap(LeafDecomposition.solve(
                     m, blocks: blocks, scaling: base, x0: relaxed.x, relaxationObjective: m.objective(of: relaxed.x),
-                    relaxationDuals: relaxed.y, threads: 2, deadline: .now + .seconds(30), sessions: sessions,
-                    splitFromRows: 0, gapTolerance: gap, progress: nil))
+                    relaxationDuals: relaxed.y, threads: 2, maxIterations: masterRounds, deadline: .now + .seconds(30),
+                    sessions: sessions, splitFromRows: 0, heuristicRounds: rounds, gapTolerance: gap, progress: nil))
+                XCTAssertTrue(sessions.products.allSatisfy { $0.session == nil }, "sessions released")
+                return out
+            }
+            // Before any master: more heuristic rounds give a plan at least as good, a bound at
+            // least as high, both valid.
+            if let one = try run(gap: 1e-8, split: true, rounds: 1, masterRounds: 0),
+               let more = try run(gap: 1e-8, split: true, masterRounds: 0) {
+                let tol = 1e-9 * abs(lp.objective)
+                XCTAssertEqual(one.heuristicRounds, 1)
+                XCTAssertGreaterThanOrEqual(more.heuristicRounds, 1)
+                if more.heuristicRounds > 1 { multiRound += 1 }
+                XCTAssertLessThanOrEqual(more.objective, one.objective + tol, "seed \(seed)")
+                XCTAssertGreaterThanOrEqual(more.lowerBound, one.lowerBound - tol, "seed \(seed)")
+                XCTAssertLessThanOrEqual(more.lowerBound, lp.objective + 1e-7 * abs(lp.objective), "seed \(seed)")
+                XCTAssertGreaterThanOrEqual(one.objective, lp.objective - 1e-7 * abs(lp.objective), "seed \(seed)")
+                for o in [one, more] {
+                    var p = lp
+                    p.columnValues = o.x; p.objective = o.objective
+                    assertFeasible(p)
+                }
+            }
+            for (gap, split) in [(1e-8, false), (0.5, false), (1e-8, true), (0.5, true)] {
+                guard let out = try run(gap: gap, split: split) else { return false }
                 XCTAssertTrue(out.converged, "seed \(seed): \(out.stopReason)")
                 XCTAssertLessThanOrEqual(out.lowerBound, lp.objective + 1e-7 * abs(lp.objective), "seed \(seed)")
                 XCTAssertGreaterThanOrEqual(out.objective, lp.objective - 1e-7 * abs(lp.objective), "seed \(seed)")
@@ -331,7 +406,6 @@ final class DecompositionRouteTests: XCTestCase {
                 var p = lp
                 p.columnValues = out.x; p.objective = out.objective
                 assertFeasible(p)
-                XCTAssertTrue(sessions.products.allSatisfy { $0.session == nil }, "sessions released")
             }
             return true
         }
