@@ -480,7 +480,7 @@ enum LeafDecomposition {
         // second proposal, and its caps start the master.
         var bestUB = Double.infinity
         var bestX: [Double] = []
-        var heuristicCaps: [Double]? = nil
+        var bestCaps: [Double] = []
         var lagrangian: (bound: Double, y: [Double], x: [Double], evaluations: Int)? = nil
         let heuristicStart = proposals.count   // the best capacity-respecting plan's proposals
         // Large masters (national: GLPK needs minutes per round) get heuristic rounds before them
@@ -507,7 +507,6 @@ enum LeafDecomposition {
             // full capacities on the plan's trees costs as much as a cold solve).
             let planSessions = sessions?.splitThroughput == true ? sessions!.copy() : nil
             defer { planSessions?.release() }
-            var bestCaps: [Double] = []
             while true {
                 let t = clock.now
                 let h = Decomposition.capacityRespectingFlows(m, x0: shareSource, scaling: base, threads: threads, equalShares: false,
@@ -541,11 +540,6 @@ enum LeafDecomposition {
                 if gap <= gapTolerance || round >= maxHeuristicRounds || stalled || clock.now >= deadline { break }
                 shareSource = averaged
             }
-            if !bestX.isEmpty {
-                bestX.withUnsafeBufferPointer { addProposals($0, regions: nil) }
-                // Exactly representable at the volume scale: the start basis's flows sit on them.
-                heuristicCaps = bestCaps.map { $0.isFinite ? ($0 * base.volumeScale).rounded(.down) / base.volumeScale : $0 }
-            }
             // The master prices station blocks itself: free the flow sessions (~37 bytes per arc
             // and ~95 per node of every product network).
             sessions?.release()
@@ -563,6 +557,13 @@ enum LeafDecomposition {
                          converged: closed, iterations: 0, proposals: proposals.count, masterRows: M + G,
                          stopReason: closed ? "gap closed" : "time limit",
                          heuristicRounds: heuristicRounds, heuristicSeconds: heuristicSeconds)
+        }
+        // The best plan's deliveries are proposals; its caps (exactly representable at the
+        // volume scale: the start basis's flows sit on them) start the master.
+        var heuristicCaps: [Double]? = nil
+        if !bestX.isEmpty {
+            bestX.withUnsafeBufferPointer { addProposals($0, regions: nil) }
+            heuristicCaps = bestCaps.map { $0.isFinite ? ($0 * base.volumeScale).rounded(.down) / base.volumeScale : $0 }
         }
 
         // --- master: master rows, convexity rows; master columns, artificials, proposals
