@@ -180,11 +180,13 @@ enum Decomposition {
     /// μ_r = the mean over products of the shadow price of each product's share of row r (the
     /// products' marginal values of the limit as the plan divided it), then up to `steps`
     /// subgradient steps of Polyak's size θ·(upperBound − best)/‖g‖² (θ from 0.2, halved after 3
-    /// steps without a better bound) while they take at most a tenth of the time left. Each
+    /// steps without a better bound) while they take at most `budget` (default: a tenth of the
+    /// time left). Each
     /// evaluation re-solves the relaxation's sessions warm (national: 4 s, then ~1.5 s a step).
     /// Returns the best bound, its duals (balance rows: the flows' potentials; shared rows: −μ)
     /// and the lane columns' flows averaged over every evaluation (an ergodic average, nearer an
-    /// optimal plan than any one evaluation's vertex); nil when no evaluation finished. Stops
+    /// optimal plan than any one evaluation's vertex) with the number of evaluations in that
+    /// average; nil when no evaluation finished. Stops
     /// early once the bound is within `gapTolerance` (relative) of `upperBound`.
     static func lagrangianPhase(_ m: PlanModel, sharePrice: [Double], upperBound: Double, sessions: PricingSessions,
                                 threads: Int, steps: Int = 20, budget: Duration? = nil, gapTolerance: Double = 0,
