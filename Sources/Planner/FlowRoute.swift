@@ -62,6 +62,8 @@ public struct FlowScaling: Sendable, Equatable {
 
     @inline(__always) func volume(_ v: Double) -> Int64 { Int64((v * volumeScale).rounded()) }
     @inline(__always) func cost(_ c: Double) -> Int64 { Int64((c * costScale).rounded()) }
+    /// A (heuristic) volume limit in scaled units, rounded down so the scaled flow stays within it.
+    @inline(__always) func limit(_ v: Double) -> Int64 { Int64(max(0, (v * volumeScale).rounded(.down))) }
 }
 
 @inline(__always) func pow10(_ k: Int) -> Double {
@@ -221,7 +223,7 @@ enum FlowRoute {
             if split[h] < 0 {
                 split[h] = prob.addNode()
                 let limit = throughputCap[p * H + h]
-                prob.addArc(from: node(n, t), to: split[h], capacity: Int64(max(0, (limit * sc.volumeScale).rounded(.down))), cost: 0)
+                prob.addArc(from: node(n, t), to: split[h], capacity: sc.limit(limit), cost: 0)
                 arcColumn.append(throughputArc(h))
             }
             return split[h]
@@ -235,9 +237,9 @@ enum FlowRoute {
             let c = sc.cost(lane.costPerM3)
             for t in 1...m.laneSpan[l] {
                 let j = m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1
-                let cj = extra.map { c + Int64(($0[j] * sc.costScale).rounded()) } ?? c
+                let cj = extra.map { c + sc.cost($0[j]) } ?? c
                 // Heuristic per-column limits (decomposition's capacity-respecting columns).
-                let cap2 = columnCap.map { $0[j].isFinite ? min(cap, Int64(max(0, ($0[j] * sc.volumeScale).rounded(.down)))) : cap } ?? cap
+                let cap2 = columnCap.map { $0[j].isFinite ? min(cap, sc.limit($0[j])) : cap } ?? cap
                 prob.addArc(from: origin(lane.from, t), to: node(lane.to, t + lane.transitDays), capacity: cap2, cost: cj)
                 arcColumn.append(Int32(j))
             }
@@ -324,19 +326,19 @@ enum FlowRoute {
                 if let extra {
                     for a in 0..<c.count {
                         let j = Int(ps.arcColumn[a])
-                        if j >= 0 && j < m.productionBase { c[a] += Int64((extra[j] * sc.costScale).rounded()) }
+                        if j >= 0 && j < m.productionBase { c[a] += sc.cost(extra[j]) }
                     }
                 }
                 if c != session.problem.cost, let bad = session.setCosts(c) { out.statuses[p] = bad; return }
                 var u = ps.baseCapacity
                 if columnCap != nil || throughputCap != nil {
-                    let H = m.safetyRowBase - m.throughputBase, vs = sc.volumeScale
+                    let H = m.safetyRowBase - m.throughputBase
                     for a in 0..<u.count {
                         let j = Int(ps.arcColumn[a])
                         if j < 0, let throughputCap {
-                            u[a] = min(u[a], Int64(max(0, (throughputCap[p * H - 1 - j] * vs).rounded(.down))))
+                            u[a] = min(u[a], sc.limit(throughputCap[p * H - 1 - j]))
                         } else if j >= 0 && j < m.productionBase, let columnCap, columnCap[j].isFinite {
-                            u[a] = min(u[a], Int64(max(0, (columnCap[j] * vs).rounded(.down))))
+                            u[a] = min(u[a], sc.limit(columnCap[j]))
                         }
                     }
                 }
