@@ -204,7 +204,7 @@ enum Decomposition {
         }
         var best: (bound: Double, y: [Double], x: [Double], evaluations: Int)? = nil
         var average: [Double] = []
-        var theta = 0.2, fails = 0, taken = 0
+        var theta = 0.2, fails = 0, taken = 0, raisedBySteps = false
         func report(_ what: String) {
             guard let b = best?.bound else { return }
             progress?("\(what): \(b) (relative gap \(fmt(100 * (upperBound - b) / max(1, abs(upperBound))))%, \(fmt((clock.now - start).seconds)) s)")
@@ -226,6 +226,7 @@ enum Decomposition {
                 for r in 0..<K { y[cb + r] = -l.mu[r] }
                 best = (l.bound, y, [], 0)
                 fails = 0
+                if step > 0 { raisedBySteps = true }
             } else {
                 fails += 1
                 if fails >= 3 { theta /= 2; fails = 0 }
@@ -251,7 +252,7 @@ enum Decomposition {
             let size = theta * (upperBound - b) / norm
             for r in 0..<K { mu[r] = max(0, l.mu[r] + size * g[r]) }
         }
-        if taken > 0 { report("Lagrangian bound after \(taken) subgradient step(s)") }
+        if raisedBySteps { report("Lagrangian bound after \(taken) subgradient step(s)") }
         if best != nil { best!.x = average; best!.evaluations = taken + 1 }
         return best
     }

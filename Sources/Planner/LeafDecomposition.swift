@@ -515,7 +515,9 @@ enum LeafDecomposition {
                 let value = ok ? m.objective(of: h.x) : .infinity
                 if ok { heuristicRounds += 1 }
                 if ok && value < bestUB { bestX = h.x; bestUB = value; bestCaps = h.caps }
-                progress?("leaf decomposition: capacity-respecting plan\(round > 0 ? " \(round + 1) (shares from the averaged Lagrangian flows)" : "") \(value) (\(fmt((clock.now - t).seconds)) s)")
+                let outcome = ok ? "\(value)" : clock.now >= deadline ? "not finished before the time limit"
+                                                                     : "not found (a product's flows are infeasible under its shares)"
+                progress?("leaf decomposition: capacity-respecting plan\(round > 0 ? " \(round + 1) (shares from the averaged Lagrangian flows)" : "") \(outcome) (\(fmt((clock.now - t).seconds)) s)")
                 guard let sessions, ok, !h.sharePrice.isEmpty else { break }
                 guard let phase = Decomposition.lagrangianPhase(m, sharePrice: h.sharePrice, upperBound: bestUB, sessions: sessions,
                                                                 threads: threads,
