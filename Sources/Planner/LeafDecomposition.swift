@@ -406,9 +406,6 @@ enum LeafDecomposition {
         return (rowStatus, colStatus)
     }
 
-    /// `x0`: the relaxation's flows (the first proposals), `relaxationObjective` their cost (a valid
-    /// lower bound: the Lagrangian at multipliers 0), `relaxationDuals` its duals (reported when no
-    /// pricing round improves on it).
     /// Masters with at least this many rows split their shared lane columns at the capacity-
     /// respecting caps; smaller ones cap them for the first solve and lift the caps with the dual
     /// simplex (see docs/model.md: the lifting is 1.6× faster on 10,000 stations, but left the
@@ -420,6 +417,12 @@ enum LeafDecomposition {
     /// at 0.054 %).
     static let lagrangianStepsPerRound = 2
 
+    /// `x0`: the relaxation's flows (the first proposals), `relaxationObjective` their cost (a valid
+    /// lower bound: the Lagrangian at multipliers 0), `relaxationDuals` its duals (reported when no
+    /// pricing round improves on it). `sessions`: the relaxation's network simplex sessions (the
+    /// Lagrangian bound and, with split nodes, warm capacity-respecting plans; released before the
+    /// master); nil for one cold plan and no Lagrangian bound. `heuristicRounds` caps the
+    /// capacity-respecting plans of a split-start master (tests); smaller masters make one.
     static func solve(_ m: PlanModel, blocks lb: LeafBlocks, scaling base: FlowScaling, x0: [Double],
                       relaxationObjective: Double, relaxationDuals: [Double],
                       threads: Int, maxIterations: Int = .max, deadline: ContinuousClock.Instant,
