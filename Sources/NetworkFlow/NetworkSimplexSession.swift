@@ -143,7 +143,6 @@ extension NetworkSimplexSession {
     public func setCapacities(_ capacity: [Int64]) -> MinCostFlowStatus? {
         let m = problem.arcCount
         guard capacity.count == m else { return .badNodeID }
-        for a in 0..<m where capacity[a] != MinCostFlowProblem.unbounded && capacity[a] < problem.lower[a] { return .badBounds }
         let changed = MinCostFlowProblem(supply: problem.supply, tail: problem.tail, head: problem.head,
                                          lower: problem.lower, capacity: capacity, cost: problem.cost)
         if let bad = changed.validate() { return bad }

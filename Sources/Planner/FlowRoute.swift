@@ -123,6 +123,9 @@ final class PricingSessions: @unchecked Sendable {
         var baseCost: [Int64] = []
         /// Arc capacities of the relaxation (no share limits).
         var baseCapacity: [Int64] = []
+        /// Whether the session's costs carry surcharges, its capacities share limits (else they
+        /// are the base ones, and a call asking for the base needs no O(arcs) comparison).
+        var surcharged = false, capped = false
     }
     let scaling: FlowScaling
     /// Whether the products' graphs have the throughput split nodes (``FlowRoute/build``) at the
@@ -143,12 +146,16 @@ final class PricingSessions: @unchecked Sendable {
             to.session = from.session?.copy()
             to.arcColumn = from.arcColumn; to.tier1 = from.tier1
             to.baseCost = from.baseCost; to.baseCapacity = from.baseCapacity
+            to.surcharged = from.surcharged; to.capped = from.capped
         }
         return c
     }
     /// Frees every product's network and tree (a later solve starts cold).
     func release() {
-        for p in products { p.session = nil; p.arcColumn = []; p.tier1 = []; p.baseCost = []; p.baseCapacity = [] }
+        for p in products {
+            p.session = nil; p.arcColumn = []; p.tier1 = []; p.baseCost = []; p.baseCapacity = []
+            p.surcharged = false; p.capped = false
+        }
     }
 }
 
@@ -322,30 +329,37 @@ enum FlowRoute {
                 }
                 let session = ps.session!
                 // The costs and capacities `build` would give, set only where they changed.
-                var c = ps.baseCost
-                if let extra {
-                    for a in 0..<c.count {
-                        let j = Int(ps.arcColumn[a])
-                        if j >= 0 && j < m.productionBase { c[a] += sc.cost(extra[j]) }
-                    }
-                }
-                if c != session.problem.cost, let bad = session.setCosts(c) { out.statuses[p] = bad; return }
-                var u = ps.baseCapacity
-                if columnCap != nil || throughputCap != nil {
-                    let H = m.safetyRowBase - m.throughputBase
-                    for a in 0..<u.count {
-                        let j = Int(ps.arcColumn[a])
-                        if j < 0, let throughputCap {
-                            u[a] = min(u[a], sc.limit(throughputCap[p * H - 1 - j]))
-                        } else if j >= 0 && j < m.productionBase, let columnCap, columnCap[j].isFinite {
-                            u[a] = min(u[a], sc.limit(columnCap[j]))
+                if extra != nil || ps.surcharged {
+                    var c = ps.baseCost
+                    if let extra {
+                        for a in 0..<c.count {
+                            let j = Int(ps.arcColumn[a])
+                            if j >= 0 && j < m.productionBase { c[a] += sc.cost(extra[j]) }
                         }
                     }
+                    if c != session.problem.cost, let bad = session.setCosts(c) { out.statuses[p] = bad; return }
+                    ps.surcharged = extra != nil
                 }
-                if u != session.problem.capacity {
-                    let tc = ContinuousClock.now
-                    if let bad = session.setCapacities(u) { out.statuses[p] = bad; return }
-                    debugLog("product \(p): capacities set in \(fmt((ContinuousClock.now - tc).seconds)) s")
+                let capping = columnCap != nil || throughputCap != nil
+                if capping || ps.capped {
+                    var u = ps.baseCapacity
+                    if capping {
+                        let H = m.safetyRowBase - m.throughputBase
+                        for a in 0..<u.count {
+                            let j = Int(ps.arcColumn[a])
+                            if j < 0, let throughputCap {
+                                u[a] = min(u[a], sc.limit(throughputCap[p * H - 1 - j]))
+                            } else if j >= 0 && j < m.productionBase, let columnCap, columnCap[j].isFinite {
+                                u[a] = min(u[a], sc.limit(columnCap[j]))
+                            }
+                        }
+                    }
+                    if u != session.problem.capacity {
+                        let tc = ContinuousClock.now
+                        if let bad = session.setCapacities(u) { out.statuses[p] = bad; return }
+                        debugLog("product \(p): capacities set in \(fmt((ContinuousClock.now - tc).seconds)) s")
+                    }
+                    ps.capped = capping
                 }
                 let ts = ContinuousClock.now
                 res = session.solve(deadline: deadline)
