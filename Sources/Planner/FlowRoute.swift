@@ -126,6 +126,9 @@ final class PricingSessions: @unchecked Sendable {
         /// Whether the session's costs carry surcharges, its capacities share limits (else they
         /// are the base ones, and a call asking for the base needs no O(arcs) comparison).
         var surcharged = false, capped = false
+        /// Seconds the last solve took: the longest products start first (a product left to run
+        /// alone at the end leaves the other cores idle).
+        var lastSolveSeconds = 0.0
     }
     let scaling: FlowScaling
     /// Whether the products' graphs have the throughput split nodes (``FlowRoute/build``) at the
@@ -146,7 +149,7 @@ final class PricingSessions: @unchecked Sendable {
             to.session = from.session?.copy()
             to.arcColumn = from.arcColumn; to.tier1 = from.tier1
             to.baseCost = from.baseCost; to.baseCapacity = from.baseCapacity
-            to.surcharged = from.surcharged; to.capped = from.capped
+            to.surcharged = from.surcharged; to.capped = from.capped; to.lastSolveSeconds = from.lastSolveSeconds
         }
         return c
     }
@@ -363,7 +366,8 @@ enum FlowRoute {
                 }
                 let ts = ContinuousClock.now
                 res = session.solve(deadline: deadline)
-                debugLog("product \(p): warm solve \(res.iterations) pivots, \(fmt((ContinuousClock.now - ts).seconds)) s")
+                ps.lastSolveSeconds = (ContinuousClock.now - ts).seconds
+                debugLog("product \(p): warm solve \(res.iterations) pivots, \(fmt(ps.lastSolveSeconds)) s")
                 prob = session.problem; arcColumn = ps.arcColumn; tier1 = ps.tier1
             } else {
                 (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra,
@@ -421,7 +425,14 @@ enum FlowRoute {
         if threads <= 1 || m.P <= 1 {
             for p in 0..<m.P { work(p) }
         } else {
-            DispatchQueue.concurrentPerform(iterations: m.P) { p in work(p) }
+            // Longest first (by the last solve, else by size): the workers take products in this order.
+            let order = (0..<m.P).sorted { a, b in
+                let ta = sessions?.products[a].lastSolveSeconds ?? 0, tb = sessions?.products[b].lastSolveSeconds ?? 0
+                if ta != tb { return ta > tb }
+                let sa = m.productRowStart[a + 1] - m.productRowStart[a], sb = m.productRowStart[b + 1] - m.productRowStart[b]
+                return sa != sb ? sa > sb : a < b
+            }
+            DispatchQueue.concurrentPerform(iterations: m.P) { i in work(order[i]) }
         }
         // Worst status across products: infeasible/unbounded beat a time limit, which beats optimal.
         var status = MinCostFlowStatus.optimal

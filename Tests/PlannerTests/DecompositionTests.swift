@@ -351,6 +351,67 @@ final class DecompositionRouteTests: XCTestCase {
         }
     }
 
+    /// Handing the room a capacity-respecting plan leaves on shared rows to the products that price
+    /// it: the new limits still sum within every shared row and keep each product's flows
+    /// feasible, so the re-solved plan is feasible, never dearer, and never below the LP optimum;
+    /// on some networks it is strictly cheaper.
+    func testRedistributedRoomGivesCheaperFeasiblePlans() throws {
+        var cheaper = 0
+        try forEachCoupledNetwork { seed, net, lp, m in
+            let base = try FlowScaling.choose(for: m).get()
+            let sc = Decomposition.pricingScaling(m, base: base)
+            let tol = 1e-7 * abs(lp.objective)
+            let sessions = PricingSessions(products: m.P, scaling: sc, splitThroughput: true)
+            let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: 2, sessions: sessions)
+            if FlowRoute.couplingViolation(m, x: relaxed.x).count == 0 { return false }
+            let plan = Decomposition.capacityRespectingFlows(m, x0: relaxed.x, scaling: base, threads: 2, equalShares: false,
+                                                             deadline: nil, sessions: sessions)
+            XCTAssertTrue(plan.ok.allSatisfy { $0 }, "seed \(seed)")
+            let cost = m.objective(of: plan.x)
+            guard let limits = Decomposition.redistributingRoom(m, plan, scaling: base) else { return true }
+            // Within every shared row: Σ of the products' limits ≤ the row's limit (lane rows:
+            // per-column caps; throughput rows: per-product shares), and each flow within its limit.
+            let K = m.couplingRowCount, cb = m.laneCapacityBase, tb = m.throughputBase, H = m.safetyRowBase - tb
+            let cp = Decomposition.columnProducts(m)
+            var laneSum = [Double](repeating: 0, count: tb - cb)
+            var productUse = [Double](repeating: 0, count: m.P * H)
+            for j in 0..<m.productionBase {
+                for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
+                    let r = Int(m.entryRow[e]) - cb
+                    guard r >= 0 && r < K else { continue }
+                    if r < tb - cb {
+                        laneSum[r] += limits.columnCap[j]
+                        XCTAssertLessThanOrEqual(plan.x[j], limits.columnCap[j], "seed \(seed) column \(j)")
+                    } else {
+                        productUse[Int(cp[j]) * H + r - (tb - cb)] += m.entryValue[e] * plan.x[j]
+                    }
+                }
+            }
+            for r in 0..<(tb - cb) where laneSum[r].isFinite {
+                XCTAssertLessThanOrEqual(laneSum[r], m.rowUpper[cb + r] + 1e-9, "seed \(seed) lane row \(r)")
+            }
+            for h in 0..<H {
+                let shares = (0..<m.P).map { limits.throughputShare[$0 * H + h] }
+                XCTAssertLessThanOrEqual(shares.reduce(0, +), m.rowUpper[tb + h] + 1e-9, "seed \(seed) throughput row \(h)")
+                for p in 0..<m.P where productUse[p * H + h] > 0 {
+                    XCTAssertLessThanOrEqual(productUse[p * H + h], shares[p] + 1e-9, "seed \(seed) throughput row \(h)")
+                }
+            }
+            let improved = Decomposition.improvedByRedistribution(m, plan, scaling: base, threads: 2, limit: 5,
+                                                                  deadline: .now + .seconds(60), sessions: sessions)
+            XCTAssertGreaterThan(improved.resolves, 0)
+            XCTAssertLessThanOrEqual(improved.cost, cost, "seed \(seed)")
+            XCTAssertGreaterThanOrEqual(improved.cost, lp.objective - tol, "seed \(seed)")
+            XCTAssertEqual(improved.cost, m.objective(of: improved.plan.x))
+            var p = lp
+            p.columnValues = improved.plan.x; p.objective = improved.cost
+            assertFeasible(p)
+            if improved.cost < cost - tol { cheaper += 1 }
+            return true
+        }
+        XCTAssertGreaterThan(cheaper, 0, "no network where the room helped")
+    }
+
     /// With the relaxation's sessions (as on models of 200,000+ variables) the station-block route
     /// runs the Lagrangian phase and, for split-start masters, heuristic rounds (plans from the
     /// averaged Lagrangian flows; with split-node sessions warm): it still reaches the LP optimum,
@@ -380,6 +441,7 @@ final class DecompositionRouteTests: XCTestCase {
                let more = try run(gap: 1e-8, split: true, masterRounds: 0) {
                 let tol = 1e-9 * abs(lp.objective)
                 XCTAssertEqual(one.heuristicRounds, 1)
+                XCTAssertLessThanOrEqual(one.redistributions, LeafDecomposition.redistributionsPerRound)
                 XCTAssertGreaterThanOrEqual(more.heuristicRounds, 1)
                 if more.heuristicRounds > 1 { multiRound += 1 }
                 XCTAssertLessThanOrEqual(more.objective, one.objective + tol, "seed \(seed)")
