@@ -240,6 +240,7 @@ enum Decomposition {
     /// re-solving gives a plan at least as cheap; nil when no row has room a priced product could use.
     static func redistributingRoom(_ m: PlanModel, _ plan: SharedPlan, scaling base: FlowScaling) -> (columnCap: [Double], throughputShare: [Double])? {
         let K = m.couplingRowCount, cb = m.laneCapacityBase, tb = m.throughputBase, P = m.P
+        guard plan.sharePrice.count == P * K else { return nil }
         let H = m.safetyRowBase - tb
         let cp = columnProducts(m)
         // A quarter unit above each flow (flooring at the volume scale gives it back exactly), and
