@@ -287,17 +287,19 @@ enum Decomposition {
     /// Lower bound from the capacity-respecting plan's share prices: the Lagrangian function at
     /// μ_r = the mean over products of the shadow price of each product's share of row r (the
     /// products' marginal values of the limit as the plan divided it), then up to `steps`
-    /// subgradient steps of Polyak's size θ·(upperBound − best)/‖g‖² (θ from 0.2, halved after 3
-    /// steps without a better bound) while they take at most `budget` (default: a tenth of the
-    /// time left). Each
+    /// steps of Polyak's size θ·(upperBound − best)/‖g‖² (θ from 0.2, halved after 3 steps
+    /// without a better bound) along g, the shared rows' excess of the lane flows averaged over
+    /// `prior` (the earlier evaluations' average and count) and this phase's evaluations, while
+    /// the steps take at most `budget` (default: a tenth of the time left). Each
     /// evaluation re-solves the relaxation's sessions warm (national: 4 s, then ~1.5 s a step).
     /// Returns the best bound, its duals (balance rows: the flows' potentials; shared rows: −μ)
-    /// and the lane columns' flows averaged over every evaluation (an ergodic average, nearer an
-    /// optimal plan than any one evaluation's vertex) with the number of evaluations in that
-    /// average; nil when no evaluation finished. Stops
+    /// and the lane columns' flows averaged over this phase's evaluations (an ergodic average,
+    /// nearer an optimal plan than any one evaluation's vertex) with the number of evaluations in
+    /// that average; nil when no evaluation finished. Stops
     /// early once the bound is within `gapTolerance` (relative) of `upperBound`.
     static func lagrangianPhase(_ m: PlanModel, sharePrice: [Double], upperBound: Double, sessions: PricingSessions,
                                 threads: Int, steps: Int = 20, budget: Duration? = nil, gapTolerance: Double = 0,
+                                prior: (x: [Double], count: Int)? = nil,
                                 deadline: ContinuousClock.Instant,
                                 progress: (@Sendable (String) -> Void)?) -> (bound: Double, y: [Double], x: [Double], evaluations: Int)? {
         let clock = ContinuousClock()
@@ -342,12 +344,19 @@ enum Decomposition {
             let b = best!.bound
             taken = step
             if step == 0 { report("Lagrangian bound at the plan's share prices") }
-            // Subgradient at μ: row activity − limit (0 where μ_r = 0 and the row is slack).
+            // Direction: row activity − limit (0 where μ_r = 0 and the row is slack) of the lane
+            // flows averaged over every evaluation so far — the earlier rounds' (`prior`) and this
+            // phase's — rather than of this evaluation's vertex (the subgradient): the idea of the
+            // volume algorithm (Barahona & Anbil 2000). National at 150 s: gap 0.009 % instead of
+            // 0.013 %.
             var act = [Double](repeating: 0, count: K)
-            for j in 0..<m.productionBase where l.flows.x[j] != 0 {
+            let wPrior = prior.map { Double($0.count) / Double($0.count + step + 1) } ?? 0
+            for j in 0..<m.productionBase {
+                let xj = wPrior > 0 ? wPrior * prior!.x[j] + (1 - wPrior) * average[j] : average[j]
+                if xj == 0 { continue }
                 for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
                     let r = Int(m.entryRow[e]) - cb
-                    if r >= 0 && r < K { act[r] += m.entryValue[e] * l.flows.x[j] }
+                    if r >= 0 && r < K { act[r] += m.entryValue[e] * xj }
                 }
             }
             var norm = 0.0

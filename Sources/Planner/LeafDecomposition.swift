@@ -411,10 +411,11 @@ enum LeafDecomposition {
     /// simplex (see docs/model.md: the lifting is 1.6× faster on 10,000 stations, but left the
     /// national master ~32,000 infeasibilities).
     static let splitFromRows = 20_000
-    /// Subgradient steps per heuristic round after the evaluation at the plan's share prices:
-    /// they rarely raise the bound, but their flows enrich the average the next shares come
-    /// from (national at ~56 s: 1 step 0.028 %, 2 steps 0.036 %, 3 steps 0.030 %; none stalls
-    /// at 0.054 %).
+    /// Steps per heuristic round after the evaluation at the plan's share prices: they rarely
+    /// raise the bound, but their flows enrich the average the next shares come from (session 6,
+    /// subgradient steps, national at ~56 s: 1 step 0.028 %, 2 steps 0.036 %, 3 steps 0.030 %;
+    /// none stalls at 0.054 %; with the room handed on, 1 step gave 0.050 % at 60 s against 2
+    /// steps' 0.048 %).
     static let lagrangianStepsPerRound = 2
     /// Re-solves per heuristic round that hand the room the plan's products left on shared rows
     /// to the products that price it (``Decomposition/improvedByRedistribution``). The first takes
@@ -502,11 +503,12 @@ enum LeafDecomposition {
         do {
             // Round 0: shares from the relaxation's flows (the guaranteed plan, not interruptible).
             // With the relaxation's sessions, each round then evaluates the Lagrangian at the
-            // plan's share prices and takes `lagrangianStepsPerRound` subgradient steps from
-            // there; the next round's shares come from the Lagrangian flows averaged over every
-            // evaluation so far (an ergodic average: it approaches an optimal plan, as the share
-            // prices of its plans approach optimal multipliers). National: gap 0.089 % after
-            // round 0, 0.036 % after round 2 (~60 s), 0.017 % after round 12, where it stalls.
+            // plan's share prices and takes `lagrangianStepsPerRound` steps from there (along the
+            // averaged flows' excess), then hands the plan's unused room on; the next round's
+            // shares come from the Lagrangian flows averaged over every evaluation so far (an
+            // ergodic average: it approaches an optimal plan, as the share prices of its plans
+            // approach optimal multipliers). National: gap 0.063 % after round 0, 0.036 % after
+            // round 1 (60 s), 0.009 % after round 9 (136 s), where it stalls.
             var shareSource = x0
             var round = 0
             var averaged: [Double] = [], evaluations = 0
@@ -533,7 +535,7 @@ enum LeafDecomposition {
                                                                 threads: threads,
                                                                 steps: round + 1 < maxHeuristicRounds ? lagrangianStepsPerRound : 0,
                                                                 budget: splitCapped ? deadline - clock.now : nil,
-                                                                gapTolerance: gapTolerance, deadline: deadline,
+                                                                gapTolerance: gapTolerance, prior: (averaged, evaluations), deadline: deadline,
                                                                 progress: progress) else { break }
                 if phase.bound > lagrangian?.bound ?? -.infinity { lagrangian = phase }
                 if averaged.isEmpty { averaged = phase.x } else {
@@ -559,7 +561,7 @@ enum LeafDecomposition {
                 debugLog("heuristic round \(round): plan \(bestUB), bound \(lagrangian!.bound), gap \(fmt(100 * gap))%")
                 round += 1
                 // Stalled: the last three rounds took less than 5 % off the gap (national: after
-                // round 12, ~120 s). Until then a large master's rounds run up to the deadline (a
+                // round 12, ~160 s). Until then a large master's rounds run up to the deadline (a
                 // round cut short by it leaves the best plan and bound so far).
                 let stalled = gaps.count > 3 && gap > 0.95 * gaps[gaps.count - 4]
                 if gap <= gapTolerance || round >= maxHeuristicRounds || stalled || clock.now >= deadline { break }
