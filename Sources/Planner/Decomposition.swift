@@ -119,14 +119,15 @@ enum Decomposition {
         let K = m.couplingRowCount, cb = m.laneCapacityBase, tb = m.throughputBase, P = m.P
         let H = m.safetyRowBase - tb
         let cp = columnProducts(m)
-        var use = [Double](repeating: 0, count: K), n = [Double](repeating: 0, count: K)
+        var use = [Double](repeating: 0, count: K)
+        let n = sharedRowColumnCounts(m)
         var productUse = [Double](repeating: 0, count: P * H), present = [Bool](repeating: false, count: P * H)
         for j in 0..<m.productionBase {
             let p = Int(cp[j])
             for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
                 let r = Int(m.entryRow[e])
                 guard r >= cb && r < cb + K else { continue }
-                use[r - cb] += x0[j]; n[r - cb] += 1
+                use[r - cb] += x0[j]
                 if r >= tb { productUse[p * H + r - tb] += x0[j]; present[p * H + r - tb] = true }
             }
         }
@@ -153,13 +154,9 @@ enum Decomposition {
                                 deadline: deadline, sessions: sessions)
     }
 
-    /// A capacity-respecting plan: each product's flows under its own limits (`columnCap` per lane
-    /// column, `throughputShare[p·H + h]` per product and throughput row), which must sum within
-    /// every shared row. See ``capacityRespectingFlows(_:x0:scaling:threads:equalShares:deadline:sessions:)``.
-    static func flowsUnderShares(_ m: PlanModel, columnCap: [Double], throughputShare share: [Double], scaling base: FlowScaling,
-                                 threads: Int, deadline: ContinuousClock.Instant?, sessions: PricingSessions?) -> SharedPlan {
+    /// The number of lane columns in each coupling row (index r − laneCapacityBase).
+    static func sharedRowColumnCounts(_ m: PlanModel) -> [Double] {
         let K = m.couplingRowCount, cb = m.laneCapacityBase
-        let cp = columnProducts(m)
         var n = [Double](repeating: 0, count: K)
         for j in 0..<m.productionBase {
             for e in m.columnEntryStart[j]..<m.columnEntryStart[j + 1] {
@@ -167,6 +164,17 @@ enum Decomposition {
                 if r >= cb && r < cb + K { n[r - cb] += 1 }
             }
         }
+        return n
+    }
+
+    /// A capacity-respecting plan: each product's flows under its own limits (`columnCap` per lane
+    /// column, `throughputShare[p·H + h]` per product and throughput row), which must sum within
+    /// every shared row. See ``capacityRespectingFlows(_:x0:scaling:threads:equalShares:deadline:sessions:)``.
+    static func flowsUnderShares(_ m: PlanModel, columnCap: [Double], throughputShare share: [Double], scaling base: FlowScaling,
+                                 threads: Int, deadline: ContinuousClock.Instant?, sessions: PricingSessions?) -> SharedPlan {
+        let K = m.couplingRowCount, cb = m.laneCapacityBase
+        let cp = columnProducts(m)
+        let n = sharedRowColumnCounts(m)
         let h = FlowRoute.solve(m, scaling: sessions?.scaling ?? base, relaxCoupling: true, threads: threads, columnCap: columnCap,
                                 throughputCap: share, deadline: deadline, sessions: sessions)
         let ok = h.productStatus.map { $0 == .optimal || $0 == .objectiveOverflow }
