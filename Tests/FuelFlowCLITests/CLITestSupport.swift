@@ -61,10 +61,15 @@ enum CLI {
                          stderr: String(decoding: errData.get(), as: UTF8.self))
     }
 
-    static func temporaryDirectory() throws -> URL {
+}
+
+extension XCTestCase {
+    /// A fresh directory under the system's temporary directory, removed when the test ends.
+    func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("fuelflow-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url
     }
 }

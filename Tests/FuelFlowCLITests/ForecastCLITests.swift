@@ -4,7 +4,7 @@ import XCTest
 /// `fuelflow forecast DIR --out OUT` end to end on the example network.
 final class ForecastCLITests: XCTestCase {
     func testForecastWritesForecastsAccuracyAndRollup() throws {
-        let out = try CLI.temporaryDirectory().appendingPathComponent("forecast")
+        let out = try temporaryDirectory().appendingPathComponent("forecast")
         let example = CLI.packageRoot.appendingPathComponent("data/example").path
         let r = try CLI.run(["forecast", example, "--out", out.path, "--backtest", "2", "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -48,7 +48,7 @@ final class ForecastCLITests: XCTestCase {
     }
 
     func testInvalidNetworkExitsOne() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory()
         try "start: 2026-13-40\ndays: 3\n".write(to: dir.appendingPathComponent("settings.yaml"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["forecast", dir.path, "--out", dir.appendingPathComponent("o").path])
         XCTAssertEqual(r.status, 1)

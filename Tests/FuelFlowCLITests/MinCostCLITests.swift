@@ -27,7 +27,7 @@ final class MinCostCLITests: XCTestCase {
     }
 
     func testFlowsFileConservesFlow() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let flows = dir.appendingPathComponent("flows.csv").path
         let r = try CLI.run(["mincost", example, "--flows", flows])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -47,7 +47,7 @@ final class MinCostCLITests: XCTestCase {
     }
 
     func testInfeasibleExitsTwoWithOneLineMessage() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let file = dir.appendingPathComponent("short.min")
         try "p min 2 1\nn 1 5\nn 2 -5\na 1 2 0 4 1\n".write(to: file, atomically: true, encoding: .utf8)
         for algorithm in ["simplex", "okalg", "glpk-lp"] {
@@ -59,7 +59,7 @@ final class MinCostCLITests: XCTestCase {
     }
 
     func testUnboundedNegativeCycle() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let file = dir.appendingPathComponent("cycle.min")
         // 1 → 2 → 3 → 1 uncapacitated (huge capacity) with total cost −1.
         let big = Int64.max
@@ -73,7 +73,7 @@ final class MinCostCLITests: XCTestCase {
     }
 
     func testMalformedFileGivesFileAndLine() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let file = dir.appendingPathComponent("bad.min")
         try "c a comment\np min 2 1\na 1 x 0 10 1\n".write(to: file, atomically: true, encoding: .utf8)
         let r = try CLI.run(["mincost", file.path])
@@ -89,7 +89,7 @@ final class MinCostCLITests: XCTestCase {
     }
 
     func testMcfgenIsDeterministicAndSolvable() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let a = dir.appendingPathComponent("a.min").path, b = dir.appendingPathComponent("b.min").path
         let c = dir.appendingPathComponent("c.min").path
         for (path, seed) in [(a, "7"), (b, "7"), (c, "8")] {
@@ -110,7 +110,7 @@ final class MinCostCLITests: XCTestCase {
     }
 
     func testMcfgenShapes() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory()
         for shape in ["grid", "transportation"] {
             let path = dir.appendingPathComponent("\(shape).min").path
             XCTAssertEqual(try CLI.run(["mcfgen", "--nodes", "100", "--arcs", "600", "--shape", shape, "-o", path]).status, 0)

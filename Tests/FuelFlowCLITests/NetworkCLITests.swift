@@ -12,7 +12,7 @@ final class NetworkCLITests: XCTestCase {
 
     /// Copies the example network's small files into a temp folder (no sales history) so a test can break one.
     func copyOfExample() throws -> URL {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory()
         let source = CLI.packageRoot.appendingPathComponent("data/example")
         for name in ["settings.yaml", "products.csv", "nodes.csv", "lanes.csv", "production.csv",
                      "storage.csv", "demand.csv", "fleet.csv"] {
@@ -67,7 +67,7 @@ final class NetworkCLITests: XCTestCase {
     }
 
     func testGenerateWritesAValidDeterministicNetwork() throws {
-        let base = try CLI.temporaryDirectory()
+        let base = try temporaryDirectory()
         let a = base.appendingPathComponent("a"), b = base.appendingPathComponent("b")
         for out in [a, b] {
             let r = try CLI.run(["generate", "--preset", "small", "--seed", "3", "--out", out.path])

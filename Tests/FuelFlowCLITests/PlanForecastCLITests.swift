@@ -4,7 +4,7 @@ import XCTest
 /// Closing the loop: `fuelflow plan DIR --demand forecast` plans against the station forecasts.
 final class PlanForecastCLITests: XCTestCase {
     func plan(quantile: String) throws -> (json: [String: Any], out: URL) {
-        let out = try CLI.temporaryDirectory().appendingPathComponent("plan")
+        let out = try temporaryDirectory().appendingPathComponent("plan")
         let example = CLI.packageRoot.appendingPathComponent("data/example").path
         let r = try CLI.run(["plan", example, "--out", out.path, "--demand", "forecast",
                              "--demand-quantile", quantile, "--quiet"])
