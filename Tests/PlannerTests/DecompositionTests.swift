@@ -102,6 +102,37 @@ final class DecompositionRouteTests: XCTestCase {
         }
     }
 
+    /// Same inputs, same plan: with a round limit (and a time limit far away) the decomposition
+    /// gives bit-identical flows, duals, costs and bounds run after run and with 1 or 2 worker
+    /// threads, for both kinds of blocks — whatever order the workers take the products in.
+    func testRoundLimitedDecompositionIsDeterministic() throws {
+        for kind in DecompositionKind.allCases {
+            var checked = 0
+            for seed in coupledSeeds {
+                let net = generated(seed: seed, days: 3 + Int(seed % 3))
+                var runs: [Plan] = []
+                for threads in [2, 2, 1] {
+                    var o = PlanOptions(method: .auto, timeLimit: 600, threads: threads)
+                    o.decompositionThreshold = 0
+                    o.decompositionRounds = 3
+                    o.decomposition = kind
+                    runs.append(try Planner.plan(net, options: o))
+                }
+                guard runs[0].route == "decomposition", runs[0].hasPlan else { continue }
+                checked += 1
+                for r in runs.dropFirst() {
+                    XCTAssertEqual(r.route, runs[0].route, "seed \(seed) \(kind)")
+                    XCTAssertEqual(r.status, runs[0].status, "seed \(seed) \(kind)")
+                    XCTAssertEqual(r.objective, runs[0].objective, "seed \(seed) \(kind)")
+                    XCTAssertEqual(r.lowerBound, runs[0].lowerBound, "seed \(seed) \(kind)")
+                    XCTAssertEqual(r.columnValues, runs[0].columnValues, "seed \(seed) \(kind)")
+                    XCTAssertEqual(r.rowDuals, runs[0].rowDuals, "seed \(seed) \(kind)")
+                }
+            }
+            XCTAssertGreaterThan(checked, 2, "\(kind)")
+        }
+    }
+
     /// A shared lane too small for both products' demand: the limit's price is the shortage
     /// penalty (1000/m³), far above the lane cost (2/m³) that starts the master's dual box, so the
     /// master must widen the box (×10 until it covers 1000) before its plan meets the limit.
@@ -448,6 +479,12 @@ final class DecompositionRouteTests: XCTestCase {
                 XCTAssertGreaterThanOrEqual(more.lowerBound, one.lowerBound - tol, "seed \(seed)")
                 XCTAssertLessThanOrEqual(more.lowerBound, lp.objective + 1e-7 * abs(lp.objective), "seed \(seed)")
                 XCTAssertGreaterThanOrEqual(one.objective, lp.objective - 1e-7 * abs(lp.objective), "seed \(seed)")
+                // The rounds are deterministic: the same run again gives the same plan and bound.
+                let again = try XCTUnwrap(try run(gap: 1e-8, split: true, masterRounds: 0))
+                XCTAssertEqual(again.x, more.x, "seed \(seed)")
+                XCTAssertEqual(again.objective, more.objective, "seed \(seed)")
+                XCTAssertEqual(again.lowerBound, more.lowerBound, "seed \(seed)")
+                XCTAssertEqual(again.heuristicRounds, more.heuristicRounds, "seed \(seed)")
                 for o in [one, more] {
                     var p = lp
                     p.columnValues = o.x; p.objective = o.objective
