@@ -510,6 +510,20 @@ final class DecompositionRouteTests: XCTestCase {
         }
     }
 
+    /// The last heuristic round takes no Lagrangian steps: the last one allowed, or (from round 1)
+    /// one with less time left than the previous round took; round 0 steps whenever another
+    /// round is allowed.
+    func testLastRoundBeforeTheDeadlineSkipsTheSteps() {
+        let k = LeafDecomposition.lagrangianStepsPerRound
+        XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 0, maxRounds: .max, secondsLeft: 1, lastRoundSeconds: 0), k)
+        XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 0, maxRounds: 1, secondsLeft: 600, lastRoundSeconds: 0), 0)
+        // National `--time-limit 60`: round 1's plan ends with 8.7 s left; round 0 took 24 s.
+        XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 1, maxRounds: .max, secondsLeft: 8.7, lastRoundSeconds: 24), 0)
+        XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 1, maxRounds: .max, secondsLeft: 90, lastRoundSeconds: 24), k)
+        XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 4, maxRounds: 5, secondsLeft: 90, lastRoundSeconds: 10), 0)
+        XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 3, maxRounds: 5, secondsLeft: 90, lastRoundSeconds: 10), k)
+    }
+
     func testLeafBlocksPartitionTheModel() throws {
         let net = generated(seed: 13, days: 4, stations: 30)
         let m = PlanModel(net)
