@@ -151,7 +151,7 @@ enum Decomposition {
             }
         }
         return flowsUnderShares(m, columnCap: columnCap, throughputShare: share, scaling: base, threads: threads,
-                                deadline: deadline, sessions: sessions)
+                                deadline: deadline, sessions: sessions, columnProducts: cp, rowColumnCounts: n)
     }
 
     /// The number of lane columns in each coupling row (index r − laneCapacityBase).
@@ -170,11 +170,14 @@ enum Decomposition {
     /// A capacity-respecting plan: each product's flows under its own limits (`columnCap` per lane
     /// column, `throughputShare[p·H + h]` per product and throughput row), which must sum within
     /// every shared row. See ``capacityRespectingFlows(_:x0:scaling:threads:equalShares:deadline:sessions:)``.
+    /// `columnProducts` and `rowColumnCounts`, when the caller has them, are
+    /// ``columnProducts(_:)`` and ``sharedRowColumnCounts(_:)`` of `m`.
     static func flowsUnderShares(_ m: PlanModel, columnCap: [Double], throughputShare share: [Double], scaling base: FlowScaling,
-                                 threads: Int, deadline: ContinuousClock.Instant?, sessions: PricingSessions?) -> SharedPlan {
+                                 threads: Int, deadline: ContinuousClock.Instant?, sessions: PricingSessions?,
+                                 columnProducts known: [Int32]? = nil, rowColumnCounts knownCounts: [Double]? = nil) -> SharedPlan {
         let K = m.couplingRowCount, cb = m.laneCapacityBase
-        let cp = columnProducts(m)
-        let n = sharedRowColumnCounts(m)
+        let cp = known ?? columnProducts(m)
+        let n = knownCounts ?? sharedRowColumnCounts(m)
         let h = FlowRoute.solve(m, scaling: sessions?.scaling ?? base, relaxCoupling: true, threads: threads, columnCap: columnCap,
                                 throughputCap: share, deadline: deadline, sessions: sessions)
         let ok = h.productStatus.map { $0 == .optimal || $0 == .objectiveOverflow }

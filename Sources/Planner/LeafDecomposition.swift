@@ -430,6 +430,7 @@ enum LeafDecomposition {
         if round > 0 && secondsLeft < lastRoundSeconds { return 0 }
         return lagrangianStepsPerRound
     }
+
     /// Re-solves per heuristic round that hand the room the plan's products left on shared rows
     /// to the products that price it (``Decomposition/improvedByRedistribution``). The first takes
     /// most of the gain (national, round 0: 1,014,965,530 → 1,014,700,634 in 9 s; a second
