@@ -54,6 +54,16 @@ public final class NetworkSimplexSession: @unchecked Sendable {
     /// Whether the crash basis was used by the start phase (testing aid).
     var crashed: Bool { core?.crashed ?? false }
 
+    /// A basis for the first ``solve(deadline:)`` to start from instead of the crash basis —
+    /// typically the optimal basis of a similar problem (same graph shape, other supplies or
+    /// costs) mapped onto this one. Its tree arcs stay in the tree where they can carry what
+    /// their subtree needs; the other nodes hang from the artificial root, as in
+    /// ``setCapacities(_:)``. A basis that is not a forest of this problem's arcs is ignored
+    /// (crash start). No effect once the session has solved. See ``startBasisAdopted``.
+    public var startBasis: Basis? = nil
+    /// Whether the first solve started from ``startBasis``.
+    public private(set) var startBasisAdopted = false
+
     /// Creates a session for `problem`; nothing is solved or allocated until ``solve(deadline:)``.
     public init(_ problem: MinCostFlowProblem, options: NetworkSimplex = NetworkSimplex()) {
         self.problem = problem
@@ -86,6 +96,14 @@ public final class NetworkSimplexSession: @unchecked Sendable {
         if core == nil {
             if let early = options.precheck(problem) { return early }
             core = options.makeCore(problem)
+            if let start = startBasis {
+                startBasisAdopted = problem.lower.withUnsafeBufferPointer { l in
+                    problem.supply.withUnsafeBufferPointer { b in
+                        core!.adoptBasis(parentArc: start.parentArc, atUpper: start.atUpper, lower: l, supply: b)
+                    }
+                }
+                startBasis = nil
+            }
         }
         core!.setDeadline(deadline)
         core!.violation = nil
@@ -171,7 +189,7 @@ extension SimplexCore {
     mutating func setCapacities(_ newCap: UnsafeBufferPointer<Int64>, lower: UnsafeBufferPointer<Int64>,
                                 supply problemSupply: UnsafeBufferPointer<Int64>) {
         crashSearch = nil
-        let n = nodeNum, m = arcNum
+        let m = arcNum
         for i in 0..<m {
             let a = Int(arcOf[i])
             let c = newCap[a] == MinCostFlowProblem.unbounded ? SimplexCore.inf : newCap[a] &- lower[a]
@@ -180,6 +198,16 @@ extension SimplexCore {
                 if c == SimplexCore.inf { state[i] = SimplexCore.stateLower; flow[i] = 0 } else { flow[i] = c }
             }
         }
+        repairTreeFlows(lower: lower, supply: problemSupply)
+    }
+
+    /// Recomputes the tree flows for the current non-tree flows, tree and bounds so that the
+    /// basis is primal feasible and strongly feasible (see ``setCapacities(_:lower:supply:)``:
+    /// an arc that cannot carry what its subtree needs leaves the tree and the subtree hangs
+    /// from the root by its artificial arc), then rebuilds the thread and the potentials.
+    /// Needs a valid thread (children after parents).
+    mutating func repairTreeFlows(lower: UnsafeBufferPointer<Int64>, supply problemSupply: UnsafeBufferPointer<Int64>) {
+        let n = nodeNum, m = arcNum
         // Balance of each node given the non-tree flows: what its tree arc must carry out.
         let total = UnsafeMutablePointer<Int64>.allocate(capacity: n + 1)
         defer { total.deallocate() }
@@ -277,5 +305,115 @@ extension SimplexCore {
         var position = [Int](repeating: 0, count: n + 1)
         for i in 0...n { position[Int(order[i])] = i }
         for u in 0...n { lastSucc[u] = order[position[u] + Int(succNum[u]) - 1] }
+    }
+}
+
+extension NetworkSimplexSession {
+    /// A spanning-tree basis in the problem's own ids (see ``basis()`` and ``startBasis``).
+    public struct Basis: Sendable, Equatable {
+        /// Per node (``NodeID``): the arc joining it to its parent in the spanning tree, or −1
+        /// when it hangs from the artificial root.
+        public var parentArc: [ArcID]
+        /// Per arc (``ArcID``): outside the tree at its capacity.
+        public var atUpper: [Bool]
+
+        public init(parentArc: [ArcID], atUpper: [Bool]) {
+            self.parentArc = parentArc
+            self.atUpper = atUpper
+        }
+    }
+
+    /// The basis the last solve ended with (`nil` before the first solve, or when the problem
+    /// needed no simplex). Its tree may contain artificial arcs (`parentArc` −1).
+    public func basis() -> Basis? {
+        guard let core else { return nil }
+        let n = core.nodeNum, m = core.arcNum
+        var parentArc = [ArcID](repeating: -1, count: n)
+        var atUpper = [Bool](repeating: false, count: m)
+        for v in 0..<n {
+            let e = Int(core.pred[v])
+            if e >= 0 && e < m { parentArc[Int(core.nodeOf[v])] = core.arcOf[e] }
+        }
+        for i in 0..<m where core.state[i] == SimplexCore.stateUpper { atUpper[Int(core.arcOf[i])] = true }
+        return Basis(parentArc: parentArc, atUpper: atUpper)
+    }
+}
+
+extension SimplexCore {
+    /// Replaces the start basis by the spanning forest `parentArc` (problem ids: for each node
+    /// the arc to its parent, −1 to hang it from the root), with the non-tree arcs flagged in
+    /// `atUpper` at their (finite) capacity and the others at their lower bound. Tree flows then
+    /// follow from the node balances (``repairTreeFlows(lower:supply:)``: an arc that cannot
+    /// carry its subtree's balance leaves the tree and the subtree hangs from the root), so the
+    /// basis is primal and strongly feasible whatever the forest. The start phase is done
+    /// afterwards (no crash, no initial pivots). Returns `false`, the core unchanged, when the
+    /// counts differ, an arc is out of range, is a loop or does not touch its node, or the
+    /// parent arcs form a cycle.
+    mutating func adoptBasis(parentArc: [ArcID], atUpper: [Bool], lower: UnsafeBufferPointer<Int64>,
+                             supply: UnsafeBufferPointer<Int64>) -> Bool {
+        let n = nodeNum, m = arcNum
+        guard parentArc.count == n, atUpper.count == m else { return false }
+        var internalNode = [Int32](repeating: -1, count: n)
+        for v in 0..<n { internalNode[Int(nodeOf[v])] = Int32(v) }
+        var internalArc = [Int32](repeating: -1, count: m)
+        for i in 0..<m { internalArc[Int(arcOf[i])] = Int32(i) }
+        // Tentative parents (internal ids), checked before anything changes.
+        var par = [Int32](repeating: Int32(root), count: n + 1)
+        var treeArc = [Int32](repeating: -1, count: n)
+        for pv in 0..<n {
+            let a = Int(parentArc[pv])
+            if a < 0 { continue }
+            guard a < m else { return false }
+            let i = Int(internalArc[a]), v = Int(internalNode[pv])
+            let s = Int(source[i]), t = Int(target[i])
+            guard s != t, s == v || t == v else { return false }
+            par[v] = Int32(s == v ? t : s)
+            treeArc[v] = Int32(i)
+        }
+        par[root] = -1
+        // A forest iff every node reaches the root: depth-first from the root over children.
+        var firstChild = [Int32](repeating: -1, count: n + 1), nextSibling = [Int32](repeating: -1, count: n + 1)
+        for v in 0..<n {
+            let p = Int(par[v])
+            nextSibling[v] = firstChild[p]; firstChild[p] = Int32(v)
+        }
+        var reached = 0
+        var stack: [Int32] = [Int32(root)]
+        while let u = stack.popLast() {
+            reached += 1
+            var c = firstChild[Int(u)]
+            while c >= 0 { stack.append(c); c = nextSibling[Int(c)] }
+        }
+        guard reached == n + 1 else { return false }
+
+        crashSearch = nil
+        initialCandidates = nil
+        for i in 0..<m {
+            let up = atUpper[Int(arcOf[i])] && cap[i] != SimplexCore.inf
+            state[i] = up ? SimplexCore.stateUpper : SimplexCore.stateLower
+            flow[i] = up ? cap[i] : 0
+        }
+        var artificial = [Int32](repeating: -1, count: n)
+        for e in m..<allArcNum { artificial[Int(source[e]) == root ? Int(target[e]) : Int(source[e])] = Int32(e) }
+        for v in 0..<n {
+            let a = Int(artificial[v])
+            parent[v] = par[v]
+            if treeArc[v] >= 0 {
+                let i = Int(treeArc[v])
+                pred[v] = Int32(i)
+                predDir[v] = Int(source[i]) == v ? SimplexCore.dirUp : SimplexCore.dirDown
+                state[i] = SimplexCore.stateTree; flow[i] = 0
+                state[a] = SimplexCore.stateLower; flow[a] = 0
+            } else {
+                pred[v] = Int32(a)
+                predDir[v] = Int(source[a]) == v ? SimplexCore.dirUp : SimplexCore.dirDown
+                state[a] = SimplexCore.stateTree; flow[a] = 0
+            }
+        }
+        rebuildThread()
+        repairTreeFlows(lower: lower, supply: supply)
+        startPhase = SimplexCore.phaseDone
+        crashed = false
+        return true
     }
 }

@@ -578,7 +578,14 @@ enum Decomposition {
                 do {
                     if cold || master == nil { master = try MasterLP(products: P, couplingRows: K) }
                     try master!.sync(proposals, active: active, capacity: { m.rowUpper[cb + $0] }, bigM: bigM, reference: referenceCost)
-                    let s = try master!.problem.solve(.init(method: cold ? .dualSimplex : .primalSimplex, timeLimit: remaining))
+                    let size = master!.activeRows.count + P + 2 * proposals.count
+                    // Scaled: the proposals are whole product flows, entries from a few m³ to 10⁶;
+                    // unscaled, GLPK's primal simplex fell into endless "numerical instability"
+                    // loops on the example's master (3 in 320 rounds, each ended by the limit).
+                    var o = LinearProgram.SolveOptions(method: cold ? .dualSimplex : .primalSimplex, timeLimit: remaining,
+                                                       iterationLimit: masterIterationLimit(size))
+                    o.scaling = true
+                    let s = try master!.problem.solve(o)
                     if s.status == .optimal { ms = s; break }
                     if s.termination == .timeLimit { masterTimedOut = true; break }
                     progress?("decomposition round \(iter): the master LP ended \(s.status) (\(s.termination))\(cold ? "" : "; rebuilding it")")
@@ -791,3 +798,12 @@ final class MasterLP {
         artificialColumn = artificialColumn.map(shifted)
     }
 }
+
+/// Simplex iterations allowed for one solve of a decomposition master with about `size` rows and
+/// columns. A healthy solve needs a small multiple of its size (the national station-block master:
+/// 17,000–52,000 iterations for ~160,000 rows and columns); on a numerically unstable basis GLPK's
+/// primal simplex can instead alternate between phases without end ("numerical instability
+/// (primal simplex, phase II)", hundreds of thousands of iterations on a 100-row master). The
+/// limit ends such a solve so that the master is rebuilt and solved cold, as for any other
+/// failure, instead of spinning until the deadline.
+func masterIterationLimit(_ size: Int) -> Int { 50_000 + 20 * size }

@@ -130,6 +130,9 @@ final class PricingSessions: @unchecked Sendable {
         /// alone at the end leaves the other cores idle).
         var lastSolveSeconds = 0.0
     }
+    /// Whether the first solve starts products on the same lanes as an earlier one from its
+    /// optimal basis (SiblingStart.swift); off only to measure or test the cold start.
+    var siblingStarts = true
     let scaling: FlowScaling
     /// Whether the products' graphs have the throughput split nodes (``FlowRoute/build``) at the
     /// full throughput: then the same sessions also solve the capacity-respecting flows (shares
@@ -320,13 +323,45 @@ enum FlowRoute {
                                 shares: throughputCap != nil || columnCap != nil ? m.couplingRowCount : 0)
         let basisOut = wantBasis ? SharedBasis(columns: m.columnCount, rows: m.rowCount, products: m.P) : nil
         let counts = SharedCounts(m.P)
+        // Longest first (by the last solve, else by size): the workers take products in this order.
+        var order = (0..<m.P).sorted { a, b in
+            let ta = sessions?.products[a].lastSolveSeconds ?? 0, tb = sessions?.products[b].lastSolveSeconds ?? 0
+            if ta != tb { return ta > tb }
+            let sa = m.productRowStart[a + 1] - m.productRowStart[a], sb = m.productRowStart[b + 1] - m.productRowStart[b]
+            return sa != sb ? sa > sb : a < b
+        }
+        // First solve of new sessions: products on the same lanes as an earlier one start from its
+        // optimal basis (SiblingStart.swift). Donors go first; a sibling waits for its donor,
+        // which some worker has already taken (the workers take the products in order).
+        var siblingBases: SiblingBases? = nil
+        if let sessions, sessions.siblingStarts, m.P > 1, sessions.products.allSatisfy({ $0.session == nil }) {
+            let donor = siblingDonors(m, order: order)
+            if donor.contains(where: { $0 >= 0 }) {
+                siblingBases = SiblingBases(donor: donor)
+                order = order.filter { donor[$0] < 0 } + order.filter { donor[$0] >= 0 }
+            }
+        }
+        let siblings = siblingBases
         let work: @Sendable (Int) -> Void = { p in
             let prob: MinCostFlowProblem, arcColumn: [Int32], tier1: [Int32], res: MinCostFlowResult
+            let donating = siblings?.isDonor(p) == true
+            defer { if donating { siblings!.ready[p].leave() } }
             if let ps = sessions?.products[p] {
                 if ps.session == nil {
                     let b = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling,
                                   throughputCap: sessions!.splitThroughput ? fullThroughput(m) : nil)
-                    ps.session = NetworkSimplexSession(b.problem)
+                    let session = NetworkSimplexSession(b.problem)
+                    if let siblings, siblings.donor[p] >= 0 {
+                        let d = siblings.donor[p]
+                        siblings.ready[d].wait()
+                        if let dk = siblings.slots[d].keys, let db = siblings.slots[d].basis {
+                            let tm = ContinuousClock.now
+                            let keys = GraphKeys(m, product: p, problem: b.problem, arcColumn: b.arcColumn, tier1: b.tier1)
+                            session.startBasis = keys.mapped(from: dk, basis: db, spaces: GraphKeys.spaces(m))
+                            debugLog("product \(p): start from product \(d)'s basis (mapped in \(fmt((ContinuousClock.now - tm).seconds)) s)")
+                        }
+                    }
+                    ps.session = session
                     ps.arcColumn = b.arcColumn; ps.tier1 = b.tier1
                     ps.baseCost = b.problem.cost; ps.baseCapacity = b.problem.capacity
                 }
@@ -369,6 +404,10 @@ enum FlowRoute {
                 ps.lastSolveSeconds = (ContinuousClock.now - ts).seconds
                 debugLog("product \(p): warm solve \(res.iterations) pivots, \(fmt(ps.lastSolveSeconds)) s")
                 prob = session.problem; arcColumn = ps.arcColumn; tier1 = ps.tier1
+                if donating && res.status == .optimal {
+                    siblings!.slots[p].keys = GraphKeys(m, product: p, problem: prob, arcColumn: arcColumn, tier1: tier1)
+                    siblings!.slots[p].basis = session.basis()
+                }
             } else {
                 (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra,
                                                  columnCap: columnCap, throughputCap: throughputCap)
@@ -423,16 +462,9 @@ enum FlowRoute {
             }
         }
         if threads <= 1 || m.P <= 1 {
-            for p in 0..<m.P { work(p) }
+            for p in order { work(p) }
         } else {
-            // Longest first (by the last solve, else by size): the workers take products in this order.
-            let order = (0..<m.P).sorted { a, b in
-                let ta = sessions?.products[a].lastSolveSeconds ?? 0, tb = sessions?.products[b].lastSolveSeconds ?? 0
-                if ta != tb { return ta > tb }
-                let sa = m.productRowStart[a + 1] - m.productRowStart[a], sb = m.productRowStart[b + 1] - m.productRowStart[b]
-                return sa != sb ? sa > sb : a < b
-            }
-            DispatchQueue.concurrentPerform(iterations: m.P) { i in work(order[i]) }
+            DispatchQueue.concurrentPerform(iterations: m.P) { [order] i in work(order[i]) }
         }
         // Worst status across products: infeasible/unbounded beat a time limit, which beats optimal.
         var status = MinCostFlowStatus.optimal

@@ -800,7 +800,8 @@ enum LeafDecomposition {
                 let next = i + 1 < attempts.count ? "; trying again" + (attempts[i + 1].1 ? " with scaling" : "") : ""
                 do {
                     try syncColumns()
-                    var o = LinearProgram.SolveOptions(method: method, timeLimit: max(1, (deadline - clock.now).seconds))
+                    var o = LinearProgram.SolveOptions(method: method, timeLimit: max(1, (deadline - clock.now).seconds),
+                                                       iterationLimit: masterIterationLimit(problem.rowCount + problem.columnCount))
                     o.scaling = scaled
                     let s = try problem.solve(o)
                     if s.status == .optimal { return s }
@@ -857,7 +858,8 @@ enum LeafDecomposition {
                 let tr = clock.now
                 do {
                     for c in artificialColumn { try problem.setColumnBounds(c, .fixed(0)) }
-                    let s = try problem.solve(.init(method: .dualSimplex, timeLimit: max(1, (deadline - clock.now).seconds)))
+                    let s = try problem.solve(.init(method: .dualSimplex, timeLimit: max(1, (deadline - clock.now).seconds),
+                                                    iterationLimit: masterIterationLimit(problem.rowCount + problem.columnCount)))
                     if s.status == .optimal { _ = recordPlan(s) }
                     for c in artificialColumn { try problem.setColumnBounds(c, .nonNegative) }
                     progress?("leaf decomposition round \(iter): plan without artificials \(s.status), \(s.iterations) dual iterations, \(fmt((clock.now - tr).seconds)) s; UB \(bestUB)")

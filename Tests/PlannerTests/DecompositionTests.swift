@@ -382,6 +382,43 @@ final class DecompositionRouteTests: XCTestCase {
         }
     }
 
+    /// Sibling starts: products on the same lanes start their first solve from the first one's
+    /// optimal basis. The relaxation and later warm solves (Lagrangian at random prices) have
+    /// the cold sessions' objectives, the start is taken on every network with siblings, and the
+    /// flows are bit-identical with 1 and 2 threads.
+    func testSiblingStartsGiveTheColdOptimum() throws {
+        var adopted = 0
+        for seed in coupledSeeds {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3), products: 2 + Int(seed % 3))
+            let m = PlanModel(net)
+            let sc = Decomposition.pricingScaling(m, base: try FlowScaling.choose(for: m).get())
+            for split in [false, true] {
+                let cold = PricingSessions(products: m.P, scaling: sc, splitThroughput: split)
+                cold.siblingStarts = false
+                let warm = PricingSessions(products: m.P, scaling: sc, splitThroughput: split)
+                let serial = PricingSessions(products: m.P, scaling: sc, splitThroughput: split)
+                let c = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: 2, sessions: cold)
+                let w = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: 2, sessions: warm)
+                let w1 = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: 1, sessions: serial)
+                XCTAssertEqual(c.status, .optimal); XCTAssertEqual(w.status, .optimal)
+                let tol = 1e-9 * max(1, abs(m.objective(of: c.x)))
+                XCTAssertEqual(m.objective(of: w.x), m.objective(of: c.x), accuracy: tol, "seed \(seed) split \(split)")
+                XCTAssertEqual(w.x, w1.x, "seed \(seed) split \(split): threads")
+                XCTAssertFalse(cold.products.contains { $0.session!.startBasisAdopted })
+                let siblings = siblingDonors(m, order: Array(0..<m.P)).filter { $0 >= 0 }.count
+                let took = warm.products.filter { $0.session!.startBasisAdopted }.count
+                XCTAssertEqual(took, siblings, "seed \(seed) split \(split)")
+                adopted += took
+                var generator = SplitMix64(seed: seed)
+                let mu = (0..<m.couplingRowCount).map { _ in Double(generator.next() % 500) / 100 }
+                let lc = try XCTUnwrap(Decomposition.lagrangianBound(m, mu: mu, scaling: sc, threads: 2, deadline: nil, sessions: cold))
+                let lw = try XCTUnwrap(Decomposition.lagrangianBound(m, mu: mu, scaling: sc, threads: 2, deadline: nil, sessions: warm))
+                XCTAssertEqual(lw.bound, lc.bound, accuracy: tol, "seed \(seed) split \(split)")
+            }
+        }
+        XCTAssertGreaterThan(adopted, 10)
+    }
+
     /// Handing the room a capacity-respecting plan leaves on shared rows to the products that price
     /// it: the new limits still sum within every shared row and keep each product's flows
     /// feasible, so the re-solved plan is feasible, never dearer, and never below the LP optimum;
