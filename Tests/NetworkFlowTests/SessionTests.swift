@@ -45,6 +45,12 @@ final class SessionTests: XCTestCase {
         return c
     }
 
+    /// Even seeds: a random instance (every status, lower bounds, loops) from `seed + random`;
+    /// odd seeds: a small time-expanded one from `seed + expanded`.
+    static func mixedInstance(_ seed: UInt64, random: UInt64, expanded: UInt64) -> MinCostFlowProblem {
+        seed % 2 == 0 ? RandomizedTests.randomInstance(seed: seed &+ random) : CrashStartTests.timeExpanded(seed: seed &+ expanded)
+    }
+
     /// Compares a session result with a cold solve of the session's current problem: same status,
     /// same objective, a valid solution, no violated invariant. Returns the cold result.
     @discardableResult
@@ -469,8 +475,7 @@ extension SessionTests {
     func testWarmAfterCapacityChanges() {
         var statuses: [MinCostFlowStatus: Int] = [:]
         for seed in UInt64(0)..<3000 {
-            let p = seed % 2 == 0 ? RandomizedTests.randomInstance(seed: seed &+ 9_000_000)
-                                  : CrashStartTests.timeExpanded(seed: seed &+ 90_000)
+            let p = Self.mixedInstance(seed, random: 9_000_000, expanded: 90_000)
             var options = NetworkSimplex()
             options.checkInvariantsEvery = 1
             options.relabelInterval = [0, 2, nil][Int(seed % 3)]
@@ -542,8 +547,7 @@ extension SessionTests {
     /// basis alone. Copies taken before the first solve, after an interruption and at an optimum.
     func testCopyContinuesLikeTheOriginal() {
         for seed in UInt64(0)..<400 {
-            let p = seed % 2 == 0 ? RandomizedTests.randomInstance(seed: seed &+ 5_000_000)
-                                  : CrashStartTests.timeExpanded(seed: seed &+ 50_000)
+            let p = Self.mixedInstance(seed, random: 5_000_000, expanded: 50_000)
             var options = NetworkSimplex()
             options.checkInvariantsEvery = seed % 5 == 0 ? 1 : 0
             options.crashStart = seed % 3 != 0

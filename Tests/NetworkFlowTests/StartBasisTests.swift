@@ -33,8 +33,7 @@ final class StartBasisTests: XCTestCase {
     func testSiblingBasisGivesTheColdOptimum() {
         var adopted = 0, statuses: [MinCostFlowStatus: Int] = [:]
         for seed in UInt64(0)..<2500 {
-            let p = seed % 2 == 0 ? RandomizedTests.randomInstance(seed: seed &+ 7_000_000)
-                                  : CrashStartTests.timeExpanded(seed: seed &+ 70_000)
+            let p = SessionTests.mixedInstance(seed, random: 7_000_000, expanded: 70_000)
             var options = NetworkSimplex()
             options.checkInvariantsEvery = 1
             options.relabelInterval = [0, 2, nil][Int(seed % 3)]
@@ -74,8 +73,7 @@ final class StartBasisTests: XCTestCase {
     func testArbitraryStartBases() {
         var adopted = 0, refused = 0
         for seed in UInt64(0)..<2000 {
-            let p = seed % 2 == 0 ? RandomizedTests.randomInstance(seed: seed &+ 8_000_000)
-                                  : CrashStartTests.timeExpanded(seed: seed &+ 80_000)
+            let p = SessionTests.mixedInstance(seed, random: 8_000_000, expanded: 80_000)
             let n = p.nodeCount, m = p.arcCount
             var rng = Xoshiro256StarStar(seed: seed &+ 23)
             var parent = [ArcID](repeating: -1, count: n)
