@@ -334,7 +334,8 @@ enum FlowRoute {
         // optimal basis (SiblingStart.swift). Donors go first; a sibling waits for its donor,
         // which some worker has already taken (the workers take the products in order).
         var siblingBases: SiblingBases? = nil
-        if let sessions, sessions.siblingStarts, m.P > 1, sessions.products.allSatisfy({ $0.session == nil }) {
+        if let sessions, sessions.siblingStarts, m.P > 1, sessions.products.allSatisfy({ $0.session == nil }),
+           GraphKeys.spaces(m).arcs < Int(Int32.max) {
             let donor = siblingDonors(m, order: order)
             if donor.contains(where: { $0 >= 0 }) {
                 siblingBases = SiblingBases(donor: donor)
