@@ -373,8 +373,9 @@ final class LoaderState {
                     report(.error, name, e.line, e.valueColumn, "'start' is not an ISO date (yyyy-MM-dd): '\(LoaderState.sanitize(e.value))'"); bad = true
                 }
             case "days":
-                if let v = Int(e.value), v >= 1, v <= 100_000 { days = v } else {
-                    report(.error, name, e.line, e.valueColumn, "'days' must be an integer >= 1, got '\(LoaderState.sanitize(e.value))'"); bad = true
+                if let v = Int(e.value), v >= 1, v <= Settings.maxDays { days = v } else {
+                    report(.error, name, e.line, e.valueColumn,
+                           "'days' must be an integer from 1 to \(Settings.maxDays), got '\(LoaderState.sanitize(e.value))'"); bad = true
                 }
             case "currency":
                 currency = e.value.isEmpty ? nil : e.value

@@ -28,8 +28,11 @@ public enum TransportMode: String, CaseIterable, Sendable, Hashable {
 public struct Settings: Hashable, Sendable {
     /// First planning day (day index 1).
     public var start: Day
-    /// Horizon length T in days (≥ 1).
+    /// Horizon length T in days (1 … ``maxDays``).
     public var days: Int
+    /// The longest horizon a settings file may ask for (274 years of days: beyond any plan, and
+    /// keeps day arithmetic and the model's dense (node, product, day) arrays bounded).
+    public static let maxDays = 100_000
     /// Currency label for all money amounts (nil = not set).
     public var currency: String?
 

@@ -21,9 +21,10 @@ public enum FlatYAML {
         var lineNo = 0
         var t = text
         if t.hasPrefix("\u{FEFF}") { t.removeFirst() }
-        for rawLine in t.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on scalars: "\r\n" is one Character, so a Character split would not see CRLF lines.
+        for rawLine in t.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNo += 1
-            var chars = Array(rawLine.unicodeScalars)
+            var chars = Array(rawLine)
             if chars.last == "\r" { chars.removeLast() }
             // Strip comments outside quotes.
             var quote: Unicode.Scalar? = nil

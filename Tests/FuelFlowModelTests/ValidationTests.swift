@@ -156,7 +156,7 @@ final class ValidationTests: XCTestCase {
 
     func testSettings() {
         assertDiagnostic(["settings.yaml": "start: 2026-03-02\ndays: 0\n"],
-                         "settings.yaml:2:7: error: 'days' must be an integer >= 1, got '0'")
+                         "settings.yaml:2:7: error: 'days' must be an integer from 1 to 100000, got '0'")
         assertDiagnostic(["settings.yaml": "start: 2.3.2026\ndays: 3\n"],
                          "settings.yaml:1:8: error: 'start' is not an ISO date (yyyy-MM-dd): '2.3.2026'")
         assertDiagnostic(["settings.yaml": "days: 3\n"], "settings.yaml: error: missing key 'start'")
@@ -164,6 +164,15 @@ final class ValidationTests: XCTestCase {
                          "settings.yaml:4:1: error: expected 'key: value'")
         assertDiagnostic(["settings.yaml": "start: 2026-03-02\ndays: 3\ncolour: red\n"],
                          "settings.yaml:3:1: warning: unknown key 'colour' ignored")
+        assertDiagnostic(["settings.yaml": "start: 2026-03-02\ndays: 100001\n"],
+                         "settings.yaml:2:7: error: 'days' must be an integer from 1 to 100000, got '100001'")
+        // CRLF line ends, as in the CSV files (a Character split saw one line here).
+        let crlf = validateFolder(["settings.yaml": "start: 2026-03-02\r\ndays: 3\r\ncurrency: EUR\r\n"])
+        XCTAssertTrue(crlf.isValid, crlf.diagnostics.map(\.description).joined(separator: "\n"))
+        XCTAssertEqual(crlf.network?.settings.days, 3)
+        XCTAssertEqual(crlf.network?.settings.currency, "EUR")
+        assertDiagnostic(["settings.yaml": "start: 2026-03-02\r\ndays: 0\r\n"],
+                         "settings.yaml:2:7: error: 'days' must be an integer from 1 to 100000, got '0'")
     }
 
     func testNoRouteFromRefinery() {
