@@ -227,6 +227,29 @@ private func runSimplex(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions, met
     return s
 }
 
+/// `glp_exact` from the current basis (the standard basis when there is none yet). Its status
+/// is exact: `GLP_OPT` certifies the optimum whatever the floating-point tolerances.
+private func runExact(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions) throws -> LinearProgram.Solution {
+    let it0 = Int(glp_get_it_cnt(p))
+    if glp_get_num_rows(p) == 0 || glp_get_num_cols(p) == 0 { return try runSimplex(p, o, method: GLP_PRIMAL) }
+    var parm = simplexParameters(o, method: GLP_PRIMAL, presolve: false)
+    var rc = glp_exact(p, &parm)
+    if rc == GLP_EBADB || rc == GLP_ESING {
+        // No usable basis (never solved, or singular): start from the standard one.
+        glp_std_basis(p)
+        rc = glp_exact(p, &parm)
+    }
+    switch rc {
+    case 0, GLP_ETMLIM, GLP_EITLIM: break
+    default: throw GLPKError.from(returnCode: rc, routine: "glp_exact")!
+    }
+    var s = lpSolution(p, status: simplexStatus(p), termination: termination(for: rc),
+                       iterations: Int(glp_get_it_cnt(p)) - it0)
+    s.timeLimit = o.timeLimit
+    s.iterationLimit = o.iterationLimit
+    return s
+}
+
 private func runInterior(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions) throws -> LinearProgram.Solution {
     if glp_get_num_rows(p) == 0 || glp_get_num_cols(p) == 0 {
         // glp_interior rejects empty problems (GLP_EFAIL); the simplex handles them trivially.
@@ -363,7 +386,7 @@ func solveLoaded(_ p: OpaquePointer, options o: LinearProgram.SolveOptions) thro
     try o.validate()
     let started = ContinuousClock.now
     let isMIP = glp_get_num_int(p) > 0
-    if o.scaling { glp_scale_prob(p, GLP_SF_AUTO) }
+    if o.scaling && o.method != .exactSimplex { glp_scale_prob(p, GLP_SF_AUTO) }
     var s: LinearProgram.Solution
     switch o.method {
     case .automatic:
@@ -372,6 +395,7 @@ func solveLoaded(_ p: OpaquePointer, options o: LinearProgram.SolveOptions) thro
     case .dualSimplex: s = try runSimplex(p, o, method: GLP_DUALP)
     case .interiorPoint: s = try runInterior(p, o)
     case .branchAndCut: s = try runBranchAndCut(p, o, started: started)
+    case .exactSimplex: s = try runExact(p, o)
     }
     s.seconds = started.duration(to: .now).seconds
     return s

@@ -14,6 +14,10 @@ extension LinearProgram {
             case interiorPoint
             /// Branch-and-cut (`glp_intopt`).
             case branchAndCut
+            /// GLPK's exact simplex (`glp_exact`): rational arithmetic, from the current basis
+            /// (e.g. a floating-point optimum to certify or correct). Slow — for checking and
+            /// polishing, not for large models from scratch. Ignores presolve and scaling.
+            case exactSimplex
         }
 
         public var method: Method

@@ -364,8 +364,9 @@ public enum Planner {
             switch c { case 0: .atLower; case 1: .atUpper; case 2: .basic; default: .fixed }
         }
         let sol: LinearProgram.Solution
+        let problem: GLPKProblem
         do {
-            let problem = try GLPKProblem(lp)
+            problem = try GLPKProblem(lp)
             try problem.setBasis(rows: (0..<model.rowCount).map { status(basis.row[$0]) },
                                  columns: (0..<model.columnCount).map { status(basis.column[$0]) })
             sol = try problem.solve(.init(method: .dualSimplex, presolve: false, timeLimit: options.remainingTime))
@@ -377,7 +378,7 @@ public enum Planner {
         plan.notes.append("GLPK dual simplex from the relaxation basis: \(sol.iterations) iterations, \(fmt(sol.seconds)) s")
         switch sol.status {
         case .optimal, .infeasible, .unbounded:
-            adopt(sol, model: model, into: &plan)
+            adopt(sol, model: model, into: &plan, problem: problem, options: options)
         case .feasible, .undefined:
             if sol.termination != .timeLimit { return false }
             plan.status = .timeLimit
@@ -387,17 +388,72 @@ public enum Planner {
 
     /// Takes GLPK's conclusive outcomes into the plan: an optimum's values, duals and objective,
     /// or the infeasible/unbounded status.
-    static func adopt(_ sol: LinearProgram.Solution, model: PlanModel, into plan: inout Plan) {
+    ///
+    /// An optimum is checked (``unverifiedOptimum(_:_:)``); one that does not hold is handed to
+    /// GLPK's exact simplex from its basis on `problem` (at most the time left, or 120 s), whose
+    /// optimum is taken instead; if that does not finish, the plan is only `feasible`.
+    static func adopt(_ sol: LinearProgram.Solution, model: PlanModel, into plan: inout Plan,
+                      problem: GLPKProblem, options: PlanOptions) {
         switch sol.status {
         case .optimal:
             plan.status = .optimal
             plan.columnValues = sol.columnValues
             plan.rowDuals = sol.rowDuals
             plan.objective = model.objective(of: sol.columnValues)
+            if let doubt = unverifiedOptimum(model, sol) {
+                plan.notes.append(doubt)
+                options.progress?("GLPK's optimum does not hold (costs span many orders of magnitude); its exact simplex takes over from that basis")
+                let exact = try? problem.solve(.init(method: .exactSimplex, timeLimit: min(options.remainingTime ?? 120, 120)))
+                if let exact, exact.status == .optimal {
+                    plan.columnValues = exact.columnValues
+                    plan.rowDuals = exact.rowDuals
+                    plan.objective = model.objective(of: exact.columnValues)
+                    plan.notes.append("GLPK exact simplex (rational arithmetic) from that basis: optimal, \(exact.iterations) iterations, \(fmt(exact.seconds)) s")
+                } else {
+                    plan.status = .feasible
+                    plan.notes.append("GLPK exact simplex from that basis: \(exact.map { "\($0.status) (\($0.termination))" } ?? "failed"); the plan is feasible, its optimality not certified")
+                }
+            }
         case .infeasible: plan.status = .infeasible
         case .unbounded: plan.status = .unbounded
         case .feasible, .undefined: break
         }
+    }
+
+    /// GLPK's optimality test is relative to each column's cost (a reduced cost within
+    /// tol·(1 + |c_j|) counts as 0), so with costs or penalties many orders of magnitude above the
+    /// rest (10⁹–10¹² per m³ beside lane costs of a few per m³) its simplex can stop at a basis
+    /// that is not optimal and call it optimal — fuzzing found plans 0.03 % (penalty 10⁹) to 11 %
+    /// (cost 10¹²) too dear; `glpsol` does the same, only its exact mode does not. Checked here
+    /// against an absolute tolerance: every column's reduced cost c_j − Σ a_ij·y_i must have the
+    /// sign its position allows (≥ 0 at the lower bound, ≤ 0 at the upper, 0 between) within
+    /// 10⁻⁶·(1 + the median |cost|) plus 10⁻¹¹ of Σ |a_ij·y_i| (the rounding of the sum itself).
+    /// Returns a note naming the worst column when the check fails, nil when the optimum holds.
+    static func unverifiedOptimum(_ model: PlanModel, _ sol: LinearProgram.Solution) -> String? {
+        let x = sol.columnValues, y = sol.rowDuals
+        guard x.count == model.columnCount, y.count == model.rowCount else { return nil }
+        var costs = model.columnCost.lazy.filter { $0 != 0 }.map { abs($0) }.sorted()
+        let typical = costs.isEmpty ? 1 : costs[costs.count / 2]
+        costs = []
+        var worst = 0.0, worstColumn = -1, worstReduced = 0.0
+        for j in 0..<model.columnCount {
+            var sum = 0.0, size = 0.0
+            for e in model.columnEntryStart[j]..<model.columnEntryStart[j + 1] {
+                let v = model.entryValue[e] * y[Int(model.entryRow[e])]
+                sum += v; size += abs(v)
+            }
+            let d = model.columnCost[j] - sum
+            let lo = model.columnLower[j], up = model.columnUpper[j]
+            let atLower = x[j] <= lo + 1e-9 * max(1, abs(lo))
+            let atUpper = up.isFinite && x[j] >= up - 1e-9 * max(1, abs(up))
+            if atLower && atUpper { continue }
+            let wrong = atLower ? max(0, -d) : atUpper ? max(0, d) : abs(d)
+            let excess = wrong - (1e-6 * (1 + typical) + 1e-11 * size)
+            if excess > worst { worst = excess; worstColumn = j; worstReduced = d }
+        }
+        guard worstColumn >= 0 else { return nil }
+        let name = model.columnNames()[worstColumn]
+        return "GLPK reported an optimum that does not hold: column \(name) has reduced cost \(worstReduced) at value \(x[worstColumn]) (costs span up to \(model.columnCost.map { abs($0) }.max() ?? 0) per unit against a median of \(typical); GLPK's tolerances are relative to each cost)"
     }
 
     /// Per-product flows; returns false when the scaled data are out of the simplex's ranges.
@@ -443,8 +499,10 @@ public enum Planner {
         options.progress?("GLPK simplex on the full LP (\(model.columnCount) variables, \(model.rowCount) constraints)")
         let lp = model.linearProgram()
         let sol: LinearProgram.Solution
+        let problem: GLPKProblem
         do {
-            sol = try lp.solve(.init(method: .primalSimplex, presolve: false, timeLimit: options.remainingTime))
+            problem = try GLPKProblem(lp)
+            sol = try problem.solve(.init(method: .primalSimplex, presolve: false, timeLimit: options.remainingTime))
         } catch let e as GLPKError {
             throw PlannerError.solver(e.description)
         }
@@ -452,7 +510,7 @@ public enum Planner {
         plan.notes.append("GLPK primal simplex: \(sol.iterations) iterations, \(fmt(sol.seconds)) s")
         switch sol.status {
         case .optimal, .infeasible, .unbounded:
-            adopt(sol, model: model, into: &plan)
+            adopt(sol, model: model, into: &plan, problem: problem, options: options)
         case .feasible, .undefined:
             plan.status = sol.termination == .timeLimit ? .timeLimit : .infeasible
             if sol.status == .feasible && !sol.columnValues.isEmpty {

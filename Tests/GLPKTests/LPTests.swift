@@ -67,7 +67,7 @@ func assertClose(_ a: [Double], _ b: [Double], tol: Double = 1e-7, _ msg: String
 }
 
 final class LPTests: XCTestCase {
-    let simplexMethods: [LinearProgram.SolveOptions.Method] = [.primalSimplex, .dualSimplex, .automatic]
+    let simplexMethods: [LinearProgram.SolveOptions.Method] = [.primalSimplex, .dualSimplex, .automatic, .exactSimplex]
 
     func testMinimisationWithDualsAndReducedCosts() throws {
         for method in simplexMethods {

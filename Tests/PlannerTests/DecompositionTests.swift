@@ -215,6 +215,24 @@ final class DecompositionRouteTests: XCTestCase {
         XCTAssertGreaterThan(checked, 2)
     }
 
+    /// A real stall (fuzzing found it): with a shortage penalty of 10⁶ per m³ the station blocks'
+    /// pricing costs are so coarse that rounded "improving" regions kept coming while neither
+    /// bound moved — 36,000 rounds in 10 s at a gap of 2·10⁻⁷. The stall guard stops the rounds
+    /// and the LP takes over: the LP's optimum, well before the default limit.
+    func testStationBlocksStallHandsOverToTheLP() throws {
+        var net = NetworkGenerator.generate(GeneratorConfig(preset: .small, seed: 2))
+        net.products[0].shortagePenalty = 1_000_000
+        let lp = try plan(net, .lp)
+        var o = PlanOptions(method: .auto, timeLimit: 120, threads: 2)
+        o.decompositionThreshold = 0
+        o.decomposition = .leaves
+        let p = try Planner.plan(net, options: o)
+        XCTAssertEqual(p.status, .optimal, "\(p.notes)")
+        XCTAssertTrue(relClose(lp.objective, p.objective), "lp \(lp.objective) got \(p.objective)")
+        XCTAssertTrue(p.notes.contains { $0.contains("stalled (no better plan or bound in \(LeafDecomposition.stallRounds) rounds)") }, "\(p.notes)")
+        assertFeasible(p)
+    }
+
     /// A block whose inbound lanes cost the same as at its last solve keeps its solution; a
     /// block whose lane costs changed is solved again. Either way the pricing results equal a
     /// fresh pricing's at the same duals.
