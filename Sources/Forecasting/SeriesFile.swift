@@ -49,7 +49,8 @@ public struct SeriesFile: Sendable {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             lastLine = lineNo
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count >= 2 else {
+            // Two columns; a third or later one must be empty (a trailing comma).
+            guard fields.count >= 2, fields.dropFirst(2).allSatisfy({ trim($0).isEmpty }) else {
                 throw SeriesFileError(file: file, line: lineNo, column: 1,
                                       message: "expected 2 columns `date,value`, found \(fields.count)")
             }
@@ -66,7 +67,7 @@ public struct SeriesFile: Sendable {
         for r in rows {
             guard let s = parseStamp(r.date) else {
                 throw SeriesFileError(file: file, line: r.line, column: 1,
-                                      message: "cannot read date `\(r.date)` (expected yyyy-MM-dd, yyyy-MM-dd HH:mm:ss or an integer)")
+                                      message: "cannot read date `\(r.date)` (expected yyyy-MM-dd, yyyy-MM-dd HH:mm:ss or an integer within ±10^12)")
             }
             if let k = stamps.first?.kind, k != s.kind {
                 throw SeriesFileError(file: file, line: r.line, column: 1,
@@ -75,10 +76,10 @@ public struct SeriesFile: Sendable {
             let v: Double
             let lower = r.value.lowercased()
             if r.value.isEmpty || lower == "na" || lower == "nan" { v = .nan }
-            else if let x = Double(r.value), x.isFinite { v = x }
+            else if !r.value.utf8.contains(0), let x = Double(r.value), x.isFinite, abs(x) < 1e15 { v = x }
             else {
                 throw SeriesFileError(file: file, line: r.line, column: r.valueColumn,
-                                      message: "cannot read value `\(r.value)` as a number")
+                                      message: "cannot read value `\(printable(r.value))` as a number below 10^15 in magnitude")
             }
             stamps.append(s); values.append(v)
         }
@@ -114,7 +115,7 @@ public struct SeriesFile: Sendable {
             var expected = advance(prev, by: 1, axis: axis)
             let actual = stamps[i].value
             var skipped = 0
-            while expected < actual && skipped <= 100_000 {
+            while expected < actual && skipped <= SeriesFile.maxGap {
                 skipped += 1
                 outStamps.append(expected); outValues.append(.nan)
                 expected = advance(expected, by: 1, axis: axis)
@@ -124,6 +125,8 @@ public struct SeriesFile: Sendable {
                 throw SeriesFileError(file: file, line: rows[i].line, column: 1,
                                       message: actual <= prev
                                         ? "`\(rows[i].date)` is not after the previous row"
+                                        : skipped > SeriesFile.maxGap
+                                        ? "`\(rows[i].date)` is more than \(SeriesFile.maxGap) periods (\(describe(axis)) each) after the previous row: too long a gap to fill"
                                         : "irregular step: `\(rows[i].date)` is not a whole number of steps (\(describe(axis))) after the previous row")
             }
             gaps += skipped
@@ -131,6 +134,20 @@ public struct SeriesFile: Sendable {
         }
         return SeriesFile(axis: axis, stamps: outStamps, values: outValues, filledGaps: gaps)
     }
+
+    /// `s` with control characters shown as `\u{…}` escapes (a NUL would cut a terminal line).
+    static func printable(_ s: Substring) -> String {
+        var out = ""
+        for u in s.unicodeScalars { if u.value < 32 || u.value == 127 { out += "\\u{\(String(u.value, radix: 16))}" } else { out.unicodeScalars.append(u) } }
+        return out
+    }
+
+    /// Largest |integer period| read as a stamp (larger ones are not dates of this file).
+    public static let maxIntegerPeriod = 1_000_000_000_000
+    /// Longest run of missing periods between two rows that is filled with missing values.
+    public static let maxGap = 100_000
+    /// Longest forecast horizon, in periods.
+    public static let maxHorizon = 100_000
 
     /// The `count` period stamps after the last row, formatted like the input.
     public func futureLabels(_ count: Int) -> [String] {
@@ -200,7 +217,8 @@ public struct SeriesFile: Sendable {
     }
 
     static func parseStamp(_ s: Substring) -> Stamp? {
-        if let i = Int(s) { return Stamp(kind: .integer, value: i) }
+        // Integer periods within ±10¹² so that any step times any horizon stays inside Int.
+        if let i = Int(s) { return i.magnitude <= UInt(SeriesFile.maxIntegerPeriod) ? Stamp(kind: .integer, value: i) : nil }
         let u = Array(s.utf8)
         func digits(_ a: Int, _ n: Int) -> Int? {
             guard a + n <= u.count else { return nil }
@@ -273,7 +291,9 @@ public struct SeriesFile: Sendable {
         let sec = v - days * 86_400
         let (y, m, d) = Self.civilFromDays(days)
         func two(_ x: Int) -> String { x < 10 ? "0\(x)" : "\(x)" }
-        var s = "\(y)-\(two(m))-\(two(d))"
+        // Four-digit years, as the input's yyyy-MM-dd (year 999 → 0999).
+        let year = y >= 0 && y < 1000 ? String(repeating: "0", count: 4 - String(y).count) + String(y) : String(y)
+        var s = "\(year)-\(two(m))-\(two(d))"
         if withTime { s += " \(two(sec / 3600)):\(two(sec % 3600 / 60)):\(two(sec % 60))" }
         return s
     }

@@ -42,7 +42,9 @@ struct ForecastCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let horizon, horizon < 1 { throw ValidationError("--horizon must be at least 1") }
+        if let horizon, horizon < 1 || horizon > Settings.maxDays {
+            throw ValidationError("--horizon must be within 1...\(Settings.maxDays) days")
+        }
         guard backtest >= 0 else { throw ValidationError("--backtest must be 0 or more") }
         guard ForecastMethod(name: method) != nil else { throw ValidationError("unknown --method '\(method)'") }
     }
@@ -86,7 +88,7 @@ struct ForecastReport {
         if backtest { files.append((name: "accuracy.csv", data: Data(accuracyCSV().utf8))) }
         do {
             files.append((name: "forecast.json", data: Data(try summaryJSON().utf8)))
-            try AtomicDirectory.write(files, to: out, last: "forecast.json")
+            try AtomicDirectory.write(files, to: out, last: "forecast.json", optional: ["accuracy.csv"])
         } catch {
             throw CLIFailure.badInput("\(error)")
         }

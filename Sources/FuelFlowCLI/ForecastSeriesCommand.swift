@@ -57,17 +57,19 @@ struct ForecastSeriesCommand: ParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one series file") }
-        guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
+        guard horizon >= 1 && horizon <= SeriesFile.maxHorizon else {
+            throw ValidationError("--horizon must be within 1...\(SeriesFile.maxHorizon)")
+        }
         guard season >= 1 else { throw ValidationError("--season must be at least 1") }
         guard backtest >= 0 else { throw ValidationError("--backtest must be 0 or more") }
         guard ForecastMethod(name: method) != nil else { throw ValidationError("unknown --method `\(method)`") }
-        guard parsedQuantiles() != nil else { throw ValidationError("--quantiles must be numbers in (0, 1)") }
+        guard parsedQuantiles() != nil else { throw ValidationError("--quantiles must be distinct numbers in (0, 1)") }
     }
 
     func parsedQuantiles() -> [Double]? {
         var q: [Double] = []
         for part in quantiles.split(separator: ",") {
-            guard let v = Double(part.trimmingPrefix(" ")), v > 0, v < 1 else { return nil }
+            guard let v = Double(part.trimmingPrefix(" ")), v > 0, v < 1, !q.contains(v) else { return nil }
             q.append(v)
         }
         for v in [0.1, 0.5, 0.9] where !q.contains(v) { q.append(v) }
@@ -125,6 +127,10 @@ struct ForecastSeriesCommand: ParsableCommand {
             throw SeriesFileError(file: path, line: 1, column: 1, message: "cannot open file")
         }
         defer { fclose(fp) }
+        var info = stat()
+        if fstat(fileno(fp), &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw SeriesFileError(file: path, line: 1, column: 1, message: "is a folder, not a series file")
+        }
         var bytes: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65_536)
         while true {

@@ -59,14 +59,19 @@ struct McfgenCommand: ParsableCommand {
     var output: String
 
     func validate() throws {
-        guard nodes >= 2 else { throw ValidationError("--nodes must be at least 2") }
-        guard arcs >= 0 else { throw ValidationError("--arcs must not be negative") }
+        // The DIMACS reader takes at most 2^28 nodes; arcs likewise (a file beyond that could
+        // not be solved here, and generating it would only exhaust memory).
+        guard nodes >= 2 && nodes <= Int(DIMACS.maxNodes) else { throw ValidationError("--nodes must be within 2...\(DIMACS.maxNodes)") }
+        guard arcs >= 0 && arcs <= Int(DIMACS.maxNodes) else { throw ValidationError("--arcs must be within 0...\(DIMACS.maxNodes)") }
         guard minCost <= maxCost else { throw ValidationError("--min-cost must not exceed --max-cost") }
         guard minCapacity >= 0, minCapacity <= maxCapacity else {
             throw ValidationError("need 0 ≤ --min-capacity ≤ --max-capacity")
         }
         guard (0 ... 100).contains(percentCapacitated), (0 ... 100).contains(percentHighCost) else {
             throw ValidationError("percentages must be between 0 and 100")
+        }
+        if let totalSupply, totalSupply < 0 || totalSupply > 1 << 40 {
+            throw ValidationError("--total-supply must be within 0...\(Int64(1) << 40)")
         }
         if let sources, sources < 1 { throw ValidationError("--sources must be at least 1") }
         if let sinks, sinks < 1 { throw ValidationError("--sinks must be at least 1") }

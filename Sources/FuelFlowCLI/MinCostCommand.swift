@@ -45,6 +45,7 @@ struct MinCostCommand: ParsableCommand {
         } catch {
             throw CLIFailure.badInput("\(error)")
         }
+        if let bad = problem.validate() { throw CLIFailure.badInput(Self.explain(bad, problem, file: file)) }
         let outcome = try Self.solve(problem, algorithm: algorithm)
         if json {
             print(try outcome.jsonLine(nodes: problem.nodeCount, arcs: problem.arcCount))
@@ -64,10 +65,47 @@ struct MinCostCommand: ParsableCommand {
         }
     }
 
+    /// A validation failure in the file's terms: `FILE:LINE:` of the first offending arc line
+    /// (arcs are the file's `a` lines in order), or `FILE:` for whole-problem ranges.
+    static func explain(_ status: MinCostFlowStatus, _ p: MinCostFlowProblem, file: String) -> String {
+        func line(ofArc k: Int) -> String {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return file }
+            var seen = 0, number = 0
+            for l in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+                number += 1
+                if l.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("a") {
+                    if seen == k { return "\(file):\(number)" }
+                    seen += 1
+                }
+            }
+            return file
+        }
+        let arcs = 0..<p.arcCount
+        switch status {
+        case .badBounds:
+            if let a = arcs.first(where: { p.lower[$0] > p.capacity[$0] }) {
+                return "\(line(ofArc: a)): arc \(p.tail[a] + 1) → \(p.head[a] + 1): lower bound \(p.lower[a]) exceeds capacity \(p.capacity[a])"
+            }
+            if let a = arcs.first(where: { p.lower[$0] == .min || p.lower[$0] == .max || p.capacity[$0] == .min }) {
+                return "\(line(ofArc: a)): arc \(p.tail[a] + 1) → \(p.head[a] + 1): bound out of the 64-bit range"
+            }
+        case .badCostRange:
+            if let a = arcs.max(by: { p.cost[$0].magnitude < p.cost[$1].magnitude }) {
+                return "\(line(ofArc: a)): arc \(p.tail[a] + 1) → \(p.head[a] + 1): cost \(p.cost[a]) is too large for exact 64-bit arithmetic ((max |cost| + 1)·(nodes + 1) must stay within 2^60)"
+            }
+        case .badCapacityRange:
+            return "\(file): supplies, lower bounds and finite capacities add up beyond 2^62 (too large for exact 64-bit arithmetic)"
+        default: break
+        }
+        return "\(file): cannot solve exactly in 64-bit integers: \(status)"
+    }
+
     struct Outcome {
         enum Status: String { case optimal, infeasible, unbounded }
         var status: Status
         var objective: Double?
+        /// The network simplex's exact objective (printed in full, not through a Double).
+        var exactObjective: Int64? = nil
         var algorithm: Algorithm
         var seconds: Double
         var iterations: Int?
@@ -75,7 +113,8 @@ struct MinCostCommand: ParsableCommand {
 
         var text: String {
             var lines = ["status:     \(status.rawValue)"]
-            if let objective { lines.append("objective:  \(formatNumber(objective))") }
+            if let exactObjective { lines.append("objective:  \(exactObjective)") }
+            else if let objective { lines.append("objective:  \(formatNumber(objective))") }
             lines.append("algorithm:  \(algorithm.rawValue) (\(algorithm.displayName))")
             lines.append("solve time: \(String(format: "%.6f", seconds)) s")
             if let iterations { lines.append("iterations: \(iterations)") }
@@ -90,7 +129,8 @@ struct MinCostCommand: ParsableCommand {
                 "nodes": nodes,
                 "arcs": arcs,
             ]
-            object["objective"] = objective.map { $0.rounded() == $0 && abs($0) < 9e15 ? Int64($0) as Any : $0 as Any } ?? NSNull()
+            object["objective"] = exactObjective.map { $0 as Any }
+                ?? objective.map { $0.rounded() == $0 && abs($0) < 9e15 ? Int64($0) as Any : $0 as Any } ?? NSNull()
             if let iterations { object["iterations"] = iterations }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             return String(decoding: data, as: UTF8.self)
@@ -114,6 +154,7 @@ struct MinCostCommand: ParsableCommand {
                 throw CLIFailure.limitReached("the network simplex stopped at its time limit")
             }
             return Outcome(status: status, objective: status == .optimal ? Double(result.objective) : nil,
+                           exactObjective: status == .optimal ? result.objective : nil,
                            algorithm: algorithm, seconds: elapsed.seconds, iterations: result.iterations,
                            flows: status == .optimal ? result.flow.map { String($0) } : nil)
         case .okalg, .glpkLP:

@@ -58,6 +58,12 @@ public struct GeneratorConfig: Hashable, Sendable {
         if days < 1 || days > 3650 { p.append("--days must be within 1...3650") }
         if historyDays < 0 || historyDays > 3650 { p.append("--history-days must be within 0...3650") }
         if stations > 2_000_000 || depots > 100_000 || terminals > 10_000 || refineries > 1_000 { p.append("sizes too large") }
+        // Every generated date (history, horizon, and the holiday years around them) must be a
+        // four-digit-year date: yyyy-MM-dd is the file format.
+        if let first = Day(year: 2, month: 1, day: 1), let last = Day(year: 9998, month: 12, day: 31),
+           p.isEmpty, start.distance(to: first) > -historyDays || start.distance(to: last) < days - 1 {
+            p.append("the dates from --start − --history-days to the horizon's end must lie within 0002-01-01...9998-12-31")
+        }
         return p
     }
 }

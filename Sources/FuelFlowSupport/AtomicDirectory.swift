@@ -17,9 +17,15 @@ import Foundation
 ///   the `last` file, e.g. a summary, is moved last so its presence marks a complete set). The
 ///   user's other files stay as they are: a folder that is not ours is never deleted.
 /// - `OUT` exists and is not a folder: an error.
+///
+/// `optional` names files the same command writes only on some runs (e.g. a backtest's
+/// accuracy file): they count as part of the set, and a previous run's copy that this run does
+/// not write is removed, so the folder never mixes two runs' outputs.
 public enum AtomicDirectory {
-    /// Writes `files` (name, bytes) into the folder `path`; `last` names the file moved last.
-    public static func write(_ files: [(name: String, data: Data)], to path: String, last: String? = nil) throws {
+    /// Writes `files` (name, bytes) into the folder `path`; `last` names the file moved last;
+    /// `optional` names the set's files that this run may not write (see the type's notes).
+    public static func write(_ files: [(name: String, data: Data)], to path: String, last: String? = nil,
+                             optional: Set<String> = []) throws {
         let fm = FileManager.default
         let out = URL(fileURLWithPath: path).standardizedFileURL
         let parent = out.deletingLastPathComponent()
@@ -45,10 +51,11 @@ public enum AtomicDirectory {
             throw AtomicFile.Failure(path: path, reason: AtomicFile.reason(error))
         }
         let names = Set(files.map(\.name))
+        let stale = optional.subtracting(names)
         do {
             if !exists {
                 try rename(tmp, out)
-            } else if let existing = try? fm.contentsOfDirectory(atPath: out.path), Set(existing).isSubset(of: names) {
+            } else if let existing = try? fm.contentsOfDirectory(atPath: out.path), Set(existing).isSubset(of: names.union(optional)) {
                 let old = parent.appendingPathComponent(".\(out.lastPathComponent).old-\(tag)")
                 try rename(out, old)
                 try rename(tmp, out)
@@ -56,6 +63,9 @@ public enum AtomicDirectory {
                 _ = rmdir(old.path)
             } else {
                 let ordered = files.map(\.name).filter { $0 != last } + files.map(\.name).filter { $0 == last }
+                // A previous run's optional file this run does not write would mix two runs:
+                // removed first (before the new set's files arrive).
+                for name in stale { try? fm.removeItem(at: out.appendingPathComponent(name)) }
                 for name in ordered {
                     try rename(tmp.appendingPathComponent(name), out.appendingPathComponent(name))
                 }

@@ -48,7 +48,7 @@ final class ForecastSeriesCLITests: XCTestCase {
         let bad = try write("date,value\n2024-01-01,5\n2024-01-02,oops\n", "bad.csv")
         let (rb, _, err) = try run(["forecast-series", bad, "--horizon", "3"])
         XCTAssertEqual(rb, 1)
-        XCTAssertEqual(err.trimmingCharacters(in: .whitespacesAndNewlines), "\(bad):3:12: cannot read value `oops` as a number")
+        XCTAssertEqual(err.trimmingCharacters(in: .whitespacesAndNewlines), "\(bad):3:12: cannot read value `oops` as a number below 10^15 in magnitude")
 
         let irregular = try write("date,value\n2024-01-01,5\n2024-01-02,6\n2024-01-02 06:00:00,7\n", "irr.csv")
         let (ri, _, erri) = try run(["forecast-series", irregular, "--horizon", "3"])

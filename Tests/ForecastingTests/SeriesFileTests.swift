@@ -35,7 +35,7 @@ final class SeriesFileTests: XCTestCase {
 
     func testBadFilesReportLineAndColumn() {
         XCTAssertEqual(error("date,value\n2024-01-01,5\n2024-01-02,abc\n"),
-                       "s.csv:3:12: cannot read value `abc` as a number")
+                       "s.csv:3:12: cannot read value `abc` as a number below 10^15 in magnitude")
         XCTAssertEqual(error("date,value\n2024-01-01,5\n2024-01-02,6\n2024-01-03 12:00:00,7\n"),
                        "s.csv:4:1: date `2024-01-03 12:00:00` is not in the same format as the first row")
         XCTAssertEqual(error("date,value\n2024-01-01,5\n2024-01-03,6\n2024-01-04,7\n"),
@@ -45,10 +45,27 @@ final class SeriesFileTests: XCTestCase {
         XCTAssertEqual(error("date,value\n2024-01-01,5\n2024-01-02,6\n2024-01-02,7\n"),
                        "s.csv:4:1: `2024-01-02` is not after the previous row")
         XCTAssertEqual(error("date,value\n2024-13-01,5\n"),
-                       "s.csv:2:1: cannot read date `2024-13-01` (expected yyyy-MM-dd, yyyy-MM-dd HH:mm:ss or an integer)")
+                       "s.csv:2:1: cannot read date `2024-13-01` (expected yyyy-MM-dd, yyyy-MM-dd HH:mm:ss or an integer within ±10^12)")
         XCTAssertEqual(error("date;value\n"), "s.csv:1:1: expected 2 columns `date,value`, found 1")
         XCTAssertEqual(error("date,value\n"), "s.csv:1:1: no data rows")
-        XCTAssertEqual(error("date,value\n2024-01-01,inf\n"), "s.csv:2:12: cannot read value `inf` as a number")
+        XCTAssertEqual(error("date,value\n2024-01-01,inf\n"), "s.csv:2:12: cannot read value `inf` as a number below 10^15 in magnitude")
+        // Found by fuzzing (crashes, inf forecasts, silent truncation, a misleading gap message):
+        XCTAssertEqual(error("t,v\n-9223372036854775808,1\n9223372036854775807,2\n"),
+                       "s.csv:2:1: cannot read date `-9223372036854775808` (expected yyyy-MM-dd, yyyy-MM-dd HH:mm:ss or an integer within ±10^12)")
+        XCTAssertEqual(error("t,v\n0,1\n4611686018427387904,2\n"),
+                       "s.csv:3:1: cannot read date `4611686018427387904` (expected yyyy-MM-dd, yyyy-MM-dd HH:mm:ss or an integer within ±10^12)")
+        XCTAssertEqual(error("date,value\n2024-01-01,1.7e308\n"), "s.csv:2:12: cannot read value `1.7e308` as a number below 10^15 in magnitude")
+        XCTAssertEqual(error("date,value\n2024-01-01,1\u{0}99\n"), "s.csv:2:12: cannot read value `1\\u{0}99` as a number below 10^15 in magnitude")
+        XCTAssertEqual(error("date,value,extra\n2024-01-01,1,2\n"), "s.csv:1:1: expected 2 columns `date,value`, found 3")
+        XCTAssertNil(error("date,value,\n2024-01-01,1,\n2024-01-02,2,\n"))   // a trailing comma is fine
+        XCTAssertEqual(error("date,value\n2024-01-01,1\n2024-01-02,2\n3000-01-01,3\n"),
+                       "s.csv:4:1: `3000-01-01` is more than 100000 periods (1 day(s) each) after the previous row: too long a gap to fill")
+    }
+
+    /// Years before 1000 keep the input's four digits.
+    func testEarlyYearsKeepFourDigits() throws {
+        let s = try SeriesFile.parse("date,value\n0999-01-01,1\n0999-01-02,2\n", file: "s.csv")
+        XCTAssertEqual(s.futureLabels(2), ["0999-01-03", "0999-01-04"])
     }
 
     func testRendering() {

@@ -46,6 +46,30 @@ final class MinCostCLITests: XCTestCase {
         for hub in 3 ... 7 { XCTAssertEqual(net[hub], 0) }
     }
 
+    /// Found by fuzzing: the objective went through a Double (9007199254740993 printed as
+    /// …992); bad bounds and costs gave messages without file and line.
+    func testExactObjectiveAndBadArcsNamedByLine() throws {
+        let dir = try temporaryDirectory()
+        let big = dir.appendingPathComponent("big.min")
+        try "p min 2 1\nn 1 3\nn 2 -3\na 1 2 0 3 123456789012345677\n".write(to: big, atomically: true, encoding: .utf8)
+        var r = try CLI.run(["mincost", big.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("objective:  370370367037037031"), r.stdout)
+        r = try CLI.run(["mincost", big.path, "--json"])
+        XCTAssertTrue(r.stdout.contains("\"objective\":370370367037037031"), r.stdout)
+        let cases = [("c bounds\np min 2 1\nn 1 1\nn 2 -1\na 1 2 6 5 1\n", ":5: arc 1 → 2: lower bound 6 exceeds capacity 5"),
+                     ("p min 2 2\nn 1 1\nn 2 -1\na 1 2 0 5 1\na 2 1 0 5 9223372036854775807\n", ":5: arc 2 → 1: cost 9223372036854775807 is too large")]
+        for (i, (text, message)) in cases.enumerated() {
+            let file = dir.appendingPathComponent("bad\(i).min")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            for algorithm in ["simplex", "okalg"] {
+                let r = try CLI.run(["mincost", file.path, "--algorithm", algorithm])
+                XCTAssertEqual(r.status, 1, algorithm)
+                XCTAssertTrue(r.stderr.contains(file.path + message), r.stderr)
+            }
+        }
+    }
+
     func testInfeasibleExitsTwoWithOneLineMessage() throws {
         let dir = try temporaryDirectory()
         let file = dir.appendingPathComponent("short.min")

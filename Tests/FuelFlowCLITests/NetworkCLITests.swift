@@ -82,5 +82,18 @@ final class NetworkCLITests: XCTestCase {
         let bad = try CLI.run(["generate", "--preset", "galactic", "--out", base.appendingPathComponent("c").path])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("galactic"), bad.stderr)
+        // Dates beyond four-digit years crashed the generator (fuzzing); now a usage error.
+        for args in [["--start", "9999-12-31"], ["--start", "0001-01-01", "--history-days", "0"]] {
+            let r = try CLI.run(["generate", "--preset", "small", "--out", base.appendingPathComponent("d").path] + args)
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertTrue(r.stderr.contains("must lie within 0002-01-01...9998-12-31"), r.stderr)
+        }
+        // Sizes that would only exhaust memory are refused up front.
+        for (args, message) in [(["mcfgen", "--nodes", "999999999999", "--arcs", "10", "-o", base.appendingPathComponent("x.min").path], "--nodes must be within"),
+                                (["forecast", base.path, "--out", base.appendingPathComponent("f").path, "--horizon", "1000000000"], "--horizon must be within")] {
+            let r = try CLI.run(args)
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertTrue(r.stderr.contains(message), r.stderr)
+        }
     }
 }
