@@ -438,9 +438,8 @@ enum LeafDecomposition {
     /// 0.018 %), three per round 1,014,584,464 (0.020 %).
     static let redistributionsPerRound = 1
 
-    /// Master rounds without a better plan or bound after which the station-block route stops
-    /// as stalled (small models then hand over to the full LP). Converging runs move one bound
-    /// or the other every few rounds.
+    /// Master rounds without a better plan or bound after which either decomposition stops as
+    /// stalled (``BoundStall``; small models then hand over to the full LP).
     static let stallRounds = 200
 
     /// `x0`: the relaxation's flows (the first proposals), `relaxationObjective` their cost (a valid
@@ -768,12 +767,7 @@ enum LeafDecomposition {
         let pricing = Pricing(columns: m.columnCount, rows: m.rowCount, blocks: lb.count)
         var y = [Double](repeating: 0, count: m.rowCount)
         var reusedBlocks = 0
-        // Stall guard: rounds since the best plan or the bound last moved. With pricing costs as
-        // coarse as large penalties force (a shortage penalty of 10⁶ per m³), the rounded block
-        // values can keep "improving" regions coming while neither bound moves (a fuzzed network:
-        // 36,000 such rounds in 10 s at a gap of 2·10⁻⁷).
-        var stagnantRounds = 0
-        var lastBounds = (ub: Double.infinity, lb: -Double.infinity)
+        var stall = BoundStall(limit: stallRounds)
         func finish(_ converged: Bool) -> Decomposition.Outcome {
             let obj = bestX.isEmpty ? Double.infinity : m.objective(of: bestX)
             let gap = bestX.isEmpty ? Double.infinity : max(0, obj - bestLB) / max(1, abs(obj))
@@ -958,17 +952,7 @@ enum LeafDecomposition {
                 progress?("leaf decomposition round \(iter): UB \(bestUB), LB \(bestLB), \(improvingCount) improving region(s), \(proposals.count) proposals, artificial \(artificial) m³ (master \(fmt(masterSeconds)) s, pricing \(fmt(pricingSeconds)) s, \(reusedBlocks) block solutions reused)")
             }
             if bestUB.isFinite && bestUB - bestLB <= gapTolerance * max(1, abs(bestUB)) { stop = "gap closed"; return finish(true) }
-            let moved = 1e-12 * max(1, abs(bestUB.isFinite ? bestUB : bestLB))
-            if bestUB < lastBounds.ub - moved || bestLB > lastBounds.lb + moved {
-                stagnantRounds = 0
-                lastBounds = (bestUB, bestLB)
-            } else {
-                stagnantRounds += 1
-                if stagnantRounds >= LeafDecomposition.stallRounds {
-                    stop = "stalled (no better plan or bound in \(LeafDecomposition.stallRounds) rounds)"
-                    break
-                }
-            }
+            if stall.stalled(ub: bestUB, lb: bestLB) { stop = stall.reason; break }
             if improvingCount == 0 {
                 if artificial > 1e-9 && bigM < bigMLimit {
                     bigM = min(bigMLimit, bigM * 10)

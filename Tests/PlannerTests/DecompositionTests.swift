@@ -233,6 +233,31 @@ final class DecompositionRouteTests: XCTestCase {
         assertFeasible(p)
     }
 
+    /// The product-block route's stall (fuzzing again): the example with g95's shortage free,
+    /// its safety penalty 10 and one station lane down to 5 m³/day kept product blocks at a
+    /// gap of 7 % for 57,000 rounds. The same guard stops them, and the LP takes over.
+    func testProductBlocksStallHandsOverToTheLP() throws {
+        let example = PlanCLITests.packageRoot.appendingPathComponent("data/example").path
+        var net = try NetworkLoader.load(from: example)
+        let g95 = try XCTUnwrap(net.products.firstIndex { $0.id == "g95" })
+        net.products[g95].shortagePenalty = 0
+        net.products[g95].safetyPenalty = 10
+        let lane = try XCTUnwrap(net.lanes.firstIndex { net.nodes[$0.from].id == "D03" && net.nodes[$0.to].id == "S105" && $0.mode.rawValue == "truck" })
+        net.lanes[lane].capacityM3PerDay = 5
+        var warm = PlanOptions(method: .auto, threads: 2)
+        warm.decompositionThreshold = 100_000_000   // the warm-started full LP (2 s; `lp` takes 14 s)
+        let lp = try Planner.plan(net, options: warm)
+        XCTAssertEqual(lp.route, "lp-warm")
+        var o = PlanOptions(method: .auto, timeLimit: 120, threads: 2)
+        o.decompositionThreshold = 0
+        o.decomposition = .products
+        let p = try Planner.plan(net, options: o)
+        XCTAssertEqual(p.status, .optimal, "\(p.notes)")
+        XCTAssertTrue(relClose(lp.objective, p.objective), "lp \(lp.objective) got \(p.objective)")
+        XCTAssertTrue(p.notes.contains { $0.contains("stalled (no better plan or bound in \(LeafDecomposition.stallRounds) rounds)") }, "\(p.notes)")
+        assertFeasible(p)
+    }
+
     /// A block whose inbound lanes cost the same as at its last solve keeps its solution; a
     /// block whose lane costs changed is solved again. Either way the pricing results equal a
     /// fresh pricing's at the same duals.
