@@ -222,15 +222,22 @@ final class DecompositionRouteTests: XCTestCase {
     func testStationBlocksStallHandsOverToTheLP() throws {
         var net = NetworkGenerator.generate(GeneratorConfig(preset: .small, seed: 2))
         net.products[0].shortagePenalty = 1_000_000
-        let lp = try plan(net, .lp)
+        try assertStallHandsOver(net, kind: .leaves, lp: try plan(net, .lp))
+    }
+
+    /// Forces the decomposition of `kind` on `net`: it must stop as stalled, hand over to the LP
+    /// and reach `lp`'s optimum with a feasible plan.
+    func assertStallHandsOver(_ net: Network, kind: DecompositionKind, lp: Plan,
+                              file: StaticString = #filePath, line: UInt = #line) throws {
         var o = PlanOptions(method: .auto, timeLimit: 120, threads: 2)
         o.decompositionThreshold = 0
-        o.decomposition = .leaves
+        o.decomposition = kind
         let p = try Planner.plan(net, options: o)
-        XCTAssertEqual(p.status, .optimal, "\(p.notes)")
-        XCTAssertTrue(relClose(lp.objective, p.objective), "lp \(lp.objective) got \(p.objective)")
-        XCTAssertTrue(p.notes.contains { $0.contains("stalled (no better plan or bound in \(LeafDecomposition.stallRounds) rounds)") }, "\(p.notes)")
-        assertFeasible(p)
+        XCTAssertEqual(p.status, .optimal, "\(p.notes)", file: file, line: line)
+        XCTAssertTrue(relClose(lp.objective, p.objective), "lp \(lp.objective) got \(p.objective)", file: file, line: line)
+        XCTAssertTrue(p.notes.contains { $0.contains("stalled (no better plan or bound in \(LeafDecomposition.stallRounds) rounds)") },
+                      "\(p.notes)", file: file, line: line)
+        assertFeasible(p, file: file, line: line)
     }
 
     /// The product-block route's stall (fuzzing again): the example with g95's shortage free,
@@ -248,14 +255,7 @@ final class DecompositionRouteTests: XCTestCase {
         warm.decompositionThreshold = 100_000_000   // the warm-started full LP (2 s; `lp` takes 14 s)
         let lp = try Planner.plan(net, options: warm)
         XCTAssertEqual(lp.route, "lp-warm")
-        var o = PlanOptions(method: .auto, timeLimit: 120, threads: 2)
-        o.decompositionThreshold = 0
-        o.decomposition = .products
-        let p = try Planner.plan(net, options: o)
-        XCTAssertEqual(p.status, .optimal, "\(p.notes)")
-        XCTAssertTrue(relClose(lp.objective, p.objective), "lp \(lp.objective) got \(p.objective)")
-        XCTAssertTrue(p.notes.contains { $0.contains("stalled (no better plan or bound in \(LeafDecomposition.stallRounds) rounds)") }, "\(p.notes)")
-        assertFeasible(p)
+        try assertStallHandsOver(net, kind: .products, lp: lp)
     }
 
     /// A block whose inbound lanes cost the same as at its last solve keeps its solution; a
