@@ -91,6 +91,8 @@ struct PlanCommand: ParsableCommand {
         if !quiet {  // phase messages: on the terminal and in CI logs alike
             progress = { msg in FileHandle.standardError.write("fuelflow plan: \(msg)\n") }
         }
+        // Before any work: a network folder as OUT would lose its production.csv to the plan's.
+        if let refusal = PlanWriter.refusal(for: out) { throw CLIFailure.badInput(refusal) }
         progress?("loading \(directory)")
         var network = try loadNetwork(directory, history: demand == .forecast, quiet: quiet)
         var demandNote = "demand.csv"

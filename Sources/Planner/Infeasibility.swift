@@ -131,6 +131,20 @@ enum Infeasibility {
             }
         }
         items.sort { $0.amount != $1.amount ? $0.amount > $1.amount : $0.text < $1.text }
+        if items.isEmpty {
+            // The continuous limits hold together: the discrete options (`--mip`) conflict.
+            let minimum = net.lanes.filter { ($0.minShipmentM3 ?? 0) > 0 }
+            var lines = ["The plan is infeasible only with the discrete options: without them every limit can be met. "
+                         + "A lane with min_shipment_m3 carries nothing or at least its minimum on each day, and the "
+                         + "volumes that must move (production minimums, opening stock, tank sizes, demand) cannot be split "
+                         + "into such shipments. Lanes with a minimum shipment (\(minimum.count)):"]
+            for lane in minimum.prefix(maxLines) {
+                let cap = lane.capacityM3PerDay.map { ", capacity \(v($0)) m³/day" } ?? ""
+                lines.append("  \(net.nodes[lane.from].id) → \(net.nodes[lane.to].id) (\(lane.mode.rawValue)): minimum \(v(lane.minShipmentM3!)) m³\(cap)")
+            }
+            if minimum.count > maxLines { lines.append("  … and \(minimum.count - maxLines) more") }
+            return lines
+        }
         var lines = ["The plan is infeasible: \(items.count) limit(s) conflict. Smallest violations that would make it feasible:"]
         for it in items.prefix(maxLines) { lines.append("  " + it.text) }
         if items.count > maxLines { lines.append("  … and \(items.count - maxLines) more") }

@@ -151,7 +151,19 @@ public enum PlanWriter {
     public static let files = ["plan.json", "flows.csv", "production.csv", "inventory.csv", "shortfalls.csv",
                                "marginal_costs.csv", "bottlenecks.csv"]
 
+    /// Why `out` must not receive a plan, or nil. A network folder (one holding `nodes.csv`,
+    /// `lanes.csv` or `settings.yaml`) is refused: the plan's `production.csv` would replace the
+    /// network's own (found by QA: `plan work --out work` broke the network folder).
+    public static func refusal(for out: String) -> String? {
+        for name in ["nodes.csv", "lanes.csv", "settings.yaml"]
+        where FileManager.default.fileExists(atPath: (out as NSString).appendingPathComponent(name)) {
+            return "\(out): is a network folder (it holds \(name)); the plan's production.csv would replace the network's. Choose another --out"
+        }
+        return nil
+    }
+
     public static func write(_ plan: Plan, to out: String) throws {
+        if let refusal = refusal(for: out) { throw PlannerError.badOutput(refusal) }
         let contents: [(name: String, data: Data)] = [
             ("plan.json", json(plan)), ("flows.csv", flowsCSV(plan)), ("production.csv", productionCSV(plan)),
             ("inventory.csv", inventoryCSV(plan)), ("shortfalls.csv", shortfallsCSV(plan)),

@@ -96,12 +96,15 @@ public enum PlannerError: Error, Sendable, Equatable, CustomStringConvertible {
     case notExactlyScalable(String)
     /// GLPK failed.
     case solver(String)
+    /// The output folder must not receive a plan (``PlanWriter/refusal(for:)``).
+    case badOutput(String)
 
     public var description: String {
         switch self {
         case .methodNotApplicable(let s): "mincost cannot solve this model exactly: \(s)"
         case .notExactlyScalable(let s): "data cannot be scaled to integers exactly: \(s)"
         case .solver(let s): "solver failed: \(s)"
+        case .badOutput(let s): s
         }
     }
 }

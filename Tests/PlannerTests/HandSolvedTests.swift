@@ -263,6 +263,26 @@ final class HandSolvedTests: XCTestCase {
         XCTAssertThrowsError(try plan(n.network, .mincost))
     }
 
+    /// Infeasible only through a minimum shipment (QA): R1 must produce exactly 60 a day and has
+    /// no tank; its one lane carries nothing or at least 100 (capacity 100). The LP is feasible;
+    /// with `--mip` the explanation names the discrete options and the lane instead of an empty
+    /// list of violations.
+    func testInfeasibleOnlyThroughMinimumShipmentIsExplained() throws {
+        var n = TinyNet(days: 2)
+        let p = n.product("g92")
+        let r = n.node("R1", .refinery), s = n.node("S1", .station)
+        n.lanes.append(Lane(from: r, to: s, mode: .truck, costPerM3: 1, capacityM3PerDay: 100, minShipmentM3: 100))
+        n.produce(r, p, min: 60, max: 60, cost: 10)
+        n.tank(s, p, capacity: 200, holding: 0.1)
+        n.demand(s, p, day: 1, 30); n.demand(s, p, day: 2, 30)
+        XCTAssertEqual(try plan(n.network, .auto).status, .optimal)
+        let mip = try Planner.plan(n.network, options: PlanOptions(method: .auto, discrete: true))
+        XCTAssertEqual(mip.status, .infeasible)
+        let text = mip.infeasibility.joined(separator: "\n")
+        XCTAssertTrue(text.hasPrefix("The plan is infeasible only with the discrete options"), text)
+        XCTAssertTrue(text.contains("R1 → S1 (truck): minimum 100 m³, capacity 100 m³/day"), text)
+    }
+
     /// Minimum batch 25 on a lane with fixed cost 100/day: demand 10 on day 1 only, a tank at S.
     /// MIP ships one batch of 25 (cost 25·11 + 100 + holding 15·0.1 = 376.5) — cheaper than a
     /// shortfall of 10 at 1000.

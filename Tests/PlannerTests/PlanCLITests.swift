@@ -77,6 +77,21 @@ final class PlanCLITests: XCTestCase {
         XCTAssertNotEqual(m.status, 0)
     }
 
+    /// `plan work --out work` replaced the network's production.csv with the plan's (QA found
+    /// it): a network folder as OUT is refused before any work, and the network stays intact.
+    func testNetworkFolderAsOutputIsRefused() throws {
+        let dir = try tmp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let work = dir.appendingPathComponent("work")
+        try FileManager.default.copyItem(at: Self.packageRoot.appendingPathComponent("data/example"), to: work)
+        let before = try Data(contentsOf: work.appendingPathComponent("production.csv"))
+        let r = try run(["plan", work.path, "--out", work.path, "--quiet"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("is a network folder (it holds nodes.csv)"), r.stderr)
+        XCTAssertEqual(try Data(contentsOf: work.appendingPathComponent("production.csv")), before)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: work.appendingPathComponent("plan.json").path))
+    }
+
     func testMincostRefusesCoupledExample() throws {
         let dir = try tmp()
         defer { try? FileManager.default.removeItem(at: dir) }
