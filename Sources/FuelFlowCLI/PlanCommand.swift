@@ -75,7 +75,7 @@ struct PlanCommand: ParsableCommand {
     func validate() throws {
         if PlanMethod(rawValue: method) == nil { throw ValidationError("--method must be auto, lp or mincost, got '\(method)'") }
         if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
-        if !(mipGap >= 0 && mipGap.isFinite) { throw ValidationError("--mip-gap must be >= 0") }
+        if !(mipGap >= 0 && mipGap <= 1) { throw ValidationError("--mip-gap must be within 0...1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1") }
         if let gap, !(gap > 0 && gap < 1) { throw ValidationError("--gap must be in (0, 1), got \(gap)") }
         if decomposition != "auto" && DecompositionKind(rawValue: decomposition) == nil {
@@ -112,8 +112,9 @@ struct PlanCommand: ParsableCommand {
         let model = PlanModel(network)
         let buildSeconds = (ContinuousClock.now - tBuild).seconds
         do {
-            if let writeLp { try model.linearProgram(names: true).write(to: writeLp, format: .cplexLP) }
-            if let writeMps { try model.linearProgram(names: true).write(to: writeMps, format: .freeMPS) }
+            // The model GLPK is given: with --mip the lane-day binaries and their rows too.
+            if let writeLp { try Planner.glpkModel(model, discrete: mip, names: true).write(to: writeLp, format: .cplexLP) }
+            if let writeMps { try Planner.glpkModel(model, discrete: mip, names: true).write(to: writeMps, format: .freeMPS) }
         } catch {
             throw CLIFailure.badInput("\(error)")
         }

@@ -20,9 +20,20 @@ struct DiscreteLanes {
 }
 
 extension Planner {
-    static func solveMIP(_ model: PlanModel, discrete d: DiscreteLanes, options: PlanOptions, into plan: inout Plan) throws {
+    /// The model GLPK is given: the LP, and with `discrete` (`--mip`) and lanes that need them,
+    /// the lane-day binaries, their rows and fixed costs as well — what `--write-lp` and
+    /// `--write-mps` export, so that the files are the model that is solved.
+    public static func glpkModel(_ model: PlanModel, discrete: Bool, names: Bool = false) -> LinearProgram {
+        let d = DiscreteLanes(model)
+        return discrete && !d.lanes.isEmpty ? mip(model, d, names: names).lp : model.linearProgram(names: names)
+    }
+
+    /// The LP with the discrete lanes' binaries y[l,t] and rows (see ``DiscreteLanes``).
+    static func mip(_ model: PlanModel, _ d: DiscreteLanes, names: Bool = false)
+        -> (lp: LinearProgram, binaries: [(lane: Int, day: Int, column: Int)])
+    {
         let net = model.network
-        var lp = model.linearProgram()
+        var lp = model.linearProgram(names: names)
         var bigM = 0.0
         for st in net.storage { bigM += st.initialM3 }
         for pr in net.production { bigM += Double(model.T) * pr.maxM3PerDay }
@@ -31,19 +42,27 @@ extension Planner {
         for l in d.lanes {
             let lane = net.lanes[l]
             let M = lane.capacityM3PerDay ?? bigM
+            let stem = names ? "\(net.nodes[lane.from].id)_\(net.nodes[lane.to].id)_\(lane.mode.rawValue)_\(l)_" : ""
             for t in 1...model.laneSpan[l] {
-                let y = lp.addColumn(bounds: .between(0, 1), objective: lane.fixedCostPerDay ?? 0, kind: .binary)
+                let y = lp.addColumn(name: names ? "y_\(stem)\(t)" : nil, bounds: .between(0, 1),
+                                     objective: lane.fixedCostPerDay ?? 0, kind: .binary)
                 binaries.append((l, t, y))
                 var coef: [(column: Int, value: Double)] = []
                 for k in 0..<model.laneProducts[l].count {
                     coef.append((model.laneColumnStart[l] + k * model.laneSpan[l] + t - 1, 1))
                 }
                 if let ms = lane.minShipmentM3, ms > 0 {
-                    lp.addRow(bounds: .atLeast(0), coefficients: coef + [(y, -ms)])
+                    lp.addRow(name: names ? "min_\(stem)\(t)" : nil, bounds: .atLeast(0), coefficients: coef + [(y, -ms)])
                 }
-                lp.addRow(bounds: .atMost(0), coefficients: coef + [(y, -M)])
+                lp.addRow(name: names ? "use_\(stem)\(t)" : nil, bounds: .atMost(0), coefficients: coef + [(y, -M)])
             }
         }
+        return (lp, binaries)
+    }
+
+    static func solveMIP(_ model: PlanModel, discrete d: DiscreteLanes, options: PlanOptions, into plan: inout Plan) throws {
+        let net = model.network
+        let (lp, binaries) = mip(model, d)
         options.progress?("GLPK branch-and-cut: \(binaries.count) lane-day binaries")
         let sol: LinearProgram.Solution
         do {

@@ -301,6 +301,12 @@ final class HandSolvedTests: XCTestCase {
         XCTAssertEqual(mip.flow(lane: 0, product: p, day: 1), 25, accuracy: 1e-6)
         XCTAssertEqual(mip.mipGap ?? 0, 0, accuracy: 1e-9)
         assertFeasible(mip)
+        // What --write-lp/--write-mps export with --mip is this MIP (QA found the LP exported):
+        // its binaries and rows included, GLPK alone reaches the same optimum from the file model.
+        let exported = Planner.glpkModel(PlanModel(n.network), discrete: true, names: true)
+        XCTAssertEqual(exported.columns.filter { $0.kind == .binary }.count, 1)
+        XCTAssertEqual(try exported.solve(.init(method: .branchAndCut)).requireOptimal().objective, 376.5, accuracy: 1e-6)
+        XCTAssertEqual(Planner.glpkModel(PlanModel(n.network), discrete: false).columns.count, PlanModel(n.network).columnCount)
         // Without --mip the lane is continuous: ship exactly 10.
         let lp = try plan(n.network, .auto)
         XCTAssertEqual(lp.objective, 110, accuracy: 1e-9)
