@@ -138,6 +138,10 @@ func extractModel(from p: OpaquePointer) -> LinearProgram {
 
 private struct MIPProgress {
     var bound = Double.nan
+    /// Wall-clock end of the whole solve. GLPK's `tm_lim` restarts after its presolver's root
+    /// LP, so the callback enforces the limit itself (`glp_ios_terminate`).
+    var deadline: ContinuousClock.Instant?
+    var stoppedAtDeadline = false
 }
 
 /// `FUELFLOW_GLPK_TRACE=1`: GLPK's simplex progress lines to standard error (diagnosis aid).
@@ -320,9 +324,10 @@ private func runBranchAndCut(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions
         }
     }
     var progress = MIPProgress()
+    progress.deadline = o.timeLimit.map { started + .milliseconds(Int64(($0 * 1000).rounded(.up))) }
     var parm = glp_iocp()
     glp_init_iocp(&parm)
-    parm.msg_lev = GLP_MSG_OFF
+    parm.msg_lev = glpkTrace ? GLP_MSG_ALL : GLP_MSG_OFF
     parm.presolve = o.presolve ? GLP_ON : GLP_OFF
     parm.tm_lim = timeLimitMs
     parm.mip_gap = o.mipGap
@@ -334,11 +339,16 @@ private func runBranchAndCut(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions
     }
     parm.cb_func = { tree, info in
         guard let tree, let info else { return }
+        let progress = info.assumingMemoryBound(to: MIPProgress.self)
+        if let deadline = progress.pointee.deadline, !progress.pointee.stoppedAtDeadline, ContinuousClock.now >= deadline {
+            progress.pointee.stoppedAtDeadline = true
+            glp_ios_terminate(tree)
+        }
         let reason = glp_ios_reason(tree)
         guard reason == GLP_ISELECT || reason == GLP_IBINGO else { return }
         let best = glp_ios_best_node(tree)
         if best != 0 {
-            info.assumingMemoryBound(to: MIPProgress.self).pointee.bound = glp_ios_node_bound(tree, best)
+            progress.pointee.bound = glp_ios_node_bound(tree, best)
         }
     }
     let rc = withUnsafeMutablePointer(to: &progress) { ptr -> Int32 in
@@ -370,8 +380,9 @@ private func runBranchAndCut(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions
     if hasSolution, let b = bound {
         gap = abs(objective - b) / (Double.ulpOfOne + abs(objective))
     }
+    let stop = rc == GLP_ESTOP && progress.stoppedAtDeadline ? .timeLimit : termination(for: rc)
     var s = LinearProgram.Solution(
-        status: status, termination: termination(for: rc), algorithm: .branchAndCut, objective: objective,
+        status: status, termination: stop, algorithm: .branchAndCut, objective: objective,
         columnValues: (0 ..< n).map { glp_mip_col_val(p, Int32($0 + 1)) },
         rowActivities: (0 ..< m).map { glp_mip_row_val(p, Int32($0 + 1)) },
         rowDuals: [], reducedCosts: [], iterations: Int(glp_get_it_cnt(p)) - it0, seconds: 0,

@@ -63,11 +63,29 @@ extension Planner {
     static func solveMIP(_ model: PlanModel, discrete d: DiscreteLanes, options: PlanOptions, into plan: inout Plan) throws {
         let net = model.network
         let (lp, binaries) = mip(model, d)
-        options.progress?("GLPK branch-and-cut: \(binaries.count) lane-day binaries")
+        // `--method auto`: GLPK starts from the per-product relaxation's optimal spanning trees
+        // (the MIP's extra rows with basic slacks, binaries at 0: dual feasible, as y's reduced
+        // cost is its fixed cost ≥ 0), so its dual simplex only repairs the lane-day rows
+        // instead of solving the root LP from scratch. `--method lp` starts cold, with presolve.
+        let warm = options.method == .auto ? relaxationBasis(model, options: options) : nil
+        func basis(_ binary: GLPKProblem.BasisStatus) -> (rows: [GLPKProblem.BasisStatus], columns: [GLPKProblem.BasisStatus])? {
+            guard let warm else { return nil }
+            return ((0..<model.rowCount).map { status(warm.row[$0]) } + Array(repeating: .basic, count: lp.rows.count - model.rowCount),
+                    (0..<model.columnCount).map { status(warm.column[$0]) } + Array(repeating: binary, count: binaries.count))
+        }
+        options.progress?("GLPK branch-and-cut: \(binaries.count) lane-day binaries\(warm == nil ? "" : ", root LP warm-started from the per-product relaxation")")
         let sol: LinearProgram.Solution
         do {
-            sol = try lp.solve(.init(method: .branchAndCut, presolve: true, timeLimit: options.remainingTime,
-                                     mipGap: options.mipGap))
+            let problem = try GLPKProblem(lp)
+            var warmStarted = false
+            if let b = basis(.atLower) {
+                do { try problem.setBasis(rows: b.rows, columns: b.columns); warmStarted = true }
+                catch { plan.notes.append("warm start rejected by GLPK (\(error)); cold start") }
+            }
+            // A tenth of the time is kept for the marginal costs (the LP with the decisions fixed).
+            sol = try problem.solve(.init(method: .branchAndCut, presolve: !warmStarted,
+                                          timeLimit: options.remainingTime.map { $0 * 0.9 }, mipGap: options.mipGap))
+            if warmStarted { plan.notes.append("root LP warm-started from the per-product relaxation's spanning trees") }
         } catch let e as GLPKError {
             throw PlannerError.solver(e.description)
         }
@@ -89,20 +107,50 @@ extension Planner {
             }
             plan.fixedCost = fixed
             plan.objective = model.objective(of: x) + fixed
-            // Duals of the LP with the binaries fixed at their values (the usual MIP marginal costs).
+            // Duals of the LP with the binaries fixed at their values (the usual MIP marginal
+            // costs), within the time left; warm from the relaxation's trees like the root.
             var fixedLP = lp
             for b in binaries {
                 let v = sol.columnValues[b.column].rounded()
                 fixedLP.columns[b.column].kind = .continuous
                 fixedLP.columns[b.column].bounds = .fixed(v)
             }
-            if let f = try? fixedLP.solve(.init(method: .dualSimplex, presolve: false)), f.status == .optimal {
+            let f: LinearProgram.Solution? = {
+                guard let problem = try? GLPKProblem(fixedLP) else { return nil }
+                if let b = basis(.fixed) { try? problem.setBasis(rows: b.rows, columns: b.columns) }
+                return try? problem.solve(.init(method: .dualSimplex, presolve: false, timeLimit: options.remainingTime))
+            }()
+            if let f, f.status == .optimal {
                 plan.rowDuals = Array(f.rowDuals[0..<model.rowCount])
-                plan.notes.append("marginal costs are duals of the LP with the lane-day decisions fixed")
+                plan.notes.append("marginal costs are duals of the LP with the lane-day decisions fixed (\(f.iterations) dual simplex iterations, \(fmt(f.seconds)) s)")
+            } else {
+                plan.notes.append(f?.termination == .timeLimit
+                    ? "marginal costs not computed: the time limit ended the LP with the lane-day decisions fixed"
+                    : "marginal costs not computed: the LP with the lane-day decisions fixed was not solved")
             }
         case .infeasible: plan.status = .infeasible
         case .unbounded: plan.status = .unbounded
-        case .undefined: plan.status = sol.termination == .timeLimit ? .timeLimit : .infeasible
+        case .undefined:
+            plan.status = sol.termination == .timeLimit ? .timeLimit : .infeasible
+            if sol.termination == .timeLimit {
+                plan.notes.append("the time limit ended branch-and-cut before any plan meeting every min_shipment_m3 and lane-day decision was found; no flows are written (a longer --time-limit, or the LP without --mip)")
+            }
         }
+    }
+
+    /// The per-product relaxation's optimal basis (shared rows' slacks basic), or nil when the
+    /// network simplex cannot solve it exactly or it has no optimum.
+    static func relaxationBasis(_ model: PlanModel, options: PlanOptions) -> SharedBasis? {
+        guard case .success(let sc) = FlowScaling.choose(for: model) else { return nil }
+        var relaxed = Plan(unsolved: model, method: options.method)
+        var basis: SharedBasis? = nil
+        guard (try? solveFlows(model, scaling: sc, relax: false, options: options, route: "mincost-relaxation",
+                               wantBasis: true, basis: &basis, into: &relaxed)) == true,
+              relaxed.status == .optimal, let basis, basis.ok.allSatisfy({ $0 }) else { return nil }
+        return basis
+    }
+
+    static func status(_ c: Int8) -> GLPKProblem.BasisStatus {
+        switch c { case 0: .atLower; case 1: .atUpper; case 2: .basic; default: .fixed }
     }
 }

@@ -459,7 +459,7 @@ enum FlowRoute {
                 }
             }
             if let basisOut {
-                basisOut.ok[p] = basis(m, product: p, problem: prob, result: res, arcColumn: arcColumn, x: x, into: basisOut)
+                basisOut.ok[p] = basis(m, product: p, problem: prob, result: res, arcColumn: arcColumn, tier1: tier1, x: x, into: basisOut)
             }
         }
         if threads <= 1 || m.P <= 1 {
@@ -483,7 +483,7 @@ enum FlowRoute {
     /// auxiliaries nonbasic), coupling rows keep basic auxiliaries. Returns false when no spanning
     /// tree of zero-reduced-cost arcs exists (cannot happen for an optimal result).
     static func basis(_ m: PlanModel, product p: Int, problem prob: MinCostFlowProblem, result res: MinCostFlowResult,
-                      arcColumn: [Int32], x: UnsafeMutableBufferPointer<Double>, into b: SharedBasis) -> Bool {
+                      arcColumn: [Int32], tier1: [Int32], x: UnsafeMutableBufferPointer<Double>, into b: SharedBasis) -> Bool {
         let (inTree, treeCount) = spanningTree(prob, res)
         let n = prob.nodeCount, arcs = prob.arcCount
         guard treeCount == n - 1 else { debugLog("basis: tree has \(treeCount) of \(n - 1) arcs"); return false }
@@ -501,15 +501,30 @@ enum FlowRoute {
         }
         // Balance rows of p: fixed auxiliaries.
         for i in m.productRowStart[p]..<m.productRowStart[p + 1] { b.row[i] = 3 }
-        // Safety rows and b columns.
+        // Safety rows s + b ≥ safety: one of s, b and the row's slack is basic beyond the tree.
+        // The first tier (volume below the safety level) in the tree: b = safety − s basic, row
+        // tight (dual = the safety penalty). The second tier in the tree: the row's slack. Neither
+        // (both tiers at a bound): b when the stock is below the level or sits on a bound at it,
+        // s when it sits strictly inside at the level, the slack above it.
+        var ti = 0
         for (k, st) in m.network.storage.enumerated() where st.product == p && m.safetyColumnStart[k] >= 0 {
             for t in 1...m.T {
                 let js = m.storageBase + k * m.T + t - 1, jb = m.safetyColumnStart[k] + t - 1
                 let r = m.safetyRowStart[k] + t - 1
-                if x[js] < st.safetyM3 - 1e-12 * max(1, st.safetyM3) || (b.column[js] == 2 && x[js] <= st.safetyM3 && tier1Basic(x[js], st.safetyM3)) {
-                    b.column[jb] = 2; b.row[r] = 0
+                let a1 = Int(tier1[ti]); ti += 1
+                let a2 = a1 + 1 < arcs && Int(arcColumn[a1 + 1]) == js ? a1 + 1 : -1
+                let s = x[js], level = st.safetyM3, eps = 1e-9 * max(1, level)
+                b.column[jb] = 0; b.row[r] = 0
+                if inTree[a1] || (a2 >= 0 && inTree[a2]) {
+                    if inTree[a1] { b.column[jb] = 2 } else { b.row[r] = 2 }
+                } else if s < level - eps {
+                    b.column[jb] = 2
+                } else if s > level + eps {
+                    b.row[r] = 2
+                } else if s > m.columnLower[js] + eps && s < m.columnUpper[js] - eps {
+                    b.column[js] = 2
                 } else {
-                    b.column[jb] = 0; b.row[r] = 2
+                    b.column[jb] = 2
                 }
             }
         }
@@ -564,8 +579,6 @@ enum FlowRoute {
         }
         return (inTree, treeCount)
     }
-
-    @inline(__always) static func tier1Basic(_ s: Double, _ safety: Double) -> Bool { s < safety }
 
     /// Largest relative violation of the coupling rows (0 when all hold), and how many are violated.
     static func couplingViolation(_ m: PlanModel, x: [Double]) -> (worst: Double, count: Int, activities: [Double]) {

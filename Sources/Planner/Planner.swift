@@ -159,6 +159,16 @@ public struct Plan: Sendable {
     public var hasPlan: Bool { !columnValues.isEmpty }
 }
 
+extension Plan {
+    /// A plan of `model` before any solve: no values, no duals, nothing decided.
+    init(unsolved model: PlanModel, method: PlanMethod) {
+        self.init(status: .optimal, method: method, route: "", routeReason: "", model: model,
+                  columnValues: [], rowDuals: [], objective: 0, buildSeconds: 0, solveSeconds: 0, seconds: 0,
+                  variables: model.columnCount, constraints: model.rowCount, scaling: nil, mipGap: nil,
+                  laneDaysUsed: [], fixedCost: 0, infeasibility: [], notes: [])
+    }
+}
+
 /// The planner's entry point.
 ///
 /// ```swift
@@ -191,10 +201,7 @@ public enum Planner {
         _ = debugStart   // FUELFLOW_DEBUG's clock starts with the solve
         var options = options
         options.deadline = options.timeLimit.map { t0 + .seconds($0) }
-        var plan = Plan(status: .optimal, method: options.method, route: "", routeReason: "", model: model,
-                        columnValues: [], rowDuals: [], objective: 0, buildSeconds: 0, solveSeconds: 0, seconds: 0,
-                        variables: model.columnCount, constraints: model.rowCount, scaling: nil, mipGap: nil,
-                        laneDaysUsed: [], fixedCost: 0, infeasibility: [], notes: [])
+        var plan = Plan(unsolved: model, method: options.method)
         let discreteLanes = options.discrete ? DiscreteLanes(model) : nil
         if let d = discreteLanes, !d.lanes.isEmpty {
             if options.method == .mincost {
@@ -363,9 +370,6 @@ public enum Planner {
     static func solveLPWarm(_ model: PlanModel, basis: SharedBasis, options: PlanOptions, into plan: inout Plan) throws -> Bool {
         options.progress?("GLPK dual simplex on the full LP, warm-started from the relaxation's basis")
         let lp = model.linearProgram()
-        func status(_ c: Int8) -> GLPKProblem.BasisStatus {
-            switch c { case 0: .atLower; case 1: .atUpper; case 2: .basic; default: .fixed }
-        }
         let sol: LinearProgram.Solution
         let problem: GLPKProblem
         do {
@@ -536,3 +540,4 @@ extension Duration {
         return Double(c.seconds) + Double(c.attoseconds) * 1e-18
     }
 }
+
