@@ -104,7 +104,10 @@ struct PlanCommand: ParsableCommand {
         var options = PlanOptions(method: PlanMethod(rawValue: method)!, timeLimit: timeLimit, discrete: mip,
                                   mipGap: mipGap, progress: progress)
         if let threads { options.threads = threads }
-        if let gap { options.decompositionGap = max(gap, PlanOptions.optimalGap) }
+        if let gap {
+            options.decompositionGap = max(gap, PlanOptions.optimalGap)
+            options.lotsGap = options.decompositionGap
+        }
         options.decompositionRounds = decompositionRounds
         options.decompositionThreshold = decompositionThreshold
         options.decomposition = DecompositionKind(rawValue: decomposition)

@@ -17,6 +17,21 @@ struct DiscreteLanes {
             if m.laneSpan[l] > 0 && !m.laneProducts[l].isEmpty { lanes.append(l) }
         }
     }
+
+    /// M for lanes without a capacity: the most volume that can exist on a day.
+    func bigM(_ m: PlanModel) -> Double {
+        var v = 0.0
+        for st in m.network.storage { v += st.initialM3 }
+        for pr in m.network.production { v += Double(m.T) * pr.maxM3PerDay }
+        return max(v, 1)
+    }
+
+    /// Σ_p x[l,p,t] in `x`.
+    func volume(_ m: PlanModel, lane l: Int, day t: Int, in x: [Double]) -> Double {
+        var f = 0.0
+        for k in m.laneProducts[l].indices { f += x[m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1] }
+        return f
+    }
 }
 
 extension Planner {
@@ -34,10 +49,7 @@ extension Planner {
     {
         let net = model.network
         var lp = model.linearProgram(names: names)
-        var bigM = 0.0
-        for st in net.storage { bigM += st.initialM3 }
-        for pr in net.production { bigM += Double(model.T) * pr.maxM3PerDay }
-        bigM = max(bigM, 1)
+        let bigM = d.bigM(model)
         var binaries: [(lane: Int, day: Int, column: Int)] = []
         for l in d.lanes {
             let lane = net.lanes[l]

@@ -252,7 +252,8 @@ enum FlowRoute {
                 let j = m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1
                 let cj = extra.map { c + sc.cost($0[j]) } ?? c
                 // Heuristic per-column limits (decomposition's capacity-respecting columns).
-                let cap2 = columnCap.map { $0[j].isFinite ? min(cap, sc.limit($0[j])) : cap } ?? cap
+                var cap2 = columnCap.map { $0[j].isFinite ? min(cap, sc.limit($0[j])) : cap } ?? cap
+                if m.columnUpper[j] == 0 { cap2 = 0 }   // a closed lane-day (``PlanModel/closeLaneDays(_:)``)
                 prob.addArc(from: origin(lane.from, t), to: node(lane.to, t + lane.transitDays), capacity: cap2, cost: cj)
                 arcColumn.append(Int32(j))
             }

@@ -26,7 +26,7 @@ import GLPK
 /// - Complexity: building is O(nodes·products·T + columns + nonzeros), with every array
 ///   reserved once; no dictionaries are used after the network is loaded.
 public struct PlanModel: Sendable {
-    public let network: Network
+    public private(set) var network: Network
     /// Horizon T, products P, nodes N.
     public let T: Int, P: Int, N: Int
 
@@ -63,7 +63,10 @@ public struct PlanModel: Sendable {
     public let rowCount: Int
 
     // LP data (struct of arrays).
-    public let columnCost: [Double], columnLower: [Double], columnUpper: [Double]
+    public private(set) var columnCost: [Double]
+    public let columnLower: [Double]
+    /// Column upper bounds; lane-days closed by ``closeLaneDays(_:)`` are 0.
+    public private(set) var columnUpper: [Double]
     public let rowLower: [Double], rowUpper: [Double]
     /// Constraint matrix, column-wise (compressed sparse columns): the entries of column j are
     /// `entryRow[e]`, `entryValue[e]` for e in `columnEntryStart[j] ..< columnEntryStart[j + 1]`.
@@ -74,6 +77,24 @@ public struct PlanModel: Sendable {
 
     /// Number of rows that couple products (shared lane capacities and throughputs).
     public var couplingRowCount: Int { safetyRowBase - laneCapacityBase }
+
+    /// Closes lanes on departure days: every product's x[l,p,t] gets the upper bound 0. All
+    /// routes honour it (GLPK through the bound, the network simplex through the lane arc's
+    /// capacity), so a model with closed lane-days is solved like any other.
+    public mutating func closeLaneDays(_ laneDays: [(lane: Int, day: Int)]) {
+        for (l, t) in laneDays where t >= 1 && t <= laneSpan[l] {
+            for k in laneProducts[l].indices { columnUpper[laneColumnStart[l] + k * laneSpan[l] + t - 1] = 0 }
+        }
+    }
+
+    /// Adds `perM3` to lanes' cost per m³, for every product and day: the network's lane (what
+    /// the network simplex prices) and the columns' costs (what GLPK prices) alike.
+    public mutating func surchargeLanes(_ surcharges: [(lane: Int, perM3: Double)]) {
+        for (l, add) in surcharges {
+            network.lanes[l].costPerM3 += add
+            for j in laneColumnStart[l] ..< laneColumnStart[l] + laneProducts[l].count * laneSpan[l] { columnCost[j] += add }
+        }
+    }
 
     /// Indexes `network` and builds the LP arrays.
     public init(_ network: Network) {

@@ -290,7 +290,7 @@ public enum PlanWriter {
         s += "    \"holding\": \(has ? num(c.holding) : "null"),\n"
         s += "    \"safety_penalty\": \(has ? num(c.safetyPenalty) : "null"),\n"
         s += "    \"shortage_penalty\": \(has ? num(c.shortagePenalty) : "null")"
-        if plan.route == "mip" { s += ",\n    \"fixed_lane\": \(has ? num(c.fixedLane) : "null")" }
+        if plan.route.hasPrefix("mip") { s += ",\n    \"fixed_lane\": \(has ? num(c.fixedLane) : "null")" }
         s += "\n  },\n"
         let modes = c.transportByMode.keys.sorted()
         s += "  \"transport_by_mode\": {" + modes.map { "\(jstr($0)): \(num(c.transportByMode[$0]!))" }.joined(separator: ", ") + "},\n"
@@ -313,7 +313,7 @@ public enum PlanWriter {
             s += "    \"lower_bound\": \(num(lb)),\n"
             s += "    \"relative_gap\": \(plan.relativeGap.map { $0.isFinite ? "\($0)" : "null" } ?? "null"),\n"
         }
-        if plan.route == "mip" {
+        if plan.route.hasPrefix("mip") {
             s += "    \"mip_gap\": \(jnum(plan.mipGap)),\n"
             s += "    \"lane_days_used\": \(plan.laneDaysUsed.count),\n"
         }

@@ -47,6 +47,13 @@ public struct PlanOptions: Sendable {
     /// reason than the time limit (stalled prices, a failed master) hands over to the full LP
     /// (GLPK) for the time that remains (lp-warm needed 70 s at 219 k variables).
     static let lpFallbackVariables = 200_000
+    /// `--mip` with `auto`: models with at least this many variables take the lots heuristic
+    /// (``Planner/solveLots``) instead of GLPK's branch-and-cut.
+    public var lotsThreshold: Int = PlanOptions.lpFallbackVariables
+    /// The lots heuristic stops each of its LP solves at this certified relative gap (`--gap`
+    /// sets it); nil = 10⁻³: the rounding costs more than that, and on the national preset an
+    /// LP round then ends with the decomposition's first plan and bound (~28 s).
+    public var lotsGap: Double? = nil
     /// Time limit of `auto`'s decomposition route when `timeLimit` is nil (seconds).
     public static let defaultDecompositionTimeLimit: Double = 600
     /// Relative gap at which the decomposition stops and reports `optimal`: the plan then costs at
@@ -207,7 +214,11 @@ public enum Planner {
             if options.method == .mincost {
                 throw PlannerError.methodNotApplicable("lanes with min_shipment_m3/fixed_cost_per_day need binaries (MIP); use --method lp or auto")
             }
-            try solveMIP(model, discrete: d, options: options, into: &plan)
+            if options.method == .auto && model.columnCount >= options.lotsThreshold {
+                try solveLots(model, discrete: d, options: options, into: &plan)
+            } else {
+                try solveMIP(model, discrete: d, options: options, into: &plan)
+            }
         } else {
             switch options.method {
             case .lp:

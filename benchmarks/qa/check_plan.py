@@ -3,7 +3,8 @@
 planner's code: flow balance per node, product and day (flows with transit, production,
 stock, shortfalls, demand), lane capacities (shared over products) and node throughputs,
 production within [min, max], stock within [0, capacity], shortfall at most demand, transit
-days and allowed products, and the cost breakdown recomputed and summing to `total_cost`.
+days and allowed products, and the cost breakdown recomputed and summing to `total_cost`;
+with `--mip`, every lane-day ships 0 or at least its `min_shipment_m3` and the hire adds up.
 
 usage: python3 benchmarks/qa/check_plan.py NETDIR OUTDIR   (prints problems, exit 1 if any)"""
 import csv, json, sys, datetime, collections, os
@@ -78,6 +79,22 @@ def check(net, out, tol=1e-5):
         cap = num(lanemap[key][0].get('capacity_m3_per_day'))
         if cap is not None and v > cap + tol * max(1, cap):
             P(f'lane {key} day {t}: {v} > cap {cap}')
+    # With --mip (routes mip, mip-lots): a lane-day ships 0 or at least its minimum, and the
+    # hire of every lane-day used is the plan's fixed_lane cost.
+    if plan['solver']['route'].startswith('mip') and plan['status'] in ('optimal', 'feasible', 'time_limit') \
+            and plan.get('total_cost') is not None:
+        hire = 0.0
+        for (key, t), v in laneday.items():
+            if v <= tol:
+                continue
+            l = lanemap[key][0]
+            mn = num(l.get('min_shipment_m3'))
+            if mn is not None and v < mn - tol * max(1, mn):
+                P(f'lane {key} day {t}: {v} below min_shipment_m3 {mn}')
+            hire += num(l.get('fixed_cost_per_day')) or 0.0
+        theirs = cb.get('fixed_lane') or 0.0
+        if abs(theirs - hire) > 1e-6 * max(1, hire) + 1e-3:
+            P(f'cost fixed_lane: plan.json {theirs} vs recomputed {hire}')
     for (n, t), v in nodeday.items():
         th = num(nodes[n].get('throughput_m3_per_day'))
         if th is not None and v > th + tol * max(1, th):

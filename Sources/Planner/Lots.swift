@@ -1,0 +1,370 @@
+// Lots.swift — `--mip` on models too large for GLPK's branch-and-cut: lots by LP rounding.
+import FuelFlowModel
+
+extension Planner {
+    /// `--mip` with `auto` on a model of at least ``PlanOptions/lotsThreshold`` variables
+    /// (national: 6.5 M variables and 4,612 lane-day binaries, where GLPK had not finished the
+    /// root LP after 120 s): a rounding heuristic on our LP routes, with a certified gap.
+    ///
+    /// 1. The MIP's LP relaxation: y[l,t] = Σ_p x[l,p,t] / M, i.e. the hire spread over a full
+    ///    lane as fixed_cost_per_day / M per m³ (rounded down to 10⁻⁴, so the network simplex
+    ///    stays exact and the relaxation stays below the MIP's). Its optimum, or its certified
+    ///    Lagrangian bound when the decomposition stops at a gap, bounds the MIP from below.
+    /// 2. Lane-days that carry less than their minimum are closed (x[l,p,t] ≤ 0), and after the
+    ///    first solve the discrete lane-days it left unused as well; the LP is solved again with
+    ///    the same surcharges. Repeat until every discrete lane-day carries 0 or at least its
+    ///    minimum: the set of open lane-days only shrinks, so the rounds end.
+    /// 3. The plan: the last LP's flows, the hire of every discrete lane-day used, duals of the
+    ///    LP with the lane-days fixed, and the gap to the bound of step 1.
+    ///
+    /// Each LP stops at a certified gap of ``PlanOptions/lotsGap`` (10⁻³ unless `--gap` is
+    /// given) or after half of the time left, so that the rounds after it still have time.
+    static func solveLots(_ model: PlanModel, discrete d: DiscreteLanes, options: PlanOptions, into plan: inout Plan) throws {
+        let net = model.network
+        let clock = ContinuousClock()
+        let deadline = options.deadline ?? clock.now + .seconds(PlanOptions.defaultDecompositionTimeLimit)
+        let bigM = d.bigM(model)
+        var work = model
+        work.surchargeLanes(d.lanes.compactMap { l in
+            guard let hire = net.lanes[l].fixedCostPerDay, hire > 0 else { return nil }
+            let add = (hire / (net.lanes[l].capacityM3PerDay ?? bigM) * 1e4).rounded(.down) / 1e4
+            return add > 0 ? (l, add) : nil
+        })
+        plan.route = "mip-lots"
+        plan.routeReason = "\(d.lanes.count) lane(s) with min_shipment_m3/fixed_cost_per_day on a model of \(model.columnCount) variables (≥ \(options.lotsThreshold), too large for GLPK's branch-and-cut): the LP relaxation (hire per m³ of a full lane) bounds the MIP; lane-days below their minimum are closed and the LP solved again until every lane-day ships 0 or at least its minimum"
+        func tolerance(_ l: Int) -> Double { 1e-6 * max(1, net.lanes[l].minShipmentM3 ?? 0) }
+        var bound: Double? = nil
+        var round = 0
+        var closedCount = 0
+        /// The cheapest plan so far in which every lane-day ships 0 or at least its minimum.
+        var best: (x: [Double], cost: Double, duals: [Double], scaling: FlowScaling?, repaired: Int)? = nil
+        func offer(_ x: [Double], duals: [Double], scaling: FlowScaling?, repaired: Int) {
+            let cost = model.objective(of: x) + hire(x)
+            if best == nil || cost < best!.cost { best = (x, cost, duals, scaling, repaired) }
+        }
+        while true {
+            round += 1
+            let roundStart = clock.now
+            let left = (deadline - roundStart).seconds
+            if left <= 0.01 { break }
+            var o = options
+            o.discrete = false
+            o.explainInfeasibility = false
+            // Half of the time left for this LP, so that later rounds still have some. The
+            // bound is the first round's; later rounds only need a plan within the closures:
+            // they stop at the decomposition's first capacity-respecting plan.
+            o.timeLimit = left / 2
+            o.deadline = roundStart + .seconds(left / 2)
+            o.decompositionGap = round == 1 ? options.lotsGap ?? 1e-3 : 1
+            let r = round
+            o.progress = options.progress.map { say in { @Sendable in say("lots round \(r): " + $0) } }
+            var sub = Plan(unsolved: work, method: .auto)
+            try solveAuto(work, options: o, into: &sub)
+            if round == 1 {
+                if sub.status == .infeasible || sub.status == .unbounded {
+                    plan.status = sub.status
+                    plan.notes += sub.notes
+                    plan.notes.append("the LP relaxation is \(sub.status.rawValue), hence so is the model with the discrete options")
+                    return
+                }
+                bound = sub.status == .optimal ? sub.objective : sub.lowerBound
+            }
+            guard sub.hasPlan, sub.status != .infeasible else {
+                plan.notes.append(sub.status == .infeasible
+                    ? "lots round \(round): closing the lane-days below their minimum made the LP infeasible"
+                    : "lots round \(round): the time limit came before a plan")
+                break
+            }
+            let below = lotsBelowMinimum(sub.columnValues)
+            if below.isEmpty {
+                offer(sub.columnValues, duals: sub.rowDuals, scaling: sub.scaling, repaired: 0)
+                plan.notes.append("lots round \(round): LP \(fmt(sub.objective)) (\(sub.route), \(sub.status.rawValue)), every lane-day ships 0 or at least its minimum")
+                break
+            }
+            // This plan with its lots rounded up (or down) where it has room is a candidate;
+            // closing them and solving again may give a cheaper one.
+            let (x, stuck) = repaired(sub.columnValues, below)
+            if stuck.isEmpty { offer(x, duals: sub.rowDuals, scaling: sub.scaling, repaired: below.count) }
+            plan.notes.append("lots round \(round): LP \(fmt(sub.objective)) (\(sub.route), \(sub.status.rawValue)), \(below.count) lane-day(s) below their minimum; \(stuck.isEmpty ? "all" : "\(below.count - stuck.count)") rounded up or down in place\(stuck.isEmpty ? ": candidate \(fmt(model.objective(of: x) + hire(x)))" : "")")
+            // Another round when it is likely to finish: this one's time again is left.
+            if (deadline - clock.now).seconds < 1.2 * (clock.now - roundStart).seconds { break }
+            // Without a candidate yet, the unused discrete lane-days are closed as well: flows
+            // pushed off the closed ones then cannot scatter onto them below the minimum (the
+            // national preset needs that to converge). With one, only the lots below are closed.
+            let close = below + (best == nil ? unusedLaneDays(sub.columnValues) : [])
+            work.closeLaneDays(close)
+            closedCount += close.count
+        }
+        guard let best else {
+            plan.status = .timeLimit
+            plan.notes.append("the lots rounds ended before a plan in which every lane-day ships 0 or at least its minimum; no flows are written (a longer --time-limit)")
+            return
+        }
+        finish(best.x, duals: best.duals, scaling: best.scaling, rounds: round, closed: closedCount, repaired: best.repaired)
+
+        /// Lane-days of `x` that ship more than 0 but less than their minimum.
+        func lotsBelowMinimum(_ x: [Double]) -> [(lane: Int, day: Int)] {
+            var below: [(lane: Int, day: Int)] = []
+            for l in d.lanes {
+                let minimum = net.lanes[l].minShipmentM3 ?? 0
+                for t in 1...model.laneSpan[l] {
+                    let f = d.volume(model, lane: l, day: t, in: x)
+                    if f > tolerance(l) && f < minimum - tolerance(l) { below.append((l, t)) }
+                }
+            }
+            return below
+        }
+
+        /// Discrete lane-days `x` leaves unused (and still open).
+        func unusedLaneDays(_ x: [Double]) -> [(lane: Int, day: Int)] {
+            var unused: [(lane: Int, day: Int)] = []
+            for l in d.lanes {
+                for t in 1...model.laneSpan[l] where d.volume(model, lane: l, day: t, in: x) <= tolerance(l)
+                    && work.columnUpper[model.laneColumnStart[l] + t - 1] > 0 { unused.append((l, t)) }
+            }
+            return unused
+        }
+
+        /// The hire of every discrete lane-day `x` uses.
+        func hire(_ x: [Double]) -> Double {
+            var h = 0.0
+            for l in d.lanes {
+                for t in 1...model.laneSpan[l] where d.volume(model, lane: l, day: t, in: x) > tolerance(l) {
+                    h += net.lanes[l].fixedCostPerDay ?? 0
+                }
+            }
+            return h
+        }
+
+        /// `x` with its lots below the minimum rounded up (or else down) where the plan has room,
+        /// and those it could not repair.
+        func repaired(_ x: [Double], _ below: [(lane: Int, day: Int)]) -> ([Double], [(lane: Int, day: Int)]) {
+            let repair = LotRepair(model)
+            var y = x
+            let stuck = below.filter {
+                let minimum = net.lanes[$0.lane].minShipmentM3 ?? 0
+                return !repair.move(lane: $0.lane, day: $0.day, shift: -1, minimum: minimum, in: &y)
+                    && !repair.move(lane: $0.lane, day: $0.day, shift: 1, minimum: minimum, in: &y)
+                    && !repair.roundUp(lane: $0.lane, day: $0.day, minimum: minimum, in: &y)
+                    && !repair.roundDown(lane: $0.lane, day: $0.day, in: &y)
+            }
+            for (l, t) in stuck.prefix(12) {
+                let lane = net.lanes[l]
+                debugLog("stuck: \(net.nodes[lane.from].id)(\(net.nodes[lane.from].kind))→\(net.nodes[lane.to].id)(\(net.nodes[lane.to].kind)) \(lane.mode) day \(t)/\(model.laneSpan[l]) τ \(lane.transitDays) f \(d.volume(model, lane: l, day: t, in: y)) min \(lane.minShipmentM3 ?? 0) cap \(lane.capacityM3PerDay ?? -1) " + repair.describe(lane: l, day: t, in: y))
+            }
+            return (y, stuck)
+        }
+
+        func finish(_ x: [Double], duals: [Double], scaling: FlowScaling?, rounds: Int, closed: Int, repaired: Int) {
+            plan.columnValues = x
+            plan.rowDuals = duals
+            plan.scaling = scaling
+            for l in d.lanes {
+                for t in 1...model.laneSpan[l] where d.volume(model, lane: l, day: t, in: x) > tolerance(l) {
+                    plan.laneDaysUsed.append((l, t))
+                }
+            }
+            plan.fixedCost = hire(x)
+            plan.objective = model.objective(of: x) + plan.fixedCost
+            if let bound {
+                let gap = max(0, (plan.objective - bound) / max(1, abs(plan.objective)))
+                plan.lowerBound = bound
+                plan.relativeGap = gap
+                plan.mipGap = gap
+                plan.status = gap <= PlanOptions.optimalGap ? .optimal : .feasible
+            } else {
+                plan.status = .feasible
+            }
+            plan.notes.append("lots: \(rounds) LP round(s), \(closed) lane-day(s) closed; the plan kept is the cheapest candidate" + (repaired > 0 ? ", with \(repaired) lane-day(s) rounded up or down in place" : "") + "; marginal costs are duals of its LP (hire per m³ of a full lane on the discrete lanes)" + (repaired > 0 ? ", before the rounding" : ""))
+        }
+    }
+}
+
+/// Rounds lane-days that ship less than their minimum up to it, in a plan that satisfies every
+/// LP row (the lots heuristic's last resort when no time is left for another LP round).
+///
+/// For a lane-day (l, t) from a to b carrying f < minimum, the missing e = minimum − f goes on
+/// one of the lane's products p (largest flow first) when the plan has room for it without
+/// touching anything else: the refinery a produces more on day t (up to its maximum) or a's
+/// stock of p gives the rest on days t…T, b's tank takes e on days t+τ…T, and a's throughput
+/// and the lane's capacity allow it. Stock below the safety level is re-derived
+/// (b = max(0, safety − s)). Lane-days with no such room stay as they are.
+struct LotRepair {
+    let m: PlanModel
+    /// Storage row of (node, product), production row of (refinery, product); −1 when none.
+    private var storageOf: [Int], productionOf: [Int]
+    private var lanesFrom: [[Int]]
+
+    init(_ m: PlanModel) {
+        self.m = m
+        let net = m.network
+        storageOf = Array(repeating: -1, count: m.N * m.P)
+        for (k, st) in net.storage.enumerated() { storageOf[st.node * m.P + st.product] = k }
+        productionOf = Array(repeating: -1, count: m.N * m.P)
+        for (k, pr) in net.production.enumerated() { productionOf[pr.refinery * m.P + pr.product] = k }
+        lanesFrom = Array(repeating: [], count: m.N)
+        for (l, lane) in net.lanes.enumerated() where m.laneSpan[l] > 0 { lanesFrom[lane.from].append(l) }
+    }
+
+    private func laneColumn(_ l: Int, _ k: Int, _ t: Int) -> Int { m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1 }
+
+    /// Rounds (l, t) up in `x`; false (x unchanged) when the plan has no room for it. The
+    /// missing volume is split over the lane's products, largest flow first, each taking what
+    /// its origin can give and its destination tank can hold.
+    func roundUp(lane l: Int, day t: Int, minimum: Double, in x: inout [Double]) -> Bool {
+        let net = m.network, lane = net.lanes[l], T = m.T
+        let ks = m.laneProducts[l].indices
+        let f = ks.reduce(0.0) { $0 + x[laneColumn(l, $1, t)] }
+        var e = minimum - f
+        guard e > 0 else { return true }
+        if let cap = lane.capacityM3PerDay, minimum > cap + 1e-9 { return false }
+        if let th = net.nodes[lane.from].throughputM3PerDay {
+            var out = 0.0
+            for l2 in lanesFrom[lane.from] where t <= m.laneSpan[l2] {
+                for k in m.laneProducts[l2].indices { out += x[laneColumn(l2, k, t)] }
+            }
+            if out + e > th + 1e-9 { return false }
+        }
+        let arrive = t + lane.transitDays
+        var y = x
+        for k in ks.sorted(by: { x[laneColumn(l, $0, t)] > x[laneColumn(l, $1, t)] }) where e > 1e-12 {
+            let p = m.laneProducts[l][k]
+            let bk = storageOf[lane.to * m.P + p]
+            guard bk >= 0 else { continue }
+            let room = (arrive...T).map { net.storage[bk].capacityM3 - y[m.storageBase + bk * T + $0 - 1] }.min() ?? 0
+            var fromProduction = 0.0
+            let pk = productionOf[lane.from * m.P + p]
+            if pk >= 0 {
+                fromProduction = max(0, net.production[pk].maxM3PerDay - y[m.productionBase + pk * T + t - 1])
+            }
+            let ak = storageOf[lane.from * m.P + p]
+            let fromStockMax = ak >= 0 ? max(0, (t...T).map { y[m.storageBase + ak * T + $0 - 1] }.min() ?? 0) : 0
+            let take = min(e, max(0, room), fromProduction + fromStockMax)
+            guard take > 1e-12 else { continue }
+            let produced = min(take, fromProduction), fromStock = take - produced
+            y[laneColumn(l, k, t)] += take
+            if produced > 0 { y[m.productionBase + pk * T + t - 1] += produced }
+            if fromStock > 1e-12 {
+                for d in t...T { y[m.storageBase + ak * T + d - 1] = max(0, y[m.storageBase + ak * T + d - 1] - fromStock) }
+                rederiveSafety(ak, in: &y)
+            }
+            for d in arrive...T { y[m.storageBase + bk * T + d - 1] += take }
+            rederiveSafety(bk, in: &y)
+            e -= take
+        }
+        guard e <= 1e-9 * max(1, minimum) else { return false }
+        x = y
+        return true
+    }
+
+    /// Takes (l, t)'s whole volume off in `x` when the plan has room for that: a refinery
+    /// origin produces less on day t (down to its minimum) or a's tank keeps the rest on days
+    /// t…T, and b's stock gives it on days t+τ…T. False (x unchanged) otherwise.
+    func roundDown(lane l: Int, day t: Int, in x: inout [Double]) -> Bool {
+        let net = m.network, lane = net.lanes[l], T = m.T
+        let arrive = t + lane.transitDays
+        var y = x
+        for (k, p) in m.laneProducts[l].enumerated() {
+            let f = y[laneColumn(l, k, t)]
+            guard f > 0 else { continue }
+            var toProduction = 0.0
+            let pk = productionOf[lane.from * m.P + p]
+            if pk >= 0 {
+                let j = m.productionBase + pk * T + t - 1
+                toProduction = min(f, max(0, y[j] - net.production[pk].minM3PerDay))
+            }
+            let toStock = f - toProduction
+            let ak = storageOf[lane.from * m.P + p], bk = storageOf[lane.to * m.P + p]
+            if toStock > 1e-12 {
+                guard ak >= 0, (t...T).allSatisfy({ y[m.storageBase + ak * T + $0 - 1] + toStock <= net.storage[ak].capacityM3 + 1e-9 }) else { return false }
+            }
+            guard bk >= 0, (arrive...T).allSatisfy({ y[m.storageBase + bk * T + $0 - 1] >= f - 1e-9 }) else { return false }
+            y[laneColumn(l, k, t)] = 0
+            if toProduction > 0 { y[m.productionBase + pk * T + t - 1] -= toProduction }
+            if toStock > 1e-12 {
+                for d in t...T { y[m.storageBase + ak * T + d - 1] += toStock }
+                rederiveSafety(ak, in: &y)
+            }
+            for d in arrive...T { y[m.storageBase + bk * T + d - 1] = max(0, y[m.storageBase + bk * T + d - 1] - f) }
+            rederiveSafety(bk, in: &y)
+        }
+        x = y
+        return true
+    }
+
+    /// Moves (l, t)'s whole volume to day t + shift (±1) of the same lane when that day then
+    /// ships at least the minimum and the plan has room: the origin's stock (or a refinery's
+    /// production, shifted a day) and the destination's stock absorb the one-day difference.
+    func move(lane l: Int, day t: Int, shift: Int, minimum: Double, in x: inout [Double]) -> Bool {
+        let net = m.network, lane = net.lanes[l], T = m.T
+        let t2 = t + shift
+        guard t2 >= 1 && t2 <= m.laneSpan[l] else { return false }
+        let ks = m.laneProducts[l].indices
+        let f = ks.reduce(0.0) { $0 + x[laneColumn(l, $1, t)] }
+        let f2 = ks.reduce(0.0) { $0 + x[laneColumn(l, $1, t2)] }
+        guard f + f2 >= minimum - 1e-9 else { return false }
+        if let cap = lane.capacityM3PerDay, f + f2 > cap + 1e-9 { return false }
+        if let th = net.nodes[lane.from].throughputM3PerDay {
+            var out = 0.0
+            for l2 in lanesFrom[lane.from] where t2 <= m.laneSpan[l2] {
+                for k in m.laneProducts[l2].indices { out += x[laneColumn(l2, k, t2)] }
+            }
+            if out + f > th + 1e-9 { return false }
+        }
+        var y = x
+        // Day d's end-of-day stock of storage row k changes by `delta` (nil: no such row or no room).
+        func shiftStock(_ k: Int, day d: Int, by delta: Double) -> Bool {
+            guard k >= 0 else { return false }
+            let j = m.storageBase + k * T + d - 1
+            let v = y[j] + delta
+            guard v >= -1e-9 && v <= net.storage[k].capacityM3 + 1e-9 else { return false }
+            y[j] = max(0, v)
+            rederiveSafety(k, in: &y)
+            return true
+        }
+        for (k, p) in m.laneProducts[l].enumerated() {
+            let fp = y[laneColumn(l, k, t)]
+            guard fp > 0 else { continue }
+            y[laneColumn(l, k, t)] = 0
+            y[laneColumn(l, k, t2)] += fp
+            // Origin: earlier departure takes fp from day t−1's stock; later leaves it a day longer.
+            let origin = shift < 0 ? (day: t2, delta: -fp) : (day: t, delta: fp)
+            let ak = storageOf[lane.from * m.P + p], pk = productionOf[lane.from * m.P + p]
+            if !shiftStock(ak, day: origin.day, by: origin.delta) {
+                // A refinery without that room: produce fp a day earlier (or later) instead.
+                guard pk >= 0 else { return false }
+                let pr = net.production[pk]
+                let jt = m.productionBase + pk * T + t - 1, j2 = m.productionBase + pk * T + t2 - 1
+                guard y[j2] + fp <= pr.maxM3PerDay + 1e-9 && y[jt] - fp >= pr.minM3PerDay - 1e-9 else { return false }
+                y[j2] += fp; y[jt] -= fp
+            }
+            // Destination: earlier arrival holds fp a day longer; later takes it from stock.
+            let arrive = t + lane.transitDays, arrive2 = t2 + lane.transitDays
+            let bk = storageOf[lane.to * m.P + p]
+            if !shiftStock(bk, day: min(arrive, arrive2), by: shift < 0 ? fp : -fp) { return false }
+        }
+        x = y
+        return true
+    }
+
+    func describe(lane l: Int, day t: Int, in x: [Double]) -> String {
+        let net = m.network, lane = net.lanes[l], T = m.T
+        var out: [String] = []
+        for (k, p) in m.laneProducts[l].enumerated() {
+            let fp = x[laneColumn(l, k, t)]
+            let ak = storageOf[lane.from * m.P + p], bk = storageOf[lane.to * m.P + p]
+            let a = ak >= 0 ? (t...T).map { x[m.storageBase + ak * T + $0 - 1] }.min()! : -1
+            let arrive = t + lane.transitDays
+            let room = bk >= 0 ? (arrive...T).map { net.storage[bk].capacityM3 - x[m.storageBase + bk * T + $0 - 1] }.min()! : -1
+            let bs = bk >= 0 ? (arrive...T).map { x[m.storageBase + bk * T + $0 - 1] }.min()! : -1
+            out.append("p\(p) f \(fp) originStockMin \(a) destRoom \(room) destStockMin \(bs)")
+        }
+        return out.joined(separator: "; ")
+    }
+
+    private func rederiveSafety(_ k: Int, in x: inout [Double]) {
+        guard m.safetyColumnStart[k] >= 0 else { return }
+        let level = m.network.storage[k].safetyM3
+        for d in 1...m.T { x[m.safetyColumnStart[k] + d - 1] = max(0, level - x[m.storageBase + k * m.T + d - 1]) }
+    }
+}
