@@ -10,15 +10,20 @@ extension Planner {
     ///    lane as fixed_cost_per_day / M per m³ (rounded down to 10⁻⁴, so the network simplex
     ///    stays exact and the relaxation stays below the MIP's). Its optimum, or its certified
     ///    Lagrangian bound when the decomposition stops at a gap, bounds the MIP from below.
-    /// 2. Lane-days that carry less than their minimum are closed (x[l,p,t] ≤ 0), and after the
-    ///    first solve the discrete lane-days it left unused as well; the LP is solved again with
-    ///    the same surcharges. Repeat until every discrete lane-day carries 0 or at least its
-    ///    minimum: the set of open lane-days only shrinks, so the rounds end.
-    /// 3. The plan: the last LP's flows, the hire of every discrete lane-day used, duals of the
-    ///    LP with the lane-days fixed, and the gap to the bound of step 1.
+    /// 2. Each round's LP plan gives a candidate when every lane-day below its minimum can be
+    ///    repaired in place (``LotRepair``: its volume moved to the day before or after, rounded
+    ///    up to the minimum, or taken off, where stocks, tanks, production and limits have room).
+    /// 3. Then the lane-days below their minimum are closed (x[l,p,t] ≤ 0), with the unused
+    ///    discrete lane-days as well while there is no candidate yet, and the LP is solved again
+    ///    (same surcharges), until every lane-day ships 0 or at least its minimum, the LP
+    ///    becomes infeasible, or another round would not fit in the time left. Closed lane-days
+    ///    only accumulate, so the rounds end.
+    /// 4. The plan is the cheapest candidate (flows + the hire of every lane-day used), with
+    ///    the duals of its LP and the gap to the bound of step 1.
     ///
-    /// Each LP stops at a certified gap of ``PlanOptions/lotsGap`` (10⁻³ unless `--gap` is
-    /// given) or after half of the time left, so that the rounds after it still have time.
+    /// The first LP stops at a certified gap of ``PlanOptions/lotsGap`` (10⁻³ unless `--gap`
+    /// is given), the later ones at the decomposition's first plan; each gets at most half of
+    /// the time left.
     static func solveLots(_ model: PlanModel, discrete d: DiscreteLanes, options: PlanOptions, into plan: inout Plan) throws {
         let net = model.network
         let clock = ContinuousClock()

@@ -287,13 +287,7 @@ final class HandSolvedTests: XCTestCase {
     /// MIP ships one batch of 25 (cost 25·11 + 100 + holding 15·0.1 = 376.5) — cheaper than a
     /// shortfall of 10 at 1000.
     func testMinimumShipmentMIP() throws {
-        var n = TinyNet(days: 1)
-        let p = n.product("g92", shortage: 1000)
-        let r = n.node("R", .refinery), s = n.node("S", .station)
-        n.lanes.append(Lane(from: r, to: s, mode: .ship, costPerM3: 1, capacityM3PerDay: 100, minShipmentM3: 25, fixedCostPerDay: 100))
-        n.produce(r, p, max: 100, cost: 10)
-        n.tank(s, p, capacity: 50, holding: 0.1)
-        n.demand(s, p, day: 1, 10)
+        let (n, p) = TinyNet.batchOf25()
         let mip = try Planner.plan(n.network, options: PlanOptions(method: .auto, discrete: true))
         XCTAssertEqual(mip.route, "mip")
         XCTAssertEqual(mip.status, .optimal)

@@ -106,13 +106,7 @@ final class PlanMIPTests: XCTestCase {
     /// 376.5 (the MIP optimum). Closed and solved again: a shortfall of 10 at 1,000. The
     /// cheaper is kept, with its gap to the bound.
     func testLotsHeuristicKeepsTheCheaperOfRoundingUpAndClosing() throws {
-        var n = TinyNet(days: 1)
-        let p = n.product("g92", shortage: 1000)
-        let r = n.node("R", .refinery), s = n.node("S", .station)
-        n.lanes.append(Lane(from: r, to: s, mode: .ship, costPerM3: 1, capacityM3PerDay: 100, minShipmentM3: 25, fixedCostPerDay: 100))
-        n.produce(r, p, max: 100, cost: 10)
-        n.tank(s, p, capacity: 50, holding: 0.1)
-        n.demand(s, p, day: 1, 10)
+        let (n, p) = TinyNet.batchOf25()
         var o = PlanOptions(method: .auto, discrete: true)
         o.lotsThreshold = 0
         let lots = try Planner.plan(n.network, options: o)

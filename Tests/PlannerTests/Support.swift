@@ -44,6 +44,21 @@ struct TinyNet {
     }
 }
 
+extension TinyNet {
+    /// One day, R → S by ship (1/m³, capacity 100, minimum batch 25, hire 100/day), production
+    /// at R (10/m³, at most 100), a tank at S (50, holding 0.1), demand 10, shortage 1,000/m³.
+    static func batchOf25() -> (net: TinyNet, product: Int) {
+        var n = TinyNet(days: 1)
+        let p = n.product("g92", shortage: 1000)
+        let r = n.node("R", .refinery), s = n.node("S", .station)
+        n.lanes.append(Lane(from: r, to: s, mode: .ship, costPerM3: 1, capacityM3PerDay: 100, minShipmentM3: 25, fixedCostPerDay: 100))
+        n.produce(r, p, max: 100, cost: 10)
+        n.tank(s, p, capacity: 50, holding: 0.1)
+        n.demand(s, p, day: 1, 10)
+        return (n, p)
+    }
+}
+
 func plan(_ net: Network, _ method: PlanMethod, threads: Int = 2, file: StaticString = #filePath, line: UInt = #line) throws -> Plan {
     try Planner.plan(net, options: PlanOptions(method: method, threads: threads))
 }
