@@ -36,7 +36,7 @@ extension Planner {
             return add > 0 ? (l, add) : nil
         })
         plan.route = "mip-lots"
-        plan.routeReason = "\(d.lanes.count) lane(s) with min_shipment_m3/fixed_cost_per_day on a model of \(model.columnCount) variables (≥ \(options.lotsThreshold), too large for GLPK's branch-and-cut): the LP relaxation (hire per m³ of a full lane) bounds the MIP; lane-days below their minimum are closed and the LP solved again until every lane-day ships 0 or at least its minimum"
+        plan.routeReason = "\(d.lanes.count) lane(s) with min_shipment_m3/fixed_cost_per_day on a model of \(model.columnCount) variables (≥ \(options.lotsThreshold), too large for GLPK's branch-and-cut): the LP relaxation (hire per m³ of a full lane) bounds the MIP; each LP plan's lane-days below their minimum are rounded in place where the plan has room (a candidate), then closed and the LP solved again; the cheapest candidate is kept"
         func tolerance(_ l: Int) -> Double { 1e-6 * max(1, net.lanes[l].minShipmentM3 ?? 0) }
         var bound: Double? = nil
         var round = 0
