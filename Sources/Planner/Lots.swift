@@ -41,6 +41,14 @@ extension Planner {
         var bound: Double? = nil
         var round = 0
         var closedCount = 0
+        let base = work
+        /// Lane-days closed for good (below their minimum, or hired and under half used once a
+        /// candidate exists), and the unused ones closed while there is no candidate yet.
+        var closedLots: [(lane: Int, day: Int)] = [], closedUnused: [(lane: Int, day: Int)] = []
+        func reclose() {
+            work = base
+            work.closeLaneDays(closedLots + closedUnused)
+        }
         /// The cheapest plan so far in which every lane-day ships 0 or at least its minimum.
         var best: (x: [Double], cost: Double, duals: [Double], scaling: FlowScaling?, repaired: Int)? = nil
         func offer(_ x: [Double], duals: [Double], scaling: FlowScaling?, repaired: Int) {
@@ -74,31 +82,49 @@ extension Planner {
                 }
                 bound = sub.status == .optimal ? sub.objective : sub.lowerBound
             }
+            if sub.status == .infeasible && !closedUnused.isEmpty {
+                // The unused lane-days closed with the lots were some flows' only way out.
+                plan.notes.append("lots round \(round): the LP became infeasible with the unused lane-days closed too; again with them open")
+                closedUnused = []
+                reclose()
+                continue
+            }
             guard sub.hasPlan, sub.status != .infeasible else {
                 plan.notes.append(sub.status == .infeasible
-                    ? "lots round \(round): closing the lane-days below their minimum made the LP infeasible"
+                    ? "lots round \(round): closing lane-days made the LP infeasible"
                     : "lots round \(round): the time limit came before a plan")
                 break
             }
             let below = lotsBelowMinimum(sub.columnValues)
+            var close = below
             if below.isEmpty {
                 offer(sub.columnValues, duals: sub.rowDuals, scaling: sub.scaling, repaired: 0)
-                plan.notes.append("lots round \(round): LP \(fmt(sub.objective)) (\(sub.route), \(sub.status.rawValue)), every lane-day ships 0 or at least its minimum")
-                break
+                plan.notes.append("lots round \(round): LP \(fmt(sub.objective)) (\(sub.route), \(sub.status.rawValue)), every lane-day ships 0 or at least its minimum: candidate \(fmt(model.objective(of: sub.columnValues) + hire(sub.columnValues)))")
+            } else {
+                // This plan with its lots rounded up (or down) where it has room is a candidate;
+                // closing them and solving again may give a cheaper one.
+                let (x, stuck) = repaired(sub.columnValues, below)
+                if stuck.isEmpty { offer(x, duals: sub.rowDuals, scaling: sub.scaling, repaired: below.count) }
+                plan.notes.append("lots round \(round): LP \(fmt(sub.objective)) (\(sub.route), \(sub.status.rawValue)), \(below.count) lane-day(s) below their minimum; \(stuck.isEmpty ? "all" : "\(below.count - stuck.count)") rounded up or down in place\(stuck.isEmpty ? ": candidate \(fmt(model.objective(of: x) + hire(x)))" : "")")
             }
-            // This plan with its lots rounded up (or down) where it has room is a candidate;
-            // closing them and solving again may give a cheaper one.
-            let (x, stuck) = repaired(sub.columnValues, below)
-            if stuck.isEmpty { offer(x, duals: sub.rowDuals, scaling: sub.scaling, repaired: below.count) }
-            plan.notes.append("lots round \(round): LP \(fmt(sub.objective)) (\(sub.route), \(sub.status.rawValue)), \(below.count) lane-day(s) below their minimum; \(stuck.isEmpty ? "all" : "\(below.count - stuck.count)") rounded up or down in place\(stuck.isEmpty ? ": candidate \(fmt(model.objective(of: x) + hire(x)))" : "")")
+            if best != nil {
+                // With a candidate, hired lane-days used below half their capacity are closed as
+                // well (their hire per m³ is more than twice the relaxation's): the next round
+                // may consolidate them. Only cheaper candidates replace the best.
+                close += underused(sub.columnValues)
+            }
+            if close.isEmpty && closedUnused.isEmpty { break }
             // Another round when it is likely to finish: this one's time again is left.
             if (deadline - clock.now).seconds < 1.2 * (clock.now - roundStart).seconds { break }
             // Without a candidate yet, the unused discrete lane-days are closed as well: flows
             // pushed off the closed ones then cannot scatter onto them below the minimum (the
-            // national preset needs that to converge). With one, only the lots below are closed.
-            let close = below + (best == nil ? unusedLaneDays(sub.columnValues) : [])
-            work.closeLaneDays(close)
-            closedCount += close.count
+            // national preset needs that to converge). Once there is a candidate they are open
+            // again, so that later rounds can use them (a generated network had every lane-day
+            // closed by then).
+            closedLots += close
+            if best == nil { closedUnused += unusedLaneDays(sub.columnValues) } else { closedUnused = [] }
+            reclose()
+            closedCount = closedLots.count + closedUnused.count
         }
         guard let best else {
             plan.status = .timeLimit
@@ -128,6 +154,19 @@ extension Planner {
                     && work.columnUpper[model.laneColumnStart[l] + t - 1] > 0 { unused.append((l, t)) }
             }
             return unused
+        }
+
+        /// Hired lane-days `x` uses below half their capacity (M).
+        func underused(_ x: [Double]) -> [(lane: Int, day: Int)] {
+            var out: [(lane: Int, day: Int)] = []
+            for l in d.lanes where (net.lanes[l].fixedCostPerDay ?? 0) > 0 {
+                let M = net.lanes[l].capacityM3PerDay ?? bigM
+                for t in 1...model.laneSpan[l] {
+                    let f = d.volume(model, lane: l, day: t, in: x)
+                    if f > tolerance(l) && f < 0.5 * M { out.append((l, t)) }
+                }
+            }
+            return out
         }
 
         /// The hire of every discrete lane-day `x` uses.
