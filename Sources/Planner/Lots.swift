@@ -51,9 +51,12 @@ extension Planner {
         }
         /// The cheapest plan so far in which every lane-day ships 0 or at least its minimum.
         var best: (x: [Double], cost: Double, duals: [Double], scaling: FlowScaling?, repaired: Int)? = nil
-        func offer(_ x: [Double], duals: [Double], scaling: FlowScaling?, repaired: Int) {
+        /// Keeps `x` when it is the cheapest so far; returns its cost (flows + hire).
+        @discardableResult
+        func offer(_ x: [Double], duals: [Double], scaling: FlowScaling?, repaired: Int) -> Double {
             let cost = model.objective(of: x) + hire(x)
             if best == nil || cost < best!.cost { best = (x, cost, duals, scaling, repaired) }
+            return cost
         }
         while true {
             round += 1
@@ -98,14 +101,14 @@ extension Planner {
             let below = lotsBelowMinimum(sub.columnValues)
             var close = below
             if below.isEmpty {
-                offer(sub.columnValues, duals: sub.rowDuals, scaling: sub.scaling, repaired: 0)
-                plan.notes.append("lots round \(round): LP \(fmt(sub.objective)) (\(sub.route), \(sub.status.rawValue)), every lane-day ships 0 or at least its minimum: candidate \(fmt(model.objective(of: sub.columnValues) + hire(sub.columnValues)))")
+                let cost = offer(sub.columnValues, duals: sub.rowDuals, scaling: sub.scaling, repaired: 0)
+                plan.notes.append("lots round \(round): LP \(fmt(sub.objective)) (\(sub.route), \(sub.status.rawValue)), every lane-day ships 0 or at least its minimum: candidate \(fmt(cost))")
             } else {
                 // This plan with its lots rounded up (or down) where it has room is a candidate;
                 // closing them and solving again may give a cheaper one.
                 let (x, stuck) = repaired(sub.columnValues, below)
-                if stuck.isEmpty { offer(x, duals: sub.rowDuals, scaling: sub.scaling, repaired: below.count) }
-                plan.notes.append("lots round \(round): LP \(fmt(sub.objective)) (\(sub.route), \(sub.status.rawValue)), \(below.count) lane-day(s) below their minimum; \(stuck.isEmpty ? "all" : "\(below.count - stuck.count)") rounded up or down in place\(stuck.isEmpty ? ": candidate \(fmt(model.objective(of: x) + hire(x)))" : "")")
+                let cost = stuck.isEmpty ? offer(x, duals: sub.rowDuals, scaling: sub.scaling, repaired: below.count) : nil
+                plan.notes.append("lots round \(round): LP \(fmt(sub.objective)) (\(sub.route), \(sub.status.rawValue)), \(below.count) lane-day(s) below their minimum; \(stuck.isEmpty ? "all" : "\(below.count - stuck.count)") rounded up or down in place\(cost.map { ": candidate \(fmt($0))" } ?? "")")
             }
             if best != nil {
                 // With a candidate, hired lane-days used below half their capacity are closed as
