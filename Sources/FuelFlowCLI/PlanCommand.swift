@@ -46,6 +46,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "Relative MIP gap at which to stop (e.g. 0.01).")
     var mipGap: Double = 0
 
+    @Flag(name: .long, help: "With --mip: the lots heuristic (LP rounding with a certified gap, route mip-lots) whatever the model size; by default only from 200,000 variables, below that GLPK's branch-and-cut.")
+    var lots = false
+
     @Option(name: .long, help: "Decomposition route: stop at this certified relative gap (plan − lower bound) / plan, e.g. 0.001, with status feasible (exit 3) unless it is at most 1e-8 (optimal). (default: 1e-8)")
     var gap: Double?
 
@@ -76,6 +79,8 @@ struct PlanCommand: ParsableCommand {
         if PlanMethod(rawValue: method) == nil { throw ValidationError("--method must be auto, lp or mincost, got '\(method)'") }
         if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if !(mipGap >= 0 && mipGap <= 1) { throw ValidationError("--mip-gap must be within 0...1") }
+        if lots && !mip { throw ValidationError("--lots needs --mip") }
+        if lots && method != "auto" { throw ValidationError("--lots needs --method auto (the heuristic solves its LPs by auto's routes)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1") }
         if let gap, !(gap > 0 && gap < 1) { throw ValidationError("--gap must be in (0, 1), got \(gap)") }
         if decomposition != "auto" && DecompositionKind(rawValue: decomposition) == nil {
@@ -104,6 +109,7 @@ struct PlanCommand: ParsableCommand {
         var options = PlanOptions(method: PlanMethod(rawValue: method)!, timeLimit: timeLimit, discrete: mip,
                                   mipGap: mipGap, progress: progress)
         if let threads { options.threads = threads }
+        if lots { options.lotsThreshold = 0 }
         if let gap {
             options.decompositionGap = max(gap, PlanOptions.optimalGap)
             options.lotsGap = options.decompositionGap

@@ -33,6 +33,49 @@ final class PlanCLITests: XCTestCase {
         return u
     }
 
+    /// `plan data/example --mip --lots`: the lots heuristic on the province (route mip-lots),
+    /// exit 3 with status feasible, its gap to the bound in plan.json, the hire in the cost
+    /// breakdown, every minimum of the network's lanes respected in flows.csv; `--lots`
+    /// without `--mip`, or with another method, is a usage error.
+    func testLotsHeuristicOnTheExample() throws {
+        let dir = try tmp()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("plan")
+        let example = Self.packageRoot.appendingPathComponent("data/example").path
+        let r = try run(["plan", example, "--out", out.path, "--mip", "--lots", "--quiet"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("plan.json"))) as! [String: Any]
+        XCTAssertEqual(json["status"] as? String, "feasible")
+        let solver = json["solver"] as! [String: Any]
+        XCTAssertEqual(solver["route"] as? String, "mip-lots")
+        let total = json["total_cost"] as! Double
+        let bound = solver["lower_bound"] as! Double
+        XCTAssertEqual(solver["mip_gap"] as! Double, (total - bound) / total, accuracy: 1e-6)
+        let cb = json["cost_breakdown"] as! [String: Double]
+        XCTAssertGreaterThan(cb["fixed_lane"] ?? 0, 0)
+        XCTAssertEqual(cb.values.reduce(0, +), total, accuracy: 1e-6 * total)
+        // Minimums per lane and departure day, from lanes.csv and flows.csv.
+        var minimum: [String: Double] = [:]
+        for line in try String(contentsOfFile: example + "/lanes.csv", encoding: .utf8).split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if f.count > 8, let m = Double(f[8]) { minimum["\(f[0])>\(f[1])>\(f[2])"] = m }
+        }
+        XCTAssertEqual(minimum.count, 3)
+        var shipped: [String: Double] = [:]
+        for line in try String(contentsOf: out.appendingPathComponent("flows.csv"), encoding: .utf8).split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",").map(String.init)   // from,to,mode,product,depart,arrive,volume,cost
+            let lane = "\(f[0])>\(f[1])>\(f[2])"
+            if minimum[lane] != nil { shipped[lane + "@" + f[4], default: 0] += Double(f[6])! }
+        }
+        XCTAssertFalse(shipped.isEmpty)
+        for (key, v) in shipped {
+            let m = minimum[String(key.split(separator: "@")[0])]!
+            XCTAssertGreaterThanOrEqual(v, m - 1e-6, key)
+        }
+        XCTAssertEqual(try run(["plan", example, "--out", out.path, "--lots"]).status, 64)
+        XCTAssertEqual(try run(["plan", example, "--out", out.path, "--mip", "--lots", "--method", "lp"]).status, 64)
+    }
+
     /// `fuelflow plan data/example --out OUT --json --write-mps F` writes every file; the
     /// objective equals the one HiGHS 1.16 found on the exported MPS (1578139.924675).
     func testPlanExampleEndToEnd() throws {
