@@ -255,23 +255,28 @@ struct LotRepair {
 
     private func laneColumn(_ l: Int, _ k: Int, _ t: Int) -> Int { m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1 }
 
+    /// Σ_p x[l,p,t].
+    private func volume(_ l: Int, _ t: Int, _ x: [Double]) -> Double {
+        m.laneProducts[l].indices.reduce(0.0) { $0 + x[laneColumn(l, $1, t)] }
+    }
+
+    /// Whether node n's throughput (if any) leaves room for `extra` more departures on day t.
+    private func throughputAllows(_ extra: Double, more n: Int, day t: Int, _ x: [Double]) -> Bool {
+        guard let th = m.network.nodes[n].throughputM3PerDay else { return true }
+        let out = lanesFrom[n].reduce(0.0) { t <= m.laneSpan[$1] ? $0 + volume($1, t, x) : $0 }
+        return out + extra <= th + 1e-9
+    }
+
     /// Rounds (l, t) up in `x`; false (x unchanged) when the plan has no room for it. The
     /// missing volume is split over the lane's products, largest flow first, each taking what
     /// its origin can give and its destination tank can hold.
     func roundUp(lane l: Int, day t: Int, minimum: Double, in x: inout [Double]) -> Bool {
         let net = m.network, lane = net.lanes[l], T = m.T
         let ks = m.laneProducts[l].indices
-        let f = ks.reduce(0.0) { $0 + x[laneColumn(l, $1, t)] }
-        var e = minimum - f
+        var e = minimum - volume(l, t, x)
         guard e > 0 else { return true }
         if let cap = lane.capacityM3PerDay, minimum > cap + 1e-9 { return false }
-        if let th = net.nodes[lane.from].throughputM3PerDay {
-            var out = 0.0
-            for l2 in lanesFrom[lane.from] where t <= m.laneSpan[l2] {
-                for k in m.laneProducts[l2].indices { out += x[laneColumn(l2, k, t)] }
-            }
-            if out + e > th + 1e-9 { return false }
-        }
+        if !throughputAllows(e, more: lane.from, day: t, x) { return false }
         let arrive = t + lane.transitDays
         var y = x
         for k in ks.sorted(by: { x[laneColumn(l, $0, t)] > x[laneColumn(l, $1, t)] }) where e > 1e-12 {
@@ -346,18 +351,10 @@ struct LotRepair {
         let net = m.network, lane = net.lanes[l], T = m.T
         let t2 = t + shift
         guard t2 >= 1 && t2 <= m.laneSpan[l] else { return false }
-        let ks = m.laneProducts[l].indices
-        let f = ks.reduce(0.0) { $0 + x[laneColumn(l, $1, t)] }
-        let f2 = ks.reduce(0.0) { $0 + x[laneColumn(l, $1, t2)] }
+        let f = volume(l, t, x), f2 = volume(l, t2, x)
         guard f + f2 >= minimum - 1e-9 else { return false }
         if let cap = lane.capacityM3PerDay, f + f2 > cap + 1e-9 { return false }
-        if let th = net.nodes[lane.from].throughputM3PerDay {
-            var out = 0.0
-            for l2 in lanesFrom[lane.from] where t2 <= m.laneSpan[l2] {
-                for k in m.laneProducts[l2].indices { out += x[laneColumn(l2, k, t2)] }
-            }
-            if out + f > th + 1e-9 { return false }
-        }
+        if !throughputAllows(f, more: lane.from, day: t2, x) { return false }
         var y = x
         // Day d's end-of-day stock of storage row k changes by `delta` (nil: no such row or no room).
         func shiftStock(_ k: Int, day d: Int, by delta: Double) -> Bool {
