@@ -271,6 +271,22 @@ public enum NetworkGenerator {
                 upstream.append(Pending(from: termBase + second, to: depBase + d, mode: mode(k2), km: k2, share: 0.45, flow: total))
             }
         }
+        // A terminal no depot picked as its nearest or second-nearest would be a dead end (its
+        // inbound lanes lead nowhere, and a refinery whose only outlet it is cannot ship its
+        // minimum production): it supplies its nearest depot as a secondary source. The mode is
+        // fixed (no random draw), so networks without such a terminal are unchanged.
+        if D > 0 {
+            var feeds = [Bool](repeating: false, count: T)
+            for l in upstream { feeds[l.from - termBase] = true }
+            for t in 0..<T where !feeds[t] {
+                let d = nearest(termPos[t], depPos)
+                let total = (0..<P).reduce(0.0) { $0 + depFlow[d * P + $1] }
+                for p in 0..<P { termFlow[t * P + p] += 0.3 * depFlow[d * P + p] }
+                termOut[t] += 0.3 * total
+                let k = km(termPos[t], depPos[d])
+                upstream.append(Pending(from: termBase + t, to: depBase + d, mode: k < 60 ? .truck : .rail, km: k, share: 0.45, flow: total))
+            }
+        }
         // Refinery -> terminal: pipeline, rail, ship in turn.
         var refFlow = [Double](repeating: 0, count: R)
         var inbound: [Pending] = []
@@ -285,6 +301,18 @@ public enum NetworkGenerator {
                 let r2 = nearest(termPos[t], refPos, excluding: r1)
                 refFlow[r2] += total * 0.25
                 inbound.append(Pending(from: refBase + r2, to: termBase + t, mode: .rail, km: km(refPos[r2], termPos[t]), share: 0.5, flow: total))
+            }
+        }
+        // A refinery no terminal is nearest to (and no ship calls at) ships by rail to its
+        // nearest terminal; without an outlet its minimum production has nowhere to go.
+        if T > 0 {
+            var ships = [Bool](repeating: false, count: R)
+            for l in inbound { ships[l.from - refBase] = true }
+            for r in 0..<R where !ships[r] {
+                let t = nearest(refPos[r], termPos)
+                let total = (0..<P).reduce(0.0) { $0 + termFlow[t * P + $1] }
+                refFlow[r] += total * 0.25
+                inbound.append(Pending(from: refBase + r, to: termBase + t, mode: .rail, km: km(refPos[r], termPos[t]), share: 0.5, flow: total))
             }
         }
         for l in inbound + upstream {

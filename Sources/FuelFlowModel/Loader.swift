@@ -770,10 +770,29 @@ final class LoaderState {
                 report(.warning, NetworkFile.nodes, nodeLine[i], 1, "station '\(n.id)' has no storage")
             }
             if lanesOK && !hasLane[i] {
-                report(.warning, NetworkFile.nodes, nodeLine[i], 1, "\(n.kind.rawValue) '\(n.id)' has no lanes")
+                let stuck = n.kind == .refinery && production.contains { $0.refinery == i && $0.minM3PerDay > 0 }
+                report(.warning, NetworkFile.nodes, nodeLine[i], 1, "\(n.kind.rawValue) '\(n.id)' has no lanes"
+                       + (stuck ? ": its minimum production can only go into its own tanks, and must fit there over the whole horizon" : ""))
             }
             if n.kind == .refinery && !produces[i] {
                 report(.warning, NetworkFile.nodes, nodeLine[i], 1, "refinery '\(n.id)' has no production rows")
+            }
+        }
+        // Dead ends: volume sent to a node that can neither keep it, pass it on nor sell it is
+        // impossible, so its inbound lanes carry nothing (a refinery upstream whose only outlet
+        // they are cannot ship its minimum production).
+        if lanesOK {
+            var hasOut = [Bool](repeating: false, count: nodes.count), inbound = [Int](repeating: 0, count: nodes.count)
+            for l in lanes { hasOut[l.from] = true; inbound[l.to] += 1 }
+            var sells = [Bool](repeating: false, count: nodes.count)
+            if !demandFirstLine.isEmpty {
+                for i in 0..<nodes.count { for p in 0..<P where demandFirstLine[i * P + p] != 0 { sells[i] = true } }
+            }
+            for (i, n) in nodes.enumerated() where !hasOut[i] {
+                if inbound[i] > 0 && !hasStorage[i] && !sells[i] && !produces[i] {
+                    report(.warning, NetworkFile.nodes, nodeLine[i], 1,
+                           "\(n.kind.rawValue) '\(n.id)' receives \(inbound[i]) lane(s) but has no outgoing lane, no storage and no demand: nothing can be delivered to it")
+                }
             }
         }
         if demandOK && settings != nil {

@@ -77,6 +77,24 @@ enum Infeasibility {
         return (Array(surplus.x), Array(surplus.y))
     }
 
+    /// Nodes where product `p` can end up: a tank for it, demand for it, or a lane carrying it
+    /// to such a node (a fixpoint over the lanes).
+    static func canAbsorb(_ m: PlanModel, product p: Int) -> [Bool] {
+        let net = m.network
+        var absorbs = [Bool](repeating: false, count: m.N)
+        for st in net.storage where st.product == p && st.capacityM3 > 0 { absorbs[st.node] = true }
+        for e in 0..<m.demandVolume.count where Int(m.demandProduct[e]) == p { absorbs[Int(m.demandNode[e])] = true }
+        var changed = true
+        while changed {
+            changed = false
+            for (l, lane) in net.lanes.enumerated() where !absorbs[lane.from] && absorbs[lane.to] && m.laneProducts[l].contains(p) && m.laneSpan[l] > 0 {
+                absorbs[lane.from] = true
+                changed = true
+            }
+        }
+        return absorbs
+    }
+
     static func describe(_ m: PlanModel, surplus: [Double], deficit: [Double], over: [Double], maxLines: Int) -> [String] {
         let net = m.network
         struct Item { var amount: Double; var text: String }
@@ -84,6 +102,7 @@ enum Infeasibility {
         let tol = 1e-6
         func day(_ t: Int) -> String { net.calendar.day(at: t).iso }
         func v(_ x: Double) -> String { fmtVolume(x) }
+        var absorbing = [[Bool]?](repeating: nil, count: m.P)
         for p in 0..<m.P {
             for i in m.productRowStart[p]..<m.productRowStart[p + 1] {
                 let n = Int(m.balanceNode[i]), t = Int(m.balanceDay[i])
@@ -101,7 +120,19 @@ enum Infeasibility {
                         why.append("no tank")
                     }
                     let out = net.outgoingLanes(of: n).filter { m.laneProducts[$0].contains(p) && t <= m.laneSpan[$0] }
-                    why.append(out.isEmpty ? "no outgoing lane that day" : "\(out.count) outgoing lane(s) that day, full")
+                    if out.isEmpty {
+                        why.append("no outgoing lane that day")
+                    } else {
+                        if absorbing[p] == nil { absorbing[p] = canAbsorb(m, product: p) }
+                        let absorbs = absorbing[p]!
+                        let deadEnds = Set(out.map { net.lanes[$0].to }.filter { !absorbs[$0] }).sorted()
+                        if deadEnds.count == Set(out.map { net.lanes[$0].to }).count {
+                            let names = deadEnds.map { "\(net.nodes[$0].id) (\(net.nodes[$0].kind.rawValue))" }.joined(separator: ", ")
+                            why.append("its outgoing lane(s) lead only to \(names), which can take no \(prod): no tank, no demand and no onward lane to one that can")
+                        } else {
+                            why.append("\(out.count) outgoing lane(s) that day cannot take it (capacity, or no room beyond)")
+                        }
+                    }
                     items.append(Item(amount: surplus, text:
                         "\(node.id) (\(node.kind.rawValue)), \(prod), \(day(t)): \(v(surplus)) m³ have nowhere to go (\(why.joined(separator: ", ")))"))
                 }

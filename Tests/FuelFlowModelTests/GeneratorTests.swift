@@ -25,6 +25,34 @@ final class GeneratorTests: XCTestCase {
         }
     }
 
+    /// Every refinery and terminal has an outgoing lane: before, a terminal no depot was nearest
+    /// to kept its inbound lanes and led nowhere (small preset, seeds 107–139: 9 of 41), and a
+    /// refinery no terminal was nearest to had no lane at all, so its minimum production made
+    /// the plan infeasible (`--refineries 4 --terminals 3`, seeds 1–3). The validator's dead-end
+    /// warnings stay silent on every generated network.
+    func testNoDeadEnds() throws {
+        var configs: [GeneratorConfig] = (100...140).map { GeneratorConfig(preset: .small, seed: UInt64($0)) }
+        for seed: UInt64 in 1...10 {
+            var c = GeneratorConfig(preset: .small, seed: seed)
+            c.refineries = 4; c.terminals = 3
+            configs.append(c)
+        }
+        for var c in configs {
+            c.historyDays = 0
+            let net = NetworkGenerator.generate(c)
+            var hasOut = Set<Int>()
+            for l in net.lanes { hasOut.insert(l.from) }
+            for (i, n) in net.nodes.enumerated() where n.kind != .station {
+                XCTAssertTrue(hasOut.contains(i), "seed \(c.seed), \(c.refineries) refineries: \(n.kind) \(n.id) has no outgoing lane")
+            }
+            let dir = tempDir("deadend")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try NetworkWriter.write(net, to: dir)
+            let warnings = NetworkLoader.validate(directory: dir).diagnostics.map(\.description).filter { $0.contains("no outgoing lane") }
+            XCTAssertEqual(warnings, [], "seed \(c.seed)")
+        }
+    }
+
     func testPresetSizes() {
         let n = GeneratorConfig(preset: .national)
         XCTAssertEqual([n.refineries, n.terminals, n.depots, n.stations, n.products, n.days], [10, 60, 600, 30_000, 4, 14])

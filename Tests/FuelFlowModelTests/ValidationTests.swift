@@ -283,6 +283,14 @@ final class ValidationTests: XCTestCase {
                          "storage.csv:6:14: warning: safety_m3 (35) exceeds capacity_m3 (30): the safety level can never be met")
         assertDiagnostic(["nodes.csv": baseAppending("nodes.csv", "R2,refinery,Idle,50,18,")],
                          "nodes.csv:7:1: warning: refinery 'R2' has no production rows")
+        // Dead ends: a terminal that receives but cannot keep, sell or pass anything on; a
+        // refinery with a minimum production and no lanes.
+        assertDiagnostic(["nodes.csv": baseAppending("nodes.csv", "T2,terminal,Dead end,50.6,19.6,"),
+                          "lanes.csv": baseAppending("lanes.csv", "R1,T2,rail,5,100,1,60,")],
+                         "nodes.csv:7:1: warning: terminal 'T2' receives 1 lane(s) but has no outgoing lane, no storage and no demand: nothing can be delivered to it")
+        assertDiagnostic(["nodes.csv": baseAppending("nodes.csv", "R2,refinery,Landlocked,50,18,"),
+                          "production.csv": baseAppending("production.csv", "R2,g95,10,50,600")],
+                         "nodes.csv:7:1: warning: refinery 'R2' has no lanes: its minimum production can only go into its own tanks, and must fit there over the whole horizon")
         let r = validateFolder(["lanes.csv": baseWith("lanes.csv", line: 4, "D1,S1,truck,0,,0,20,")])
         XCTAssertTrue(r.isValid)
         XCTAssertNotNil(r.network)

@@ -222,9 +222,38 @@ final class HandSolvedTests: XCTestCase {
             XCTAssertFalse(plan.hasPlan)
             let text = plan.infeasibility.joined(separator: "\n")
             XCTAssertTrue(text.hasPrefix("The plan is infeasible: 2 limit(s) conflict."), text)
-            XCTAssertTrue(text.contains("R1 (refinery), g92, 2026-03-02: 40 m³ have nowhere to go (minimum production 50 m³/day, no tank, 1 outgoing lane(s) that day, full)"), text)
+            XCTAssertTrue(text.contains("R1 (refinery), g92, 2026-03-02: 40 m³ have nowhere to go (minimum production 50 m³/day, no tank, 1 outgoing lane(s) that day cannot take it (capacity, or no room beyond))"), text)
             XCTAssertTrue(text.contains("R1 (refinery), g92, 2026-03-03: 40 m³ have nowhere to go"), text)
         }
+    }
+
+    /// R1's only lane leads to a terminal with no tank, no demand and no onward lane: 5 m³ of
+    /// its minimum production (10/day into a tank of 15 over two days) have nowhere to go, and
+    /// the explanation names the dead end rather than a full lane (the lane's capacity, 100, is
+    /// never used). With a second lane to a station selling g92 the plan exists.
+    func testInfeasibleDeadEndExplained() throws {
+        var n = TinyNet(days: 2)
+        let p = n.product("g92")
+        let r = n.node("R1", .refinery), t = n.node("T1", .terminal), s = n.node("S1", .station)
+        n.lane(r, t, cost: 1, capacity: 100)
+        n.produce(r, p, min: 10, max: 100, cost: 10)
+        n.tank(r, p, capacity: 15)
+        n.demand(s, p, day: 1, 10); n.demand(s, p, day: 2, 10)
+        for method in [PlanMethod.lp, .auto] {
+            let plan = try plan(n.network, method)
+            XCTAssertEqual(plan.status, .infeasible, "\(method)")
+            let text = plan.infeasibility.joined(separator: "\n")
+            XCTAssertTrue(text.contains("R1 (refinery), g92, 2026-03-0"), text)
+            XCTAssertTrue(text.contains("its outgoing lane(s) lead only to T1 (terminal), which can take no g92: no tank, no demand and no onward lane to one that can)"), text)
+            XCTAssertFalse(text.contains("S1"), text)
+            var total = 0.0
+            for line in plan.infeasibility where line.contains(" m³ have nowhere to go") {
+                total += Double(line.split(separator: ":")[1].split(separator: " ")[0]) ?? .nan
+            }
+            XCTAssertEqual(total, 5, accuracy: 1e-9, text)
+        }
+        n.lane(r, s, cost: 1, capacity: 100)
+        XCTAssertEqual(try plan(n.network, .auto).status, .optimal)
     }
 
     /// Minimum production 50/day at R1 but a throughput of 30/day over two lanes: the per-product
