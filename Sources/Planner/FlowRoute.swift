@@ -296,6 +296,16 @@ enum FlowRoute {
         return (prob, arcColumn, tier1)
     }
 
+    /// The dual of a safety row s + b ≥ safety from the first stock tier's reduced cost d₁
+    /// (tier costs holding − penalty and holding): stock below the safety level leaves b > 0
+    /// basic, so the dual is the penalty; at or above it, min(penalty, max(0, d₁ + penalty)).
+    /// The first case matters when the tank is full below its safety level (safety >
+    /// capacity): the first tier is then at its bound with d₁ < 0, and d₁ + penalty would
+    /// understate the dual (and give the full tank a shadow price of 0).
+    static func safetyDual(firstTierReducedCost d1: Double, stock s: Double, safety: Double, penalty: Double) -> Double {
+        s < safety - 1e-9 * max(1, safety) ? penalty : min(penalty, max(0, d1 + penalty))
+    }
+
     /// Every throughput row's limit for every product (`throughputCap` of ``build``: split nodes
     /// that do not restrict a product below the row's own limit).
     static func fullThroughput(_ m: PlanModel) -> [Double] {
@@ -456,7 +466,7 @@ enum FlowRoute {
                     let s = x[m.storageBase + k * m.T + t - 1]
                     x[m.safetyColumnStart[k] + t - 1] = max(0, st.safetyM3 - s)
                     let rc = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
-                    y[m.safetyRowStart[k] + t - 1] = min(spen, max(0, Double(rc) / cs + spen))
+                    y[m.safetyRowStart[k] + t - 1] = safetyDual(firstTierReducedCost: Double(rc) / cs, stock: s, safety: st.safetyM3, penalty: spen)
                 }
             }
             if let basisOut {

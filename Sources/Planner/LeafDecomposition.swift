@@ -285,7 +285,8 @@ enum LeafDecomposition {
                     value += spen * out.x[bcol]
                     let a = Int(tier1[ti]); ti += 1
                     let red = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
-                    out.y[m.safetyRowStart[k] + t - 1] = min(spen, max(0, Double(red) / cs + spen))
+                    out.y[m.safetyRowStart[k] + t - 1] = FlowRoute.safetyDual(firstTierReducedCost: Double(red) / cs, stock: s,
+                                                                              safety: st.safetyM3, penalty: spen)
                 }
             }
             if j < m.safetyBase { value += rc[i] * out.x[j] }
@@ -898,8 +899,11 @@ enum LeafDecomposition {
                 // Dual of the folded safety row: the first tier's reduced cost plus the penalty.
                 if gTier[c] == 1 {
                     let k = (j - m.storageBase) / m.T, t = (j - m.storageBase) % m.T
-                    let pen = m.network.products[m.network.storage[k].product].safetyPenalty
-                    y[m.safetyRowStart[k] + t] = min(pen, max(0, d + pen))
+                    let st = m.network.storage[k]
+                    var stock = ms.columnValues[c]
+                    if c + 1 < GC && Int(gColumn[c + 1]) == j { stock += ms.columnValues[c + 1] }
+                    y[m.safetyRowStart[k] + t] = FlowRoute.safetyDual(firstTierReducedCost: d, stock: stock, safety: st.safetyM3,
+                                                                      penalty: m.network.products[st.product].safetyPenalty)
                 }
             }
             // --- pricing, blocks in parallel

@@ -83,10 +83,12 @@ extension Plan {
             let id = "\(net.nodes[pr.refinery].id)/\(net.products[pr.product].id)"
             for t in 1...m.T {
                 let j = m.productionBase + k * m.T + t - 1
+                // Both when the minimum equals the maximum: the shadow price says which one forces.
                 if pr.maxM3PerDay > 0 && binding(x[j], pr.maxM3PerDay) {
                     out.append(Bottleneck(kind: "production", id: id, day: t, used: x[j], capacity: pr.maxM3PerDay,
                                           shadowPrice: d.map { clean(max(0, -$0[j])) }))
-                } else if pr.minM3PerDay > 0 && x[j] <= pr.minM3PerDay + 1e-7 * max(1, pr.minM3PerDay) {
+                }
+                if pr.minM3PerDay > 0 && x[j] <= pr.minM3PerDay + 1e-7 * max(1, pr.minM3PerDay) {
                     out.append(Bottleneck(kind: "production_min", id: id, day: t, used: x[j], capacity: pr.minM3PerDay,
                                           shadowPrice: d.map { clean(max(0, $0[j])) }))
                 }
@@ -179,7 +181,9 @@ public enum PlanWriter {
         return "\(r)"
     }
 
-    static let eps = 1e-9
+    /// Whether `v` prints as something other than 0 (``num(_:)`` keeps 6 decimals): rows of
+    /// zero volume are left out, including those below the printed precision.
+    static func printable(_ v: Double) -> Bool { (v * 1e6).rounded() != 0 }
 
     public static func flowsCSV(_ plan: Plan) -> String {
         var s = "from,to,mode,product,depart_date,arrive_date,volume_m3,cost\n"
@@ -190,7 +194,7 @@ public enum PlanWriter {
             for (k, p) in m.laneProducts[l].enumerated() {
                 for t in 1...m.laneSpan[l] {
                     let v = plan.columnValues[m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1]
-                    if v > eps {
+                    if printable(v) {
                         s += stem + "\(net.products[p].id),\(cal.day(at: t).iso),\(cal.day(at: t + lane.transitDays).iso),\(num(v)),\(num(v * lane.costPerM3))\n"
                     }
                 }
@@ -206,7 +210,7 @@ public enum PlanWriter {
         for (k, pr) in net.production.enumerated() {
             for t in 1...m.T {
                 let v = plan.columnValues[m.productionBase + k * m.T + t - 1]
-                if v > eps { s += "\(net.nodes[pr.refinery].id),\(net.products[pr.product].id),\(cal.day(at: t).iso),\(num(v)),\(num(v * pr.costPerM3))\n" }
+                if printable(v) { s += "\(net.nodes[pr.refinery].id),\(net.products[pr.product].id),\(cal.day(at: t).iso),\(num(v)),\(num(v * pr.costPerM3))\n" }
             }
         }
         return s
@@ -220,7 +224,7 @@ public enum PlanWriter {
             let stem = "\(net.nodes[st.node].id),\(net.products[st.product].id),"
             for t in 1...m.T {
                 let v = plan.columnValues[m.storageBase + k * m.T + t - 1]
-                if v > eps { s += stem + "\(cal.day(at: t).iso),\(num(v))\n" }
+                if printable(v) { s += stem + "\(cal.day(at: t).iso),\(num(v))\n" }
             }
         }
         return s
@@ -231,7 +235,7 @@ public enum PlanWriter {
         guard plan.hasPlan else { return s }
         let m = plan.model, net = m.network, cal = net.calendar
         // Station-major order (station, product, date) for readability.
-        var idx = Array(0..<m.demandVolume.count).filter { plan.columnValues[m.shortfallBase + $0] > eps }
+        var idx = Array(0..<m.demandVolume.count).filter { printable(plan.columnValues[m.shortfallBase + $0]) }
         idx.sort { a, b in
             (m.demandNode[a], m.demandProduct[a], m.demandDay[a]) < (m.demandNode[b], m.demandProduct[b], m.demandDay[b])
         }

@@ -357,6 +357,25 @@ public enum Planner {
                             // Without a pricing round: the relaxation's duals (the Lagrangian at μ = 0).
                             plan.rowDuals = dw.y.isEmpty ? relaxed.rowDuals : dw.y
                             plan.objective = dw.objective
+                            // The gap closes within 10⁻⁸ of the cost, which is not a proof that
+                            // the pricing's duals are optimal: arcs at a shared limit's per-arc
+                            // bound, or prices 10⁻⁸ short, can leave reduced costs of the wrong
+                            // sign (QA: lane shadow prices of 0 where the LP's are 0.005). The
+                            // marginal costs are the LP's duals only once they prove the plan
+                            // optimal; when they do not, a model small enough for lp-warm takes
+                            // the full LP from the relaxation's basis for them.
+                            if plan.status == .optimal, let doubt = dualViolation(model, x: plan.columnValues, y: plan.rowDuals) {
+                                if let basis {
+                                    plan.notes.append("the decomposition's duals do not prove its plan optimal (\(doubt)); the full LP from the relaxation's basis for exact marginal costs")
+                                    let kept = plan
+                                    plan.routeReason = "the per-product relaxation (\(fmt(relaxed.solveSeconds)) s) violates \(v.count) shared row(s); the decomposition's plan (\(dw.objective)) is optimal within \(options.decompositionGap), but its duals do not prove it: the full LP by GLPK's dual simplex, warm-started from the relaxation's optimal spanning trees, for exact marginal costs"
+                                    if try solveLPWarm(model, basis: basis, options: options, into: &plan), plan.status == .optimal { return }
+                                    plan = kept
+                                    plan.notes.append("the full LP did not finish; marginal costs are the decomposition's (approximate)")
+                                } else {
+                                    plan.notes.append("the decomposition's duals do not prove its plan optimal (\(doubt)): marginal costs and shadow prices are approximate (the model is too large for the full LP)")
+                                }
+                            }
                         }
                         return
                     }
@@ -448,11 +467,22 @@ public enum Planner {
     /// 10⁻⁶·(1 + the median |cost|) plus 10⁻¹¹ of Σ |a_ij·y_i| (the rounding of the sum itself).
     /// Returns a note naming the worst column when the check fails, nil when the optimum holds.
     static func unverifiedOptimum(_ model: PlanModel, _ sol: LinearProgram.Solution) -> String? {
-        let x = sol.columnValues, y = sol.rowDuals
+        dualViolation(model, x: sol.columnValues, y: sol.rowDuals).map {
+            "GLPK reported an optimum that does not hold: \($0); GLPK's tolerances are relative to each cost"
+        }
+    }
+
+    /// Whether duals `y` prove plan `x` optimal: every column's reduced cost has the sign its
+    /// position allows (≥ 0 at the lower bound, ≤ 0 at the upper, 0 between), and every
+    /// inequality row's dual the sign of its side (≤ 0 on a `≤` row, ≥ 0 on a `≥` row) and 0
+    /// when the row has slack, within an absolute tolerance of 10⁻⁶·(1 + the median cost).
+    /// Returns the worst violation in words, or nil when they do.
+    static func dualViolation(_ model: PlanModel, x: [Double], y: [Double]) -> String? {
         guard x.count == model.columnCount, y.count == model.rowCount else { return nil }
         var costs = model.columnCost.lazy.filter { $0 != 0 }.map { abs($0) }.sorted()
         let typical = costs.isEmpty ? 1 : costs[costs.count / 2]
         costs = []
+        let tolerance = 1e-6 * (1 + typical)
         var worst = 0.0, worstColumn = -1, worstReduced = 0.0
         for j in 0..<model.columnCount {
             var sum = 0.0, size = 0.0
@@ -466,12 +496,31 @@ public enum Planner {
             let atUpper = up.isFinite && x[j] >= up - 1e-9 * max(1, abs(up))
             if atLower && atUpper { continue }
             let wrong = atLower ? max(0, -d) : atUpper ? max(0, d) : abs(d)
-            let excess = wrong - (1e-6 * (1 + typical) + 1e-11 * size)
+            let excess = wrong - (tolerance + 1e-11 * size)
             if excess > worst { worst = excess; worstColumn = j; worstReduced = d }
         }
-        guard worstColumn >= 0 else { return nil }
-        let name = model.columnNames()[worstColumn]
-        return "GLPK reported an optimum that does not hold: column \(name) has reduced cost \(worstReduced) at value \(x[worstColumn]) (costs span up to \(model.columnCost.map { abs($0) }.max() ?? 0) per unit against a median of \(typical); GLPK's tolerances are relative to each cost)"
+        let activity = model.rowActivities(of: x)
+        var worstRow = -1, worstRowExcess = 0.0
+        for r in model.balanceCount..<model.rowCount {
+            let lo = model.rowLower[r], up = model.rowUpper[r]
+            if lo == up { continue }
+            let slackBelow = up.isFinite ? up - activity[r] : .infinity, slackAbove = lo.isFinite ? activity[r] - lo : .infinity
+            let eps = 1e-9 * max(1, abs(up.isFinite ? up : lo))
+            var wrong = 0.0
+            if !lo.isFinite { wrong = max(0, y[r]) }        // ≤ row: y ≤ 0
+            if !up.isFinite { wrong = max(0, -y[r]) }       // ≥ row: y ≥ 0
+            if slackBelow > eps && slackAbove > eps { wrong = max(wrong, abs(y[r])) }
+            let excess = wrong - tolerance
+            if excess > worstRowExcess { worstRowExcess = excess; worstRow = r }
+        }
+        if worstColumn >= 0 && (worstRow < 0 || worst >= worstRowExcess) {
+            let name = model.columnNames()[worstColumn]
+            return "column \(name) has reduced cost \(worstReduced) at value \(x[worstColumn]) (costs span up to \(model.columnCost.map { abs($0) }.max() ?? 0) per unit against a median of \(typical))"
+        }
+        if worstRow >= 0 {
+            return "row \(model.rowNames()[worstRow]) has dual \(y[worstRow]) at activity \(activity[worstRow]) (limits \(model.rowLower[worstRow])…\(model.rowUpper[worstRow]))"
+        }
+        return nil
     }
 
     /// Per-product flows; returns false when the scaled data are out of the simplex's ranges.

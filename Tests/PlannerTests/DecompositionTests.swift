@@ -57,6 +57,30 @@ final class DecompositionRouteTests: XCTestCase {
         }
     }
 
+    /// With the default gap (10⁻⁸ of the cost) an `optimal` plan's marginal costs are LP duals
+    /// too: the decomposition's are checked against the plan, and where they do not prove it
+    /// optimal (QA: lane shadow prices of 0 where the LP's are 0.005) the full LP from the
+    /// relaxation's basis gives them. Either way they are dual feasible and complementary, by
+    /// the independent check here, and the objective is the LP's.
+    func testOptimalDecompositionPlansCarryOptimalDuals() throws {
+        var routes: [String: Int] = [:]
+        for kind in DecompositionKind.allCases {
+            try forEachCoupledNetwork { seed, net, lp, _ in
+                let dw = try decomposed(net, kind: kind)
+                XCTAssertEqual(dw.status, .optimal, "\(kind) seed \(seed): \(dw.notes)")
+                XCTAssertTrue(relClose(lp.objective, dw.objective), "seed \(seed): lp \(lp.objective) auto \(dw.objective)")
+                assertFeasible(dw)
+                assertDualOptimal(dw)
+                XCTAssertNil(Planner.dualViolation(dw.model, x: dw.columnValues, y: dw.rowDuals), "\(kind) seed \(seed)")
+                routes[dw.route, default: 0] += 1
+                return dw.route == "decomposition" || dw.route == "lp-warm"
+            }
+        }
+        // Both outcomes occur on these networks: duals that verify, and the hand-over.
+        XCTAssertGreaterThan(routes["decomposition"] ?? 0, 0, "\(routes)")
+        XCTAssertGreaterThan(routes["lp-warm"] ?? 0, 0, "\(routes)")
+    }
+
     /// Once the gap is closed, the marginal costs (the last pricing problem's potentials at the
     /// optimal multipliers) are LP duals: dual feasible and complementary to the plan.
     func testConvergedDecompositionDualsAreOptimal() throws {

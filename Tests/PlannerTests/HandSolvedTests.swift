@@ -113,6 +113,53 @@ final class HandSolvedTests: XCTestCase {
         }
     }
 
+    /// A tank full below its safety level (capacity 20, safety 24: a validator warning, but
+    /// legal): penalty 20 per m³ short outweighs buying (11) and holding (0.1), so S buys 30
+    /// (demand 10 and a full tank) and stays 4 short. Cost 330 + 2 + 80 = 412. One more m³ of
+    /// tank saves 20 − 11 − 0.1 = 8.9: the storage shadow price (it was 0 on the network
+    /// simplex's routes, whose safety dual came from the first tier's reduced cost alone; the
+    /// dual is the penalty while the stock is below the safety level).
+    func testFullTankBelowSafetyLevel() throws {
+        var n = TinyNet(days: 1)
+        let p = n.product("g92", shortage: 1000, safety: 20)
+        let r = n.node("R", .refinery), s = n.node("S", .station)
+        n.lane(r, s, cost: 1)
+        n.produce(r, p, max: 100, cost: 10)
+        n.tank(s, p, capacity: 20, safety: 24, holding: 0.1)
+        n.demand(s, p, day: 1, 10)
+        for method in methods(n.network) {
+            let plan = try plan(n.network, method)
+            XCTAssertEqual(plan.objective, 412, accuracy: 1e-9, "\(method)")
+            XCTAssertEqual(plan.marginalCost(node: s, product: p, day: 1)!, 11, accuracy: 1e-9, "\(method)")
+            let storage = plan.bottlenecks.filter { $0.kind == "storage" }
+            XCTAssertEqual(storage.count, 1, "\(method)")
+            XCTAssertEqual(storage.first?.shadowPrice ?? .nan, 8.9, accuracy: 1e-9, "\(method)")
+            assertFeasible(plan); assertDualOptimal(plan)
+        }
+    }
+
+    /// Production fixed at 40/day (minimum = maximum), demand 30/day, the rest into R's own tank
+    /// (holding 0): both limits bind, and bottlenecks.csv lists both. The minimum is what costs:
+    /// one m³/day less saves the production cost, 10 (y_R = 0: a spare m³ at R goes to the tank
+    /// for free); the maximum's shadow price is 0. Before, only the maximum was listed.
+    func testFixedProductionListsItsMinimum() throws {
+        var n = TinyNet(days: 2)
+        let p = n.product("g92")
+        let r = n.node("R", .refinery), s = n.node("S", .station)
+        n.lane(r, s, cost: 1)
+        n.produce(r, p, min: 40, max: 40, cost: 10)
+        n.tank(r, p, capacity: 100)
+        n.demand(s, p, day: 1, 30); n.demand(s, p, day: 2, 30)
+        for method in methods(n.network) {
+            let plan = try plan(n.network, method)
+            XCTAssertEqual(plan.objective, 860, accuracy: 1e-9, "\(method)")
+            let b = plan.bottlenecks.filter { $0.kind.hasPrefix("production") }
+            XCTAssertEqual(b.map(\.kind), ["production", "production_min", "production", "production_min"], "\(method)")
+            XCTAssertEqual(b.map { $0.shadowPrice! }, [0, 10, 0, 10], "\(method)")
+            assertFeasible(plan); assertDualOptimal(plan)
+        }
+    }
+
     /// Lane capacity 10 (one product: a column bound), demand 25 at penalty 100.
     /// x = 10, u = 15: cost 10·11 + 15·100 = 1610. y_S = 100 (u basic), y_R = 10 (q basic);
     /// the lane's shadow price is 100 − 10 − 1 = 89 per m³ of extra capacity.

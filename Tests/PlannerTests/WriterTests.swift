@@ -52,6 +52,21 @@ final class WriterTests: XCTestCase {
         XCTAssertEqual((json["solver"] as! [String: Any])["route"] as? String, "mincost")
     }
 
+    /// Rows of zero volume are left out, including volumes that print as 0 at the CSVs' six
+    /// decimals (a solver's 4·10⁻⁷ left "…,0,0" rows in flows.csv and shortfalls.csv).
+    func testRowsBelowThePrintedPrecisionAreLeftOut() throws {
+        var plan = try Planner.plan(tiny(), options: PlanOptions(method: .mincost))
+        let m = plan.model
+        let lane1 = m.laneColumn(lane: 0, product: 0, day: 1)!, lane2 = m.laneColumn(lane: 0, product: 0, day: 2)!
+        plan.columnValues[lane1] = 4e-7
+        plan.columnValues[lane2] = 6e-7
+        plan.columnValues[m.shortfallBase] = 3e-7
+        plan.columnValues[m.productionBase] = 4.9e-7
+        XCTAssertEqual(PlanWriter.flowsCSV(plan), "from,to,mode,product,depart_date,arrive_date,volume_m3,cost\nR,S,truck,g92,2026-03-03,2026-03-03,1e-06,1e-06\n")
+        XCTAssertEqual(PlanWriter.shortfallsCSV(plan), "station,product,date,volume_m3\n")
+        XCTAssertFalse(PlanWriter.productionCSV(plan).contains("2026-03-02"))
+    }
+
     func testInfeasiblePlanJSON() throws {
         var n = TinyNet(days: 1)
         let p = n.product("g92")
