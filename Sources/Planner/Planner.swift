@@ -369,9 +369,14 @@ public enum Planner {
                                     plan.notes.append("the decomposition's duals do not prove its plan optimal (\(doubt)); the full LP from the relaxation's basis for exact marginal costs")
                                     let kept = plan
                                     plan.routeReason = "the per-product relaxation (\(fmt(relaxed.solveSeconds)) s) violates \(v.count) shared row(s); the decomposition's plan (\(dw.objective)) is optimal within \(options.decompositionGap), but its duals do not prove it: the full LP by GLPK's dual simplex, warm-started from the relaxation's optimal spanning trees, for exact marginal costs"
-                                    if try solveLPWarm(model, basis: basis, options: options, into: &plan), plan.status == .optimal { return }
+                                    // At most 2× the time so far (at least 2 s): exact marginal costs are
+                                    // not worth a plan 50× later (lp-warm needs 70 s at 219 k variables).
+                                    var o = options
+                                    let budget = max(2, 2 * (ContinuousClock.now - start).seconds)
+                                    o.deadline = min(options.deadline ?? .now + .seconds(budget), .now + .seconds(budget))
+                                    if try solveLPWarm(model, basis: basis, options: o, into: &plan), plan.status == .optimal { return }
                                     plan = kept
-                                    plan.notes.append("the full LP did not finish; marginal costs are the decomposition's (approximate)")
+                                    plan.notes.append("the full LP did not finish in \(fmt(budget)) s; marginal costs are the decomposition's (approximate)")
                                 } else {
                                     plan.notes.append("the decomposition's duals do not prove its plan optimal (\(doubt)): marginal costs and shadow prices are approximate (the model is too large for the full LP)")
                                 }
