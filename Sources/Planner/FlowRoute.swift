@@ -244,16 +244,19 @@ enum FlowRoute {
 
         for (l, lane) in net.lanes.enumerated() where m.laneSpan[l] > 0 {
             guard let k = m.laneProducts[l].firstIndex(of: p) else { continue }
-            var cap = MinCostFlowProblem.unbounded
-            if let c = lane.capacityM3PerDay, m.laneProducts[l].count == 1 || relaxCoupling { cap = sc.volume(c) }
-            if relaxCoupling && !splitting, let th = net.nodes[lane.from].throughputM3PerDay { cap = min(cap, sc.volume(th)) }
+            // Limits per day from the model's bounds and rows, not the network's: lane-day floors
+            // (``PlanModel/floorColumns(_:)``) lower them.
+            let capacityRow = relaxCoupling && m.laneProducts[l].count > 1 ? m.laneCapacityRowStart[l] : -1
+            let throughputRow = relaxCoupling && !splitting ? m.throughputRowStart[lane.from] : -1
             let c = sc.cost(lane.costPerM3)
             for t in 1...m.laneSpan[l] {
                 let j = m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1
+                var cap = m.columnUpper[j].isFinite ? sc.volume(m.columnUpper[j]) : MinCostFlowProblem.unbounded
+                if capacityRow >= 0 { cap = min(cap, sc.volume(m.rowUpper[capacityRow + t - 1])) }
+                if throughputRow >= 0 { cap = min(cap, sc.volume(m.rowUpper[throughputRow + t - 1])) }
                 let cj = extra.map { c + sc.cost($0[j]) } ?? c
                 // Heuristic per-column limits (decomposition's capacity-respecting columns).
-                var cap2 = columnCap.map { $0[j].isFinite ? min(cap, sc.limit($0[j])) : cap } ?? cap
-                if m.columnUpper[j] == 0 { cap2 = 0 }   // a closed lane-day (``PlanModel/closeLaneDays(_:)``)
+                let cap2 = columnCap.map { $0[j].isFinite ? min(cap, sc.limit($0[j])) : cap } ?? cap
                 prob.addArc(from: origin(lane.from, t), to: node(lane.to, t + lane.transitDays), capacity: cap2, cost: cj)
                 arcColumn.append(Int32(j))
             }

@@ -67,7 +67,10 @@ public struct PlanModel: Sendable {
     public let columnLower: [Double]
     /// Column upper bounds; lane-days closed by ``closeLaneDays(_:)`` are 0.
     public private(set) var columnUpper: [Double]
-    public let rowLower: [Double], rowUpper: [Double]
+    /// Row bounds; lane-day floors (``floorColumns(_:)``) shift them.
+    public private(set) var rowLower: [Double], rowUpper: [Double]
+    /// Columns shifted by ``floorColumns(_:)``: x = floor + x′, the model's columns being x′.
+    public private(set) var floors: [(column: Int, volume: Double)] = []
     /// Constraint matrix, column-wise (compressed sparse columns): the entries of column j are
     /// `entryRow[e]`, `entryValue[e]` for e in `columnEntryStart[j] ..< columnEntryStart[j + 1]`.
     public let entryRow: [Int32], entryValue: [Double]
@@ -85,6 +88,33 @@ public struct PlanModel: Sendable {
         for (l, t) in laneDays where t >= 1 && t <= laneSpan[l] {
             for k in laneProducts[l].indices { columnUpper[laneColumnStart[l] + k * laneSpan[l] + t - 1] = 0 }
         }
+    }
+
+    /// Lane-day floors: column j must carry at least `volume` (a lot rounded up to its minimum
+    /// inside the LP). The model is shifted so that every route sees lower bounds of 0:
+    /// x_j = volume + x′_j, the column's upper bound and every row it enters lowered by its
+    /// entry × volume (the origin's balance row asks for `volume` more, the destination's for
+    /// `volume` less, the lane's capacity and the origin's throughput lose it). Solutions are
+    /// in x′; ``unfloored(_:)`` adds the floors back. Floors must be multiples of the flow
+    /// routes' volume scale, and at most the column's upper bound.
+    public mutating func floorColumns(_ add: [(column: Int, volume: Double)]) {
+        for (j, v) in add where v > 0 {
+            columnUpper[j] = max(0, columnUpper[j] - v)
+            for e in columnEntryStart[j]..<columnEntryStart[j + 1] {
+                let r = Int(entryRow[e]), a = entryValue[e] * v
+                if rowLower[r].isFinite { rowLower[r] -= a }
+                if rowUpper[r].isFinite { rowUpper[r] -= a }
+            }
+            floors.append((j, v))
+        }
+    }
+
+    /// A solution of the floored model in the original columns (x = floor + x′).
+    public func unfloored(_ x: [Double]) -> [Double] {
+        guard !floors.isEmpty, x.count == columnCount else { return x }
+        var y = x
+        for (j, v) in floors { y[j] += v }
+        return y
     }
 
     /// Adds `perM3` to lanes' cost per m³, for every product and day: the network's lane (what

@@ -81,6 +81,49 @@ final class DecompositionRouteTests: XCTestCase {
         XCTAssertGreaterThan(routes["lp-warm"] ?? 0, 0, "\(routes)")
     }
 
+    /// Lane-day floors (``PlanModel/floorColumns(_:)``, the lots heuristic's lots rounded up
+    /// inside the LP) are honoured by every route: 1 m³ forced onto lane-days the LP optimum
+    /// leaves empty gives, once the floors are added back, GLPK's optimum of the original LP
+    /// with those lower bounds — through the full LP and through the decomposition alike.
+    func testLaneDayFloorsAreHonouredByEveryRoute() throws {
+        var dearer = 0
+        try forEachCoupledNetwork { seed, net, lp, m in
+            let act = m.rowActivities(of: lp.columnValues)
+            var floors: [(column: Int, volume: Double)] = []
+            for (l, lane) in net.lanes.enumerated() where m.laneSpan[l] > 0 && floors.count < 6 {
+                for t in 1...m.laneSpan[l] where floors.count < 6 {
+                    let j = m.laneColumnStart[l] + t - 1
+                    guard lp.columnValues[j] == 0, (l + t) % 3 == 0 else { continue }
+                    // Room for it on the lane's shared capacity and the origin's throughput.
+                    if m.laneCapacityRowStart[l] >= 0 && act[m.laneCapacityRowStart[l] + t - 1] > m.rowUpper[m.laneCapacityRowStart[l] + t - 1] - 2 { continue }
+                    if m.throughputRowStart[lane.from] >= 0 && act[m.throughputRowStart[lane.from] + t - 1] > m.rowUpper[m.throughputRowStart[lane.from] + t - 1] - 2 { continue }
+                    floors.append((j, 1))
+                }
+            }
+            guard !floors.isEmpty else { return false }
+            var reference = m.linearProgram()
+            for (j, v) in floors { reference.columns[j].bounds = .init(lower: v, upper: reference.columns[j].bounds.upper) }
+            let exact = try reference.solve(.init(method: .dualSimplex))
+            var floored = m
+            floored.floorColumns(floors)
+            for method in [PlanMethod.lp, .auto] {
+                var o = PlanOptions(method: method, timeLimit: 30, threads: 2)
+                o.decompositionThreshold = 0
+                var p = Plan(unsolved: floored, method: method)
+                if method == .lp { try Planner.solveLP(floored, options: o, route: "lp", into: &p) } else { try Planner.solveAuto(floored, options: o, into: &p) }
+                XCTAssertEqual(p.status == .optimal, exact.status == .optimal, "seed \(seed) \(method): \(p.status) vs \(exact.status)")
+                guard exact.status == .optimal, p.status == .optimal else { continue }
+                let x = floored.unfloored(p.columnValues)
+                for (j, v) in floors { XCTAssertGreaterThanOrEqual(x[j], v - 1e-9) }
+                XCTAssertTrue(relClose(m.objective(of: x), exact.objective), "seed \(seed) \(method) (\(p.route)): \(m.objective(of: x)) vs \(exact.objective)")
+                XCTAssertTrue(FlowRoute.couplingViolation(m, x: x).count == 0, "seed \(seed) \(method)")
+            }
+            if exact.status == .optimal && exact.objective > lp.objective + 1e-6 { dearer += 1 }
+            return true
+        }
+        XCTAssertGreaterThan(dearer, 0, "some floor must cost something")
+    }
+
     /// Once the gap is closed, the marginal costs (the last pricing problem's potentials at the
     /// optimal multipliers) are LP duals: dual feasible and complementary to the plan.
     func testConvergedDecompositionDualsAreOptimal() throws {

@@ -121,6 +121,40 @@ final class PlanMIPTests: XCTestCase {
         assertFeasible(lots)
     }
 
+    /// A lot that only the LP can round up, hand-checked. R → T by pipeline (1/m³), T → D by
+    /// rail (2/m³, batches of at least 100), D → S by truck (1/m³); production 10/m³ at R; T has
+    /// no tank, D one of 100 (holding 0.5); S sells 60 then 40. The relaxation ships 60 and 40
+    /// by rail (bound 100·14 = 1,400). In place neither lot can grow (T has no stock and no
+    /// production of its own) and closing them leaves S short. Rounded up inside the LP — 60 is
+    /// over half the batch, 40 is not and is closed — the next LP sends one batch of 100 on
+    /// day 1 and D keeps 40 for day 2: 1,400 + 0.5·40 = 1,420, GLPK's MIP optimum.
+    func testLotsRoundedUpInsideTheLP() throws {
+        var n = TinyNet(days: 2)
+        let p = n.product("g92", shortage: 1000)
+        let r = n.node("R", .refinery), t = n.node("T", .terminal), dep = n.node("D", .depot), s = n.node("S", .station)
+        n.lane(r, t, cost: 1, mode: .pipeline)
+        n.lanes.append(Lane(from: t, to: dep, mode: .rail, costPerM3: 2, capacityM3PerDay: 100, minShipmentM3: 100))
+        n.lane(dep, s, cost: 1)
+        n.produce(r, p, max: 100, cost: 10)
+        n.tank(dep, p, capacity: 100, holding: 0.5)
+        n.demand(s, p, day: 1, 60); n.demand(s, p, day: 2, 40)
+        let exact = try Planner.plan(n.network, options: PlanOptions(method: .auto, discrete: true))
+        XCTAssertEqual(exact.status, .optimal)
+        XCTAssertEqual(exact.objective, 1420, accuracy: 1e-9)
+        var o = PlanOptions(method: .auto, discrete: true)
+        o.lotsThreshold = 0
+        let lots = try Planner.plan(n.network, options: o)
+        XCTAssertEqual(lots.route, "mip-lots")
+        XCTAssertEqual(lots.objective, 1420, accuracy: 1e-9, "\(lots.notes)")
+        XCTAssertEqual(lots.flow(lane: 1, product: p, day: 1), 100, accuracy: 1e-9)
+        XCTAssertEqual(lots.flow(lane: 1, product: p, day: 2), 0, accuracy: 1e-9)
+        XCTAssertEqual(lots.lowerBound ?? 0, 1400, accuracy: 1e-9)
+        XCTAssertEqual(lots.mipGap ?? 0, 20.0 / 1420, accuracy: 1e-12)
+        XCTAssertTrue(lots.notes.contains { $0.contains("1 rounded up to their minimum in the next LP") }, "\(lots.notes)")
+        assertFeasible(lots)
+        assertLotsRespected(lots, "rounded up")
+    }
+
     /// GLPK's own time limit restarts after its presolver's root LP (the example with a limit of
     /// 8 s ran 18.6 s). Now branch-and-cut stops at 90 % of the limit and the rest computes the
     /// marginal costs: the best plan, its gap and its duals, within the limit.
