@@ -159,7 +159,7 @@ struct PlanCommand: ParsableCommand {
         switch plan.status {
         case .optimal: return
         case .infeasible, .unbounded: throw ExitCode(2)
-        case .timeLimit, .feasible: throw ExitCode(3)
+        case .timeLimit, .feasible, .noPlan: throw ExitCode(3)
         }
     }
 

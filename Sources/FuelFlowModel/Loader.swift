@@ -480,6 +480,9 @@ final class LoaderState {
             if let minShip, let cap, minShip > cap {
                 warning(rec, col("min_shipment_m3"), "min_shipment_m3 (\(fmt(minShip))) exceeds capacity_m3_per_day (\(fmt(cap))): the lane can never be used")
             }
+            if let days = settings?.days, transit! >= days {
+                warning(rec, col("transit_days"), "transit_days (\(transit!)) is not shorter than the horizon (\(days) days): the lane can deliver nothing within it")
+            }
             let key = "\(from!)|\(to!)|\(mode!.rawValue)"
             if let first = seen[key] {
                 warning(rec, cFrom, "another \(mode!.rawValue) lane from '\(nodes[from!].id)' to '\(nodes[to!].id)' (first on line \(first))")
@@ -776,6 +779,17 @@ final class LoaderState {
             }
             if n.kind == .refinery && !produces[i] {
                 report(.warning, NetworkFile.nodes, nodeLine[i], 1, "refinery '\(n.id)' has no production rows")
+            }
+        }
+        // A refinery's minimum production of a product none of its lanes carries can only go into
+        // its own tank.
+        if lanesOK {
+            for (k, pr) in production.enumerated() where pr.minM3PerDay > 0 && hasLane[pr.refinery] {
+                let carried = lanes.contains { $0.from == pr.refinery && ($0.products?.contains(pr.product) ?? true) }
+                if !carried {
+                    report(.warning, NetworkFile.production, productionLine[k], 1,
+                           "refinery '\(nodes[pr.refinery].id)' must produce '\(products[pr.product].id)' (min_m3_per_day \(fmt(pr.minM3PerDay))) but none of its lanes carries it: it can only go into its own tank")
+                }
             }
         }
         // Dead ends: volume sent to a node that can neither keep it, pass it on nor sell it is

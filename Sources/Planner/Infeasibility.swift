@@ -12,11 +12,16 @@ import NetworkFlow
 enum Infeasibility {
     static func explain(_ m: PlanModel, options: PlanOptions, maxLines: Int = 20) -> [String] {
         // 1) Per-product elastic flows (fast, exact when the per-product structure is the cause).
+        //    With shared rows (lane capacities, throughputs) they see each shared limit as a
+        //    limit of each product alone, so their violations can be too small and blame a lane
+        //    for its origin's throughput: the elastic LP below decides then, on models it can
+        //    solve (under lpFallbackVariables); larger ones get these as a lower estimate.
         if case .success(let sc) = FlowScaling.choose(for: m),
            let (surplus, deficit) = elasticFlows(m, scaling: sc, threads: options.threads),
-           surplus.contains(where: { $0 > 1e-9 }) || deficit.contains(where: { $0 > 1e-9 }) {
+           surplus.contains(where: { $0 > 1e-9 }) || deficit.contains(where: { $0 > 1e-9 }),
+           m.couplingRowCount == 0 || m.columnCount >= PlanOptions.lpFallbackVariables {
             return describe(m, surplus: surplus, deficit: deficit, over: [Double](repeating: 0, count: m.couplingRowCount),
-                            maxLines: maxLines)
+                            maxLines: maxLines, atLeast: m.couplingRowCount > 0)
         }
         // 2) The shared rows are involved: elastic LP through GLPK.
         let net = m.network
@@ -33,9 +38,13 @@ enum Infeasibility {
             lp.addColumn(bounds: .nonNegative, objective: M)
             lp.matrix.append(row: i, column: base + 2 * i + 1, value: 1)
         }
+        // Over a shared limit costs a hair less than volume with nowhere to go: where either
+        // resolves the conflict with the same volume, the limit that binds is named (QA: "R1's
+        // lane cannot take it" where the lane beyond it, shared by two products, was 40 m³
+        // short); a larger volume over a limit still loses to a smaller surplus.
         let cBase = lp.columns.count
         for r in m.laneCapacityBase..<m.safetyRowBase {
-            lp.addColumn(bounds: .nonNegative, objective: M)
+            lp.addColumn(bounds: .nonNegative, objective: 0.99 * M)
             lp.matrix.append(row: r, column: cBase + r - m.laneCapacityBase, value: -1)
         }
         guard let sol = try? lp.solve(.init(method: .primalSimplex, presolve: false, timeLimit: options.timeLimit ?? 120)),
@@ -95,7 +104,8 @@ enum Infeasibility {
         return absorbs
     }
 
-    static func describe(_ m: PlanModel, surplus: [Double], deficit: [Double], over: [Double], maxLines: Int) -> [String] {
+    static func describe(_ m: PlanModel, surplus: [Double], deficit: [Double], over: [Double], maxLines: Int,
+                         atLeast: Bool = false, mayBe: Bool = false) -> [String] {
         let net = m.network
         struct Item { var amount: Double; var text: String }
         var items: [Item] = []
@@ -119,16 +129,23 @@ enum Infeasibility {
                     } else {
                         why.append("no tank")
                     }
-                    let out = net.outgoingLanes(of: n).filter { m.laneProducts[$0].contains(p) && t <= m.laneSpan[$0] }
-                    if out.isEmpty {
-                        why.append("no outgoing lane that day")
+                    if let th = node.throughputM3PerDay { why.append("throughput \(v(th)) m³/day") }
+                    let lanes = net.outgoingLanes(of: n), carrying = lanes.filter { m.laneProducts[$0].contains(p) }
+                    let out = carrying.filter { t <= m.laneSpan[$0] }
+                    if lanes.isEmpty {
+                        why.append("no outgoing lane")
+                    } else if carrying.isEmpty {
+                        why.append("its \(lanes.count) outgoing lane(s) carry no \(prod)")
+                    } else if out.isEmpty {
+                        let shortest = carrying.map { net.lanes[$0].transitDays }.min()!
+                        why.append("its lane(s) for \(prod) take \(shortest) day(s) or more and would arrive after \(day(m.T))")
                     } else {
                         if absorbing[p] == nil { absorbing[p] = canAbsorb(m, product: p) }
                         let absorbs = absorbing[p]!
                         let deadEnds = Set(out.map { net.lanes[$0].to }.filter { !absorbs[$0] }).sorted()
                         if deadEnds.count == Set(out.map { net.lanes[$0].to }).count {
                             let names = deadEnds.map { "\(net.nodes[$0].id) (\(net.nodes[$0].kind.rawValue))" }.joined(separator: ", ")
-                            why.append("its outgoing lane(s) lead only to \(names), which can take no \(prod): no tank, no demand and no onward lane to one that can")
+                            why.append("its outgoing lane(s) lead only to \(names), which can take no \(prod): no tank with room, no demand and no onward lane to a node that can")
                         } else {
                             why.append("\(out.count) outgoing lane(s) that day cannot take it (capacity, or no room beyond)")
                         }
@@ -165,7 +182,8 @@ enum Infeasibility {
         if items.isEmpty {
             // The continuous limits hold together: the discrete options (`--mip`) conflict.
             let minimum = net.lanes.filter { ($0.minShipmentM3 ?? 0) > 0 }
-            var lines = ["The plan is infeasible only with the discrete options: without them every limit can be met. "
+            var lines = [(mayBe ? "No plan meeting the discrete options was found (not a proof that none exists); without them every limit can be met. "
+                                : "The plan is infeasible only with the discrete options: without them every limit can be met. ")
                          + "A lane with min_shipment_m3 carries nothing or at least its minimum on each day, and the "
                          + "volumes that must move (production minimums, opening stock, tank sizes, demand) cannot be split "
                          + "into such shipments. Lanes with a minimum shipment (\(minimum.count)):"]
@@ -176,7 +194,9 @@ enum Infeasibility {
             if minimum.count > maxLines { lines.append("  … and \(minimum.count - maxLines) more") }
             return lines
         }
-        var lines = ["The plan is infeasible: \(items.count) limit(s) conflict. Smallest violations that would make it feasible:"]
+        var lines = [atLeast
+            ? "The plan is infeasible: \(items.count) limit(s) conflict. At least these violations (each product alone; limits shared by several products were not checked on a model this size):"
+            : "The plan is infeasible: \(items.count) limit(s) conflict. Smallest violations that would make it feasible:"]
         for it in items.prefix(maxLines) { lines.append("  " + it.text) }
         if items.count > maxLines { lines.append("  … and \(items.count - maxLines) more") }
         return lines

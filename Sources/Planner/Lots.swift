@@ -49,6 +49,8 @@ extension Planner {
         var bound: Double? = nil
         var round = 0
         var closedCount = 0
+        /// Whether the time limit ended the rounds (rather than infeasibility or nothing to close).
+        var timedOut = false
         let base = work
         /// Lane-days closed for good (below their minimum, or hired and under half used once a
         /// candidate exists), and the unused ones closed while there is no candidate yet.
@@ -93,7 +95,7 @@ extension Planner {
             round += 1
             let roundStart = clock.now
             let left = (deadline - roundStart).seconds
-            if left <= 0.01 { break }
+            if left <= 0.01 { timedOut = true; break }
             var o = options
             o.discrete = false
             o.explainInfeasibility = false
@@ -139,6 +141,7 @@ extension Planner {
                 plan.notes.append(sub.status == .infeasible
                     ? "lots round \(round): closing lane-days made the LP infeasible"
                     : "lots round \(round): the time limit came before a plan")
+                if sub.status != .infeasible { timedOut = true }
                 break
             }
             // The LP's plan in the original columns (the floors added back).
@@ -185,7 +188,7 @@ extension Planner {
             close.removeAll { floored.contains(key($0.lane, $0.day)) }
             if close.isEmpty && up.isEmpty && closedUnused.isEmpty { break }
             // Another round when it is likely to finish: this one's time again is left.
-            if (deadline - clock.now).seconds < 1.2 * (clock.now - roundStart).seconds { break }
+            if (deadline - clock.now).seconds < 1.2 * (clock.now - roundStart).seconds { timedOut = true; break }
             // Without a candidate yet, the unused discrete lane-days are closed as well: flows
             // pushed off the closed ones then cannot scatter onto them below the minimum (the
             // national preset needs that to converge). Once there is a candidate they are open
@@ -204,8 +207,13 @@ extension Planner {
         }
         closedCount += closedLots.count + closedUnused.count
         guard let best else {
-            plan.status = .timeLimit
-            plan.notes.append("the lots rounds ended before a plan in which every lane-day ships 0 or at least its minimum; no flows are written (a longer --time-limit)")
+            if clock.now >= deadline - .milliseconds(10) || timedOut {
+                plan.status = .timeLimit
+                plan.notes.append("the lots rounds ended at the time limit before a plan in which every lane-day ships 0 or at least its minimum; no flows are written (a longer --time-limit)")
+            } else {
+                plan.status = .noPlan
+                plan.notes.append("the lots rounds ended without a plan in which every lane-day ships 0 or at least its minimum (closing lane-days made the LP infeasible, or nothing was left to close); the minimums may make the model infeasible")
+            }
             return
         }
         finish(best.x, duals: best.duals, scaling: best.scaling, rounds: round, closed: closedCount, repaired: best.repaired)

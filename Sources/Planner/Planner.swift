@@ -129,6 +129,10 @@ public struct Plan: Sendable {
         /// A feasible plan within the requested gap tolerance (MIP, or the decomposition's `--gap`)
         /// but not proven optimal.
         case feasible
+        /// A heuristic (the lots rounds of `--mip` on a large model) ended before the time limit
+        /// without a plan: not a proof of infeasibility (`infeasibility` lists the lanes whose
+        /// minimums may be the cause).
+        case noPlan = "no_plan"
     }
 
     public var status: Status
@@ -216,6 +220,23 @@ public enum Planner {
             }
             if options.method == .auto && model.columnCount >= options.lotsThreshold {
                 try solveLots(model, discrete: d, options: options, into: &plan)
+                // Rounds that ended without a plan before the time limit prove nothing: on a
+                // model GLPK's branch-and-cut can take, it decides with the time left (an
+                // infeasible MIP is then explained like any other); on a larger one the plan
+                // says so, with the lanes whose minimums may be the cause.
+                if plan.status == .noPlan {
+                    if model.columnCount < PlanOptions.lpFallbackVariables {
+                        let notes = plan.notes
+                        plan = Plan(unsolved: model, method: options.method)
+                        plan.notes = notes + ["the lots rounds found no plan meeting every minimum; GLPK's branch-and-cut decides"]
+                        try solveMIP(model, discrete: d, options: options, into: &plan)
+                    } else {
+                        let none = [Double](repeating: 0, count: model.balanceCount)
+                        plan.infeasibility = Infeasibility.describe(model, surplus: none, deficit: none,
+                                                                    over: [Double](repeating: 0, count: model.couplingRowCount),
+                                                                    maxLines: 20, mayBe: true)
+                    }
+                }
             } else {
                 try solveMIP(model, discrete: d, options: options, into: &plan)
             }

@@ -291,6 +291,12 @@ final class ValidationTests: XCTestCase {
         assertDiagnostic(["nodes.csv": baseAppending("nodes.csv", "R2,refinery,Landlocked,50,18,"),
                           "production.csv": baseAppending("production.csv", "R2,g95,10,50,600")],
                          "nodes.csv:7:1: warning: refinery 'R2' has no lanes: its minimum production can only go into its own tanks, and must fit there over the whole horizon")
+        // A lane whose transit is the whole horizon (3 days); a minimum production no lane carries.
+        assertDiagnostic(["lanes.csv": baseWith("lanes.csv", line: 3, "T1,D1,rail,6,800,3,90,")],
+                         "lanes.csv:3:18: warning: transit_days (3) is not shorter than the horizon (3 days): the lane can deliver nothing within it")
+        assertDiagnostic(["lanes.csv": baseWith("lanes.csv", line: 2, "R1,T1,pipeline,3,1000,1,80,dsl"),
+                          "production.csv": baseWith("production.csv", line: 2, "R1,g95,10,500,600")],
+                         "production.csv:2:1: warning: refinery 'R1' must produce 'g95' (min_m3_per_day 10) but none of its lanes carries it: it can only go into its own tank")
         let r = validateFolder(["lanes.csv": baseWith("lanes.csv", line: 4, "D1,S1,truck,0,,0,20,")])
         XCTAssertTrue(r.isValid)
         XCTAssertNotNil(r.network)

@@ -291,7 +291,7 @@ final class HandSolvedTests: XCTestCase {
             XCTAssertEqual(plan.status, .infeasible, "\(method)")
             let text = plan.infeasibility.joined(separator: "\n")
             XCTAssertTrue(text.contains("R1 (refinery), g92, 2026-03-0"), text)
-            XCTAssertTrue(text.contains("its outgoing lane(s) lead only to T1 (terminal), which can take no g92: no tank, no demand and no onward lane to one that can)"), text)
+            XCTAssertTrue(text.contains("its outgoing lane(s) lead only to T1 (terminal), which can take no g92: no tank with room, no demand and no onward lane to a node that can)"), text)
             XCTAssertFalse(text.contains("S1"), text)
             var total = 0.0
             for line in plan.infeasibility where line.contains(" m³ have nowhere to go") {
@@ -301,6 +301,59 @@ final class HandSolvedTests: XCTestCase {
         }
         n.lane(r, s, cost: 1, capacity: 100)
         XCTAssertEqual(try plan(n.network, .auto).status, .optimal)
+    }
+
+    /// QA cases where the per-product elastic flows blamed the wrong limit. With shared rows the
+    /// elastic LP decides, and a shared limit that binds is named rather than "nowhere to go":
+    /// (a) R1 must make 80/day through one unlimited lane but has a throughput of 50: 30 m³ a
+    /// day over the throughput; (b) R1 must make 70 of each of two products, no tanks, into T1
+    /// whose lane to D1 is shared (capacity 100): 40 m³ a day over that lane, not R1's lane.
+    func testInfeasibleNamesTheSharedLimitThatBinds() throws {
+        var a = TinyNet(days: 2)
+        let p = a.product("g92")
+        let r = a.node("R1", .refinery, throughput: 50), s = a.node("S1", .station)
+        a.lane(r, s, cost: 1)
+        a.tank(s, p, capacity: 1000)
+        a.produce(r, p, min: 80, max: 100, cost: 10)
+        var b = TinyNet(days: 2)
+        let g = b.product("g92"), dsl = b.product("dsl")
+        let r1 = b.node("R1", .refinery), t1 = b.node("T1", .terminal), d1 = b.node("D1", .depot)
+        b.lane(r1, t1, cost: 1, mode: .pipeline)
+        b.lane(t1, d1, cost: 1, capacity: 100)
+        for q in [g, dsl] { b.produce(r1, q, min: 70, max: 100, cost: 10); b.tank(d1, q, capacity: 1000) }
+        for method in [PlanMethod.lp, .auto] {
+            let ta = try plan(a.network, method).infeasibility.joined(separator: "\n")
+            XCTAssertTrue(ta.contains("R1 (refinery), 2026-03-02: must ship 30 m³ more than its throughput of 50 m³/day"), ta)
+            XCTAssertTrue(ta.contains("R1 (refinery), 2026-03-03: must ship 30 m³ more than its throughput of 50 m³/day"), ta)
+            XCTAssertFalse(ta.contains("nowhere to go"), ta)
+            let tb = try plan(b.network, method).infeasibility.joined(separator: "\n")
+            XCTAssertTrue(tb.contains("lane T1→D1 (truck), 2026-03-02: needs 40 m³ more than its capacity of 100 m³/day"), tb)
+            XCTAssertTrue(tb.contains("lane T1→D1 (truck), 2026-03-03: needs 40 m³ more than its capacity of 100 m³/day"), tb)
+            XCTAssertFalse(tb.contains("nowhere to go"), tb)
+        }
+    }
+
+    /// "No outgoing lane that day" said more precisely: lanes that carry other products only, and
+    /// lanes whose transit ends after the horizon.
+    func testInfeasibleSaysWhyTheLanesCannotTakeIt() throws {
+        var n = TinyNet(days: 2)
+        let g = n.product("g92"), dsl = n.product("dsl")
+        let r = n.node("R1", .refinery), s = n.node("S1", .station)
+        n.lane(r, s, cost: 1, products: [dsl])
+        n.tank(s, g, capacity: 100); n.tank(s, dsl, capacity: 100)
+        n.produce(r, g, min: 10, max: 100, cost: 10)
+        var late = TinyNet(days: 2)
+        let lg = late.product("g92")
+        let lr = late.node("R1", .refinery), ls = late.node("S1", .station)
+        late.lane(lr, ls, cost: 1, transit: 2)
+        late.tank(ls, lg, capacity: 100)
+        late.produce(lr, lg, min: 10, max: 100, cost: 10)
+        for method in [PlanMethod.lp, .auto] {
+            let t = try plan(n.network, method).infeasibility.joined(separator: "\n")
+            XCTAssertTrue(t.contains("R1 (refinery), g92, 2026-03-02: 10 m³ have nowhere to go (minimum production 10 m³/day, no tank, its 1 outgoing lane(s) carry no g92)"), t)
+            let u = try plan(late.network, method).infeasibility.joined(separator: "\n")
+            XCTAssertTrue(u.contains("its lane(s) for g92 take 2 day(s) or more and would arrive after 2026-03-03)"), u)
+        }
     }
 
     /// Minimum production 50/day at R1 but a throughput of 30/day over two lanes: the per-product

@@ -155,6 +155,29 @@ final class PlanMIPTests: XCTestCase {
         assertLotsRespected(lots, "rounded up")
     }
 
+    /// Lots rounds that end without a plan prove nothing (QA: exit 3, "time_limit", "a longer
+    /// --time-limit" with no limit set). R must make exactly 60/day, with no tank, through a
+    /// pipeline whose batches are at least 100: infeasible only with the minimum. The rounds
+    /// find no plan; GLPK's branch-and-cut then proves it infeasible, and the explanation names
+    /// the discrete options.
+    func testLotsWithoutAPlanHandOverToBranchAndCut() throws {
+        var n = TinyNet(days: 2)
+        let p = n.product("g92")
+        let r = n.node("R", .refinery), s = n.node("S", .station)
+        n.lanes.append(Lane(from: r, to: s, mode: .pipeline, costPerM3: 1, capacityM3PerDay: 100, minShipmentM3: 100))
+        n.produce(r, p, min: 60, max: 60, cost: 10)
+        n.tank(s, p, capacity: 1000)
+        var o = PlanOptions(method: .auto, discrete: true)
+        o.lotsThreshold = 0
+        let plan = try Planner.plan(n.network, options: o)
+        XCTAssertEqual(plan.status, .infeasible, "\(plan.notes)")
+        XCTAssertEqual(plan.route, "mip")
+        XCTAssertTrue(plan.notes.contains("the lots rounds found no plan meeting every minimum; GLPK's branch-and-cut decides"), "\(plan.notes)")
+        let text = plan.infeasibility.joined(separator: "\n")
+        XCTAssertTrue(text.hasPrefix("The plan is infeasible only with the discrete options"), text)
+        XCTAssertTrue(text.contains("R → S (pipeline): minimum 100 m³, capacity 100 m³/day"), text)
+    }
+
     /// GLPK's own time limit restarts after its presolver's root LP (the example with a limit of
     /// 8 s ran 18.6 s). Now branch-and-cut stops at 90 % of the limit and the rest computes the
     /// marginal costs: the best plan, its gap and its duals, within the limit.
