@@ -2,6 +2,11 @@
 import FuelFlowModel
 
 extension Planner {
+    /// Lots the LP ships at this share of their minimum or more are rounded up inside the next
+    /// LP; smaller ones are closed (0.4–0.5 did best on 36 generated networks against GLPK's
+    /// optima: mean 0.05 % above them; 0.25, 0.75 and 0.9 gave 0.06, 0.07 and 0.21 %).
+    static let roundUpShare = 0.5
+
     /// `--mip` with `auto` on a model of at least ``PlanOptions/lotsThreshold`` variables
     /// (national: 6.5 M variables and 4,612 lane-day binaries, where GLPK had not finished the
     /// root LP after 120 s): a rounding heuristic on our LP routes, with a certified gap.
@@ -27,11 +32,6 @@ extension Planner {
     /// The first LP stops at a certified gap of ``PlanOptions/lotsGap`` (10⁻³ unless `--gap`
     /// is given), the later ones at the decomposition's first plan; each gets at most half of
     /// the time left.
-    /// Lots the LP ships at this share of their minimum or more are rounded up inside the next
-    /// LP; smaller ones are closed (0.4–0.5 did best on 36 generated networks against GLPK's
-    /// optima: mean 0.05 % above them; 0.25, 0.75 and 0.9 gave 0.06, 0.07 and 0.21 %).
-    static let roundUpShare = 0.5
-
     static func solveLots(_ model: PlanModel, discrete d: DiscreteLanes, options: PlanOptions, into plan: inout Plan) throws {
         let net = model.network
         let clock = ContinuousClock()
@@ -86,7 +86,7 @@ extension Planner {
         let passStart = clock.now
         for (pass, share) in [nil, roundUpShare].enumerated() {
         if pass > 0 {
-            if (deadline - clock.now).seconds < 1.2 * (clock.now - passStart).seconds { break }
+            if (deadline - clock.now).seconds < 1.2 * (clock.now - passStart).seconds { timedOut = true; break }
             closedCount += closedLots.count + closedUnused.count
             closedLots = []; closedUnused = []; floors = []; floored = []; lastFloored = []; flooredOut = [:]
             reclose()
