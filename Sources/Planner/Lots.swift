@@ -44,7 +44,7 @@ extension Planner {
             return add > 0 ? (l, add) : nil
         })
         plan.route = "mip-lots"
-        plan.routeReason = "\(d.lanes.count) lane(s) with min_shipment_m3/fixed_cost_per_day on a model of \(model.columnCount) variables (≥ \(options.lotsThreshold), too large for GLPK's branch-and-cut): the LP relaxation (hire per m³ of a full lane) bounds the MIP; each LP plan's lane-days below their minimum are rounded in place where the plan has room (a candidate), then closed and the LP solved again (a second pass rounds lots of at least half their minimum up inside the LP instead); the cheapest candidate is kept"
+        plan.routeReason = "\(d.lanes.count) lane(s) with min_shipment_m3/fixed_cost_per_day on a model of \(model.columnCount) variables (\(options.lotsThreshold > 0 ? "≥ \(options.lotsThreshold), too large for GLPK's branch-and-cut" : "--lots: the heuristic whatever the size")): the LP relaxation (hire per m³ of a full lane) bounds the MIP; each LP plan's lane-days below their minimum are rounded in place where the plan has room (a candidate), then closed and the LP solved again (a second pass rounds lots of at least half their minimum up inside the LP instead); the cheapest candidate is kept"
         func tolerance(_ l: Int) -> Double { 1e-6 * max(1, net.lanes[l].minShipmentM3 ?? 0) }
         var bound: Double? = nil
         var round = 0
@@ -144,8 +144,9 @@ extension Planner {
                 if sub.status != .infeasible { timedOut = true }
                 break
             }
-            // The LP's plan in the original columns (the floors added back).
+            // The LP's plan in the original columns (the floors added back), and its cost.
             let lpX = work.unfloored(sub.columnValues)
+            let lpValue = work.floors.reduce(sub.objective) { $0 + work.columnCost[$1.column] * $1.volume }
             let below = lotsBelowMinimum(lpX)
             var close = below
             // Lots at least half their minimum are rounded up inside the next LP (a floor on
@@ -171,13 +172,13 @@ extension Planner {
             lastFloored = []
             if below.isEmpty {
                 let cost = offer(lpX, duals: sub.rowDuals, scaling: sub.scaling, repaired: 0)
-                plan.notes.append("lots round \(round): LP \(fmt(sub.objective)) (\(sub.route), \(sub.status.rawValue)), every lane-day ships 0 or at least its minimum: candidate \(fmt(cost))")
+                plan.notes.append("lots round \(round): LP \(fmt(lpValue)) (\(sub.route), \(sub.status.rawValue)), every lane-day ships 0 or at least its minimum: candidate \(fmt(cost))")
             } else {
                 // This plan with its lots rounded up (or down) where it has room is a candidate;
                 // closing them and solving again may give a cheaper one.
                 let (x, stuck) = repaired(lpX, below)
                 let cost = stuck.isEmpty ? offer(x, duals: sub.rowDuals, scaling: sub.scaling, repaired: below.count) : nil
-                plan.notes.append("lots round \(round): LP \(fmt(sub.objective)) (\(sub.route), \(sub.status.rawValue)), \(below.count) lane-day(s) below their minimum; \(stuck.isEmpty ? "all" : "\(below.count - stuck.count)") rounded up or down in place\(cost.map { ": candidate \(fmt($0))" } ?? "")" + (up.isEmpty ? "" : "; \(up.count) rounded up to their minimum in the next LP"))
+                plan.notes.append("lots round \(round): LP \(fmt(lpValue)) (\(sub.route), \(sub.status.rawValue)), \(below.count) lane-day(s) below their minimum; \(stuck.isEmpty ? "all" : "\(below.count - stuck.count)") rounded up or down in place\(cost.map { ": candidate \(fmt($0))" } ?? "")" + (up.isEmpty ? "" : "; \(up.count) rounded up to their minimum in the next LP"))
             }
             if best != nil {
                 // With a candidate, hired lane-days used below half their capacity are closed as

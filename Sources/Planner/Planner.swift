@@ -229,7 +229,11 @@ public enum Planner {
                         let notes = plan.notes
                         plan = Plan(unsolved: model, method: options.method)
                         plan.notes = notes + ["the lots rounds found no plan meeting every minimum; GLPK's branch-and-cut decides"]
-                        try solveMIP(model, discrete: d, options: options, into: &plan)
+                        // Within the lots' own default limit when none is given (QA: a network
+                        // neither method found a plan for ran on for more than 15 minutes).
+                        var o = options
+                        if o.deadline == nil { o.deadline = t0 + .seconds(PlanOptions.defaultDecompositionTimeLimit) }
+                        try solveMIP(model, discrete: d, options: o, into: &plan)
                     } else {
                         let none = [Double](repeating: 0, count: model.balanceCount)
                         plan.infeasibility = Infeasibility.describe(model, surplus: none, deficit: none,
