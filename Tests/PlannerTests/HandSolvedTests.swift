@@ -333,6 +333,25 @@ final class HandSolvedTests: XCTestCase {
         }
     }
 
+    /// Above 40,000 variables with shared rows, the per-product elastic flows answer (a
+    /// 154,000-variable network's elastic LP did not finish in 120 s), headed as a lower
+    /// estimate: each product alone, the limits shared by several not checked.
+    func testLargeInfeasibleModelsGetThePerProductLowerEstimate() throws {
+        var c = GeneratorConfig(preset: .small, seed: 5)
+        c.stations = 500; c.depots = 10; c.days = 7; c.historyDays = 0
+        var net = NetworkGenerator.generate(c)
+        net.production[0].maxM3PerDay *= 20
+        net.production[0].minM3PerDay = net.production[0].maxM3PerDay
+        let m = PlanModel(net)
+        XCTAssertGreaterThan(m.columnCount, Infeasibility.elasticLPVariables)
+        XCTAssertGreaterThan(m.couplingRowCount, 0)
+        let plan = try Planner.plan(net, options: PlanOptions(method: .auto, threads: 2))
+        XCTAssertEqual(plan.status, .infeasible)
+        let text = plan.infeasibility.joined(separator: "\n")
+        XCTAssertTrue(text.contains("At least these violations (each product alone; limits shared by several products were not checked on a model this size):"), text)
+        XCTAssertTrue(text.contains("\(net.nodes[net.production[0].refinery].id) (refinery), \(net.products[net.production[0].product].id), "), text)
+    }
+
     /// "No outgoing lane that day" said more precisely: lanes that carry other products only, and
     /// lanes whose transit ends after the horizon.
     func testInfeasibleSaysWhyTheLanesCannotTakeIt() throws {
