@@ -58,6 +58,8 @@ extension Planner {
         /// Lots rounded up to their minimum inside the LP (lane-day floors, for good), and
         /// those of the last round (closed instead if they make the LP infeasible).
         var floors: [(column: Int, volume: Double)] = [], floored = Set<Int>(), lastFloored: [(lane: Int, day: Int)] = []
+        /// How many of `floors` (its tail) the last round added.
+        var lastFloorCount = 0
         /// Σ floors leaving each (node, day): they must fit its throughput together.
         var flooredOut: [Int: Double] = [:]
         let granularity: Double? = { if case .success(let sc) = FlowScaling.choose(for: model) { return 1 / sc.volumeScale }; return nil }()
@@ -88,7 +90,7 @@ extension Planner {
         if pass > 0 {
             if (deadline - clock.now).seconds < 1.2 * (clock.now - passStart).seconds { timedOut = true; break }
             closedCount += closedLots.count + closedUnused.count
-            closedLots = []; closedUnused = []; floors = []; floored = []; lastFloored = []; flooredOut = [:]
+            closedLots = []; closedUnused = []; floors = []; floored = []; lastFloored = []; lastFloorCount = 0; flooredOut = [:]
             reclose()
         }
         while true {
@@ -142,11 +144,11 @@ extension Planner {
                 // The lots rounded up last round leave no feasible plan: closed instead.
                 plan.notes.append("lots round \(round): rounding \(lastFloored.count) lot(s) up to their minimum made the LP infeasible; closed instead")
                 let undo = Set(lastFloored.map { key($0.lane, $0.day) })
-                floors.removeAll { f in lastFloored.contains { model.laneSpan[$0.lane] > 0 && isColumn(f.column, of: $0) } }
+                floors.removeLast(lastFloorCount)
                 floored.subtract(undo)
                 for (l, t) in lastFloored { flooredOut[key(net.lanes[l].from, t), default: 0] -= floorTotal(l) }
                 closedLots += lastFloored
-                lastFloored = []
+                lastFloored = []; lastFloorCount = 0
                 reclose()
                 continue
             }
@@ -189,7 +191,7 @@ extension Planner {
                 let upKeys = Set(up.map { key($0.lane, $0.day) })
                 close = below.filter { !upKeys.contains(key($0.lane, $0.day)) }
             }
-            lastFloored = []
+            lastFloored = []; lastFloorCount = 0
             if below.isEmpty {
                 let cost = offer(lpX, duals: sub.rowDuals, scaling: sub.scaling, repaired: 0)
                 plan.notes.append("lots round \(round): LP \(fmt(lpValue)) (\(sub.route), \(sub.status.rawValue)), every lane-day ships 0 or at least its minimum: candidate \(fmt(cost))")
@@ -216,12 +218,14 @@ extension Planner {
             // again, so that later rounds can use them (a generated network had every lane-day
             // closed by then).
             closedLots += close
+            let floorsBefore = floors.count
             for (l, t) in up {
                 floors += floorsOf(lane: l, day: t, in: lpX, granularity: granularity!)
                 floored.insert(key(l, t))
                 flooredOut[key(net.lanes[l].from, t), default: 0] += floorTotal(l)
             }
             lastFloored = up
+            lastFloorCount = floors.count - floorsBefore
             if best == nil { closedUnused += unusedLaneDays(lpX) } else { closedUnused = [] }
             reclose()
         }
@@ -243,11 +247,6 @@ extension Planner {
         func floorTotal(_ l: Int) -> Double {
             guard let g = granularity else { return 0 }
             return ((net.lanes[l].minShipmentM3 ?? 0) / g - 1e-9).rounded(.up) * g
-        }
-
-        /// Whether column j is one of lane-day (l, t)'s.
-        func isColumn(_ j: Int, of ld: (lane: Int, day: Int)) -> Bool {
-            model.laneProducts[ld.lane].indices.contains { model.laneColumnStart[ld.lane] + $0 * model.laneSpan[ld.lane] + ld.day - 1 == j }
         }
 
         /// The floors that round lane-day (l, t) up to its minimum: the minimum (rounded up to
