@@ -90,6 +90,26 @@ public struct Network: Hashable, Sendable {
         nodes.indices.filter { nodes[$0].kind == kind }
     }
 
+    /// Each lane's rank among the lanes with the same from, to and mode, in file order: 1 for
+    /// the first (almost always the only one), 2 for a second (the validator warns about those).
+    public func laneOrdinals() -> [Int] {
+        var seen: [String: Int] = [:]
+        return lanes.map { lane in
+            let key = "\(lane.from) \(lane.to) \(lane.mode.rawValue)"
+            seen[key, default: 0] += 1
+            return seen[key]!
+        }
+    }
+
+    /// Each lane's name in the plan's files, in file order: `FROM>TO/mode`, and `FROM>TO/mode#2`
+    /// (`#3`, …) for a second (third, …) lane with the same from, to and mode, so that every
+    /// lane has its own name.
+    public func laneIDs() -> [String] {
+        zip(lanes, laneOrdinals()).map { lane, k in
+            "\(nodes[lane.from].id)>\(nodes[lane.to].id)/\(lane.mode.rawValue)" + (k == 1 ? "" : "#\(k)")
+        }
+    }
+
     /// Storage row index per (node, product), or nil.
     public func storageIndex() -> [Int: Int] {
         var m = [Int: Int](minimumCapacity: storage.count)

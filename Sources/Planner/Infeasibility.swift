@@ -172,13 +172,14 @@ enum Infeasibility {
                 }
             }
         }
+        let ordinals = net.laneOrdinals()
         for (l, s) in m.laneCapacityRowStart.enumerated() where s >= 0 {
-            let lane = net.lanes[l]
+            let lane = net.lanes[l], mode = lane.mode.rawValue + (ordinals[l] == 1 ? "" : " #\(ordinals[l])")
             for t in 1...m.laneSpan[l] {
                 let over = over[s + t - 1 - m.laneCapacityBase]
                 if over > tol {
                     items.append(Item(amount: over, text:
-                        "lane \(net.nodes[lane.from].id)→\(net.nodes[lane.to].id) (\(lane.mode.rawValue)), \(day(t)): needs \(v(over)) m³ more than its capacity of \(v(lane.capacityM3PerDay!)) m³/day"))
+                        "lane \(net.nodes[lane.from].id)→\(net.nodes[lane.to].id) (\(mode)), \(day(t)): needs \(v(over)) m³ more than its capacity of \(v(lane.capacityM3PerDay!)) m³/day"))
                 }
             }
         }
@@ -194,15 +195,16 @@ enum Infeasibility {
         items.sort { $0.amount != $1.amount ? $0.amount > $1.amount : $0.text < $1.text }
         if items.isEmpty {
             // The continuous limits hold together: the discrete options (`--mip`) conflict.
-            let minimum = net.lanes.filter { ($0.minShipmentM3 ?? 0) > 0 }
+            let minimum = net.lanes.indices.filter { (net.lanes[$0].minShipmentM3 ?? 0) > 0 }
             var lines = [(mayBe ? "No plan meeting the discrete options was found (not a proof that none exists); without them every limit can be met. "
                                 : "The plan is infeasible only with the discrete options: without them every limit can be met. ")
                          + "A lane with min_shipment_m3 carries nothing or at least its minimum on each day, and the "
                          + "volumes that must move (production minimums, opening stock, tank sizes, demand) cannot be split "
                          + "into such shipments. Lanes with a minimum shipment (\(minimum.count)):"]
-            for lane in minimum.prefix(maxLines) {
-                let cap = lane.capacityM3PerDay.map { ", capacity \(v($0)) m³/day" } ?? ""
-                lines.append("  \(net.nodes[lane.from].id) → \(net.nodes[lane.to].id) (\(lane.mode.rawValue)): minimum \(v(lane.minShipmentM3!)) m³\(cap)")
+            for l in minimum.prefix(maxLines) {
+                let lane = net.lanes[l], cap = lane.capacityM3PerDay.map { ", capacity \(v($0)) m³/day" } ?? ""
+                let mode = lane.mode.rawValue + (ordinals[l] == 1 ? "" : " #\(ordinals[l])")
+                lines.append("  \(net.nodes[lane.from].id) → \(net.nodes[lane.to].id) (\(mode)): minimum \(v(lane.minShipmentM3!)) m³\(cap)")
             }
             if minimum.count > maxLines { lines.append("  … and \(minimum.count - maxLines) more") }
             return lines

@@ -51,11 +51,12 @@ extension Plan {
         let d: [Double]? = rowDuals.isEmpty ? nil : m.reducedCosts(duals: rowDuals)
         let act = m.rowActivities(of: x)
         var out: [Bottleneck] = []
+        let laneIDs = net.laneIDs()
         func binding(_ used: Double, _ cap: Double) -> Bool { used >= cap - 1e-7 * max(1, abs(cap)) }
         func clean(_ v: Double) -> Double { abs(v) < 1e-9 ? 0 : v }
         for (l, lane) in net.lanes.enumerated() where m.laneSpan[l] > 0 && !m.laneProducts[l].isEmpty {
             guard let cap = lane.capacityM3PerDay else { continue }
-            let id = "\(net.nodes[lane.from].id)>\(net.nodes[lane.to].id)/\(lane.mode.rawValue)"
+            let id = laneIDs[l]
             for t in 1...m.laneSpan[l] {
                 if m.laneCapacityRowStart[l] >= 0 {
                     let r = m.laneCapacityRowStart[l] + t - 1
@@ -186,16 +187,17 @@ public enum PlanWriter {
     static func printable(_ v: Double) -> Bool { (v * 1e6).rounded() != 0 }
 
     public static func flowsCSV(_ plan: Plan) -> String {
-        var s = "from,to,mode,product,depart_date,arrive_date,volume_m3,cost\n"
+        var s = "from,to,mode,product,depart_date,arrive_date,volume_m3,cost,lane\n"
         guard plan.hasPlan else { return s }
         let m = plan.model, net = m.network, cal = net.calendar
+        let laneIDs = net.laneIDs()
         for (l, lane) in net.lanes.enumerated() where m.laneSpan[l] > 0 {
             let stem = "\(net.nodes[lane.from].id),\(net.nodes[lane.to].id),\(lane.mode.rawValue),"
             for (k, p) in m.laneProducts[l].enumerated() {
                 for t in 1...m.laneSpan[l] {
                     let v = plan.columnValues[m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1]
                     if printable(v) {
-                        s += stem + "\(net.products[p].id),\(cal.day(at: t).iso),\(cal.day(at: t + lane.transitDays).iso),\(num(v)),\(num(v * lane.costPerM3))\n"
+                        s += stem + "\(net.products[p].id),\(cal.day(at: t).iso),\(cal.day(at: t + lane.transitDays).iso),\(num(v)),\(num(v * lane.costPerM3)),\(laneIDs[l])\n"
                     }
                 }
             }

@@ -101,7 +101,7 @@ final class PlanCLITests: XCTestCase {
         XCTAssertNotNil(solver["variables"] as? Int)
         XCTAssertEqual(r.stdout, try String(contentsOf: out.appendingPathComponent("plan.json"), encoding: .utf8))
         let flows = try String(contentsOf: out.appendingPathComponent("flows.csv"), encoding: .utf8)
-        XCTAssertTrue(flows.hasPrefix("from,to,mode,product,depart_date,arrive_date,volume_m3,cost\n"))
+        XCTAssertTrue(flows.hasPrefix("from,to,mode,product,depart_date,arrive_date,volume_m3,cost,lane\n"))
         let mc = try String(contentsOf: out.appendingPathComponent("marginal_costs.csv"), encoding: .utf8)
         XCTAssertTrue(mc.hasPrefix("node,product,date,marginal_cost_per_m3\n"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent(".plan.tmp").path))

@@ -39,9 +39,9 @@ final class WriterTests: XCTestCase {
         // 0.5/m³·day, so nothing is kept; the capacity of 10 does not bind.
         let flows = try String(contentsOf: out.appendingPathComponent("flows.csv"), encoding: .utf8)
         XCTAssertEqual(flows, """
-            from,to,mode,product,depart_date,arrive_date,volume_m3,cost
-            R,S,truck,g92,2026-03-02,2026-03-02,7,14
-            R,S,truck,g92,2026-03-03,2026-03-03,8,16
+            from,to,mode,product,depart_date,arrive_date,volume_m3,cost,lane
+            R,S,truck,g92,2026-03-02,2026-03-02,7,14,R>S/truck
+            R,S,truck,g92,2026-03-03,2026-03-03,8,16,R>S/truck
 
             """)
         let inv = try String(contentsOf: out.appendingPathComponent("inventory.csv"), encoding: .utf8)
@@ -62,9 +62,37 @@ final class WriterTests: XCTestCase {
         plan.columnValues[lane2] = 6e-7
         plan.columnValues[m.shortfallBase] = 3e-7
         plan.columnValues[m.productionBase] = 4.9e-7
-        XCTAssertEqual(PlanWriter.flowsCSV(plan), "from,to,mode,product,depart_date,arrive_date,volume_m3,cost\nR,S,truck,g92,2026-03-03,2026-03-03,1e-06,1e-06\n")
+        XCTAssertEqual(PlanWriter.flowsCSV(plan), "from,to,mode,product,depart_date,arrive_date,volume_m3,cost,lane\nR,S,truck,g92,2026-03-03,2026-03-03,1e-06,1e-06,R>S/truck\n")
         XCTAssertEqual(PlanWriter.shortfallsCSV(plan), "station,product,date,volume_m3\n")
         XCTAssertFalse(PlanWriter.productionCSV(plan).contains("2026-03-02"))
+    }
+
+    /// Two truck lanes R→S (the validator warns; the plan must still tell them apart): the dear
+    /// first one (cost 3, capacity 5) carries 4 m³ of the 14 demanded, the cheap second one
+    /// (cost 1, capacity 10) is full. flows.csv names each lane; bottlenecks.csv lists the
+    /// cheap one as R>S/truck#2 with shadow price 3 − 1 = 2 (the marginal m³ comes by the dear
+    /// lane: π_S = 10 + 3 = 13, unique since the dear lane has room).
+    func testDuplicateLanesHaveTheirOwnNames() throws {
+        var n = TinyNet(days: 1)
+        let p = n.product("g92", shortage: 100)
+        let r = n.node("R", .refinery), s = n.node("S", .station)
+        n.lane(r, s, cost: 3, capacity: 5)
+        n.lane(r, s, cost: 1, capacity: 10)
+        n.produce(r, p, max: 100, cost: 10)
+        n.demand(s, p, day: 1, 14)
+        XCTAssertEqual(n.network.laneIDs(), ["R>S/truck", "R>S/truck#2"])
+        for method in [PlanMethod.lp, .auto, .mincost] {
+            let plan = try Planner.plan(n.network, options: PlanOptions(method: method))
+            XCTAssertEqual(plan.objective, 162, accuracy: 1e-9)  // 4·3 + 10·1 + 14·10
+            XCTAssertEqual(PlanWriter.flowsCSV(plan), """
+                from,to,mode,product,depart_date,arrive_date,volume_m3,cost,lane
+                R,S,truck,g92,2026-03-02,2026-03-02,4,12,R>S/truck
+                R,S,truck,g92,2026-03-02,2026-03-02,10,10,R>S/truck#2
+
+                """, "\(method)")
+            XCTAssertEqual(plan.bottlenecks.map { "\($0.kind) \($0.id) \($0.used) \($0.shadowPrice ?? -1)" },
+                           ["lane R>S/truck#2 10.0 2.0"], "\(method)")
+        }
     }
 
     func testInfeasiblePlanJSON() throws {

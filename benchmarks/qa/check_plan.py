@@ -35,10 +35,13 @@ def check(net, out, tol=1e-5):
     prods = {r['product'].strip(): r for r in rd(os.path.join(net, 'products.csv'))}
     nodes = {r['node'].strip(): r for r in rd(os.path.join(net, 'nodes.csv'))}
     lanes = rd(os.path.join(net, 'lanes.csv'))
-    lanemap = {}
+    lanemap = {}   # (from, to, mode) -> the lanes.csv rows, in file order
+    laneids = {}   # the plan's lane name (FROM>TO/mode, #2… for duplicates) -> (key, row)
     for l in lanes:
         key = (l['from'].strip(), l['to'].strip(), l['mode'].strip())
         lanemap.setdefault(key, []).append(l)
+        k = len(lanemap[key])
+        laneids[f'{key[0]}>{key[1]}/{key[2]}' + ('' if k == 1 else f'#{k}')] = (key, l)
     prodn = {(r['refinery'].strip(), r['product'].strip()): r for r in rd(os.path.join(net, 'production.csv'))}
     stor = {(r['node'].strip(), r['product'].strip()): r for r in rd(os.path.join(net, 'storage.csv'))}
     dem = collections.defaultdict(float)
@@ -60,9 +63,14 @@ def check(net, out, tol=1e-5):
         ls = lanemap.get(key)
         if not ls:
             P(f'flow on unknown lane {key}'); continue
-        if len(ls) > 1:
-            P(f'ambiguous lane {key} (duplicate lanes) - checks approximate')
-        l = ls[0]
+        if f.get('lane'):
+            if f['lane'] not in laneids or laneids[f['lane']][0] != key:
+                P(f'flow names lane {f["lane"]}, which is not {key}'); continue
+            lid = f['lane']; l = laneids[lid][1]
+        else:
+            if len(ls) > 1:
+                P(f'ambiguous lane {key} (duplicate lanes) - checks approximate')
+            lid = f'{key[0]}>{key[1]}/{key[2]}'; l = ls[0]
         c = float(l['cost_per_m3']); tr = int(l['transit_days'])
         if v < -tol: P(f'negative flow {f}')
         if ta - td != tr: P(f'transit mismatch {f} expected {tr}')
@@ -74,9 +82,9 @@ def check(net, out, tol=1e-5):
             P(f'flow cost {f["cost"]} != {v*c}')
         transport += v * c
         bal[(key[0], p, td)] -= v; bal[(key[1], p, ta)] += v
-        laneday[(key, td)] += v; nodeday[(key[0], td)] += v
+        laneday[(lid, td)] += v; nodeday[(key[0], td)] += v
     for (key, t), v in laneday.items():
-        cap = num(lanemap[key][0].get('capacity_m3_per_day'))
+        cap = num(laneids[key][1].get('capacity_m3_per_day'))
         if cap is not None and v > cap + tol * max(1, cap):
             P(f'lane {key} day {t}: {v} > cap {cap}')
     # With --mip (routes mip, mip-lots): a lane-day ships 0 or at least its minimum, and the
@@ -87,7 +95,7 @@ def check(net, out, tol=1e-5):
         for (key, t), v in laneday.items():
             if v <= tol:
                 continue
-            l = lanemap[key][0]
+            l = laneids[key][1]
             mn = num(l.get('min_shipment_m3'))
             if mn is not None and v < mn - tol * max(1, mn):
                 P(f'lane {key} day {t}: {v} below min_shipment_m3 {mn}')
