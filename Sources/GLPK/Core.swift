@@ -308,6 +308,7 @@ private func runBranchAndCut(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions
     }
     let it0 = Int(glp_get_it_cnt(p))
     var timeLimitMs = o.timeLimitMilliseconds
+    var reserveMs: Int64 = 0
     if !o.presolve {
         // glp_intopt needs an optimal basis of the LP relaxation when its presolver is off.
         var relaxation = try runSimplex(p, o, method: GLP_DUALP)
@@ -320,11 +321,12 @@ private func runBranchAndCut(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions
         }
         if o.timeLimit != nil {
             let used = started.duration(to: .now).milliseconds
-            timeLimitMs = Int32(clamping: max(0, Int64(timeLimitMs) - used))
+            reserveMs = Int64((o.reserveRootTimes * Double(used)).rounded(.up))
+            timeLimitMs = Int32(clamping: max(0, Int64(timeLimitMs) - used - reserveMs))
         }
     }
     var progress = MIPProgress()
-    progress.deadline = o.timeLimit.map { started + .milliseconds(Int64(($0 * 1000).rounded(.up))) }
+    progress.deadline = o.timeLimit.map { started + .milliseconds(Int64(($0 * 1000).rounded(.up)) - reserveMs) }
     var parm = glp_iocp()
     glp_init_iocp(&parm)
     parm.msg_lev = glpkTrace ? GLP_MSG_ALL : GLP_MSG_OFF

@@ -37,6 +37,10 @@ extension LinearProgram {
         /// coefficients span many orders of magnitude. Solutions are reported unscaled; a
         /// warm-start basis is kept.
         public var scaling: Bool = false
+        /// Branch-and-cut with a time limit and without the presolver: stop the search this
+        /// multiple of the root LP's time before the limit, so that an LP of the same size
+        /// solved afterwards (e.g. with the integer columns fixed, for duals) still fits.
+        public var reserveRootTimes: Double = 0
 
         public init(method: Method = .automatic, presolve: Bool = false, timeLimit: Double? = nil,
                     iterationLimit: Int? = nil, mipGap: Double = 0, cuts: Bool = false) {

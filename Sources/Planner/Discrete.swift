@@ -94,9 +94,14 @@ extension Planner {
                 do { try problem.setBasis(rows: b.rows, columns: b.columns); warmStarted = true }
                 catch { plan.notes.append("warm start rejected by GLPK (\(error)); cold start") }
             }
-            // A tenth of the time is kept for the marginal costs (the LP with the decisions fixed).
-            sol = try problem.solve(.init(method: .branchAndCut, presolve: !warmStarted,
-                                          timeLimit: options.remainingTime.map { $0 * 0.9 }, mipGap: options.mipGap))
+            // A tenth of the time, and at least twice the root LP's, is kept for the plan's
+            // flows and marginal costs (the LP with the decisions fixed, of the same size: on the
+            // example ~1,300 dual simplex iterations from the relaxation's trees, 1 s on a slow
+            // machine, where a tenth of an 8-s limit did not suffice).
+            var mipOptions = LinearProgram.SolveOptions(method: .branchAndCut, presolve: !warmStarted,
+                                                        timeLimit: options.remainingTime.map { $0 * 0.9 }, mipGap: options.mipGap)
+            mipOptions.reserveRootTimes = 2
+            sol = try problem.solve(mipOptions)
             if warmStarted { plan.notes.append("root LP warm-started from the per-product relaxation's spanning trees") }
         } catch let e as GLPKError {
             throw PlannerError.solver(e.description)

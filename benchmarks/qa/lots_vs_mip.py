@@ -4,6 +4,7 @@ small generated networks with lot minimums, each plan checked by check_plan.py.
 
     python3 benchmarks/qa/lots_vs_mip.py --bin .build/release/fuelflow [--work /tmp/lots-qa]
         [--plan-bin OLD/fuelflow]   # plan with another build (the networks still from --bin)
+        [--suite hard --mip-time-limit 60]   # the 32 networks of hard_lots_networks.py
 
 Networks (`generate --preset small`, no history):
   * "trucks" seeds 40-49, 6 days: every truck lane with a capacity gets a minimum of 20 % and
@@ -85,6 +86,8 @@ def main():
     ap.add_argument('--bin', default='.build/release/fuelflow')
     ap.add_argument('--work', default='/tmp/lots-qa')
     ap.add_argument('--mip-time-limit', type=float, default=30)
+    ap.add_argument('--suite', choices=('standard', 'hard'), default='standard',
+                    help='standard: the 36 networks below; hard: hard_lots_networks.py (32, minimums on every kind of lane)')
     ap.add_argument('--plan-bin', help='another fuelflow to plan with (e.g. an older build, to compare); '
                                        '--bin still generates the networks')
     a = ap.parse_args()
@@ -92,7 +95,13 @@ def main():
     planner = os.path.abspath(a.plan_bin) if a.plan_bin else ff
     os.makedirs(a.work, exist_ok=True)
     excess, failed = [], 0
-    for net in networks(ff, a.work):
+    if a.suite == 'hard':
+        sys.path.insert(0, HERE)
+        import hard_lots_networks
+        nets = hard_lots_networks.networks(ff, a.work)
+    else:
+        nets = networks(ff, a.work)
+    for net in nets:
         name = os.path.basename(net)
         lots = plan(planner, net, net + '-lots', '--mip', '--lots')
         mip = plan(planner, net, net + '-mip', '--mip', '--time-limit', str(a.mip_time_limit))
