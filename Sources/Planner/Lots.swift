@@ -14,6 +14,9 @@ extension Planner {
     /// the 36-network suite 0.057 % → 0.032 % at 10⁻³ (one network dearer at 3·10⁻⁴).
     static let lotsJump = 1e-3
 
+    /// At most this many notes on the lots rounds in `plan.json`.
+    static let lotsRoundNotes = 30
+
     /// `--mip` with `auto` on a model of at least ``PlanOptions/lotsThreshold`` variables
     /// (national: 6.5 M variables and 4,612 lane-day binaries, where GLPK had not finished the
     /// root LP after 120 s): a rounding heuristic on our LP routes, with a certified gap.
@@ -80,6 +83,12 @@ extension Planner {
             work = base
             work.closeLaneDays(closedLots + closedUnused)
             work.floorColumns(floors)
+        }
+        /// The rounds' notes in `plan.json`: the first ``lotsRoundNotes``, then only counted
+        /// (halving can take a hundred rounds on a small network).
+        var roundNotesLeftOut = 0
+        func roundNote(_ text: String) {
+            if plan.notes.count(where: { $0.hasPrefix("lots round ") }) < lotsRoundNotes { plan.notes.append(text) } else { roundNotesLeftOut += 1 }
         }
         /// The cheapest plan so far in which every lane-day ships 0 or at least its minimum.
         var best: (x: [Double], cost: Double, duals: [Double], scaling: FlowScaling?, repaired: Int)? = nil
@@ -163,7 +172,7 @@ extension Planner {
             if let u = unflipped, let l = last {
                 unflipped = nil
                 if value > u.lp, sub.status == .infeasible || sub.hasPlan {
-                    plan.notes.append("lots round \(round): " + (value.isFinite ? "LP \(fmt(value))" : "the LP became infeasible") + " with the lot flipped; it is decided as first")
+                    roundNote("lots round \(round): " + (value.isFinite ? "LP \(fmt(value))" : "the LP became infeasible") + " with the lot flipped; it is decided as first")
                     undoLast()
                     apply([u.decision], unused: [], lp: l.lp)
                     continue
@@ -178,7 +187,7 @@ extension Planner {
                     lastWasFlip = true
                     if let f = flipped(l.decisions[0]) { retry = [f]; unflipped = (l.decisions[0], value) } else { retry = l.decisions }
                 }
-                plan.notes.append("lots round \(round): " + (value.isFinite ? "the LP jumped to \(fmt(value))" : "the LP became infeasible")
+                roundNote("lots round \(round): " + (value.isFinite ? "the LP jumped to \(fmt(value))" : "the LP became infeasible")
                                   + " with the last round's \(l.decisions.count) decision(s)" + (l.unused.isEmpty ? "" : " and \(l.unused.count) unused lane-day(s) closed")
                                   + "; again with " + (unflipped != nil ? "its one lot flipped" : lastWasFlip ? "it, the lot cannot be flipped" : "the \(retry.count) most confident"))
                 apply(retry, unused: [], lp: l.lp)
@@ -186,7 +195,7 @@ extension Planner {
             }
             if sub.status == .infeasible, let l = last, l.floors > 0 {
                 // No time to halve: the lots rounded up last round are closed instead.
-                plan.notes.append("lots round \(round): rounding \(l.decisions.filter(\.floor).count) lot(s) up to their minimum made the LP infeasible; closed instead")
+                roundNote("lots round \(round): rounding \(l.decisions.filter(\.floor).count) lot(s) up to their minimum made the LP infeasible; closed instead")
                 undoLast()
                 apply(l.decisions.map { var c = $0; c.floor = false; return c }, unused: l.unused, lp: l.lp)
                 lastWasFlip = true
@@ -194,13 +203,13 @@ extension Planner {
             }
             if sub.status == .infeasible && !closedUnused.isEmpty {
                 // The unused lane-days closed with the lots were some flows' only way out.
-                plan.notes.append("lots round \(round): the LP became infeasible with the unused lane-days closed too; again with them open")
+                roundNote("lots round \(round): the LP became infeasible with the unused lane-days closed too; again with them open")
                 closedUnused = []
                 reclose()
                 continue
             }
             guard sub.hasPlan, sub.status != .infeasible else {
-                plan.notes.append(sub.status == .infeasible
+                roundNote(sub.status == .infeasible
                     ? "lots round \(round): closing lane-days made the LP infeasible"
                     : "lots round \(round): the time limit came before a plan")
                 if sub.status != .infeasible { timedOut = true }
@@ -228,13 +237,13 @@ extension Planner {
             let ups = decisions.filter(\.floor).count
             if below.isEmpty {
                 let cost = offer(lpX, duals: sub.rowDuals, scaling: sub.scaling, repaired: 0)
-                plan.notes.append("lots round \(round): LP \(fmt(lpValue)) (\(sub.route), \(sub.status.rawValue)), every lane-day ships 0 or at least its minimum: candidate \(fmt(cost))")
+                roundNote("lots round \(round): LP \(fmt(lpValue)) (\(sub.route), \(sub.status.rawValue)), every lane-day ships 0 or at least its minimum: candidate \(fmt(cost))")
             } else {
                 // This plan with its lots rounded up (or down) where it has room is a candidate;
                 // closing them and solving again may give a cheaper one.
                 let (x, stuck) = repaired(lpX, below)
                 let cost = stuck.isEmpty ? offer(x, duals: sub.rowDuals, scaling: sub.scaling, repaired: below.count) : nil
-                plan.notes.append("lots round \(round): LP \(fmt(lpValue)) (\(sub.route), \(sub.status.rawValue)), \(below.count) lane-day(s) below their minimum; \(stuck.isEmpty ? "all" : "\(below.count - stuck.count)") rounded up or down in place\(cost.map { ": candidate \(fmt($0))" } ?? "")" + (ups == 0 ? "" : "; \(ups) rounded up to their minimum in the next LP"))
+                roundNote("lots round \(round): LP \(fmt(lpValue)) (\(sub.route), \(sub.status.rawValue)), \(below.count) lane-day(s) below their minimum; \(stuck.isEmpty ? "all" : "\(below.count - stuck.count)") rounded up or down in place\(cost.map { ": candidate \(fmt($0))" } ?? "")" + (ups == 0 ? "" : "; \(ups) rounded up to their minimum in the next LP"))
             }
             if best != nil {
                 // With a candidate, hired lane-days used below half their capacity are closed as
@@ -443,7 +452,7 @@ extension Planner {
             } else {
                 plan.status = .feasible
             }
-            plan.notes.append("lots: \(rounds) LP round(s), \(closed) lane-day(s) closed; the plan kept is the cheapest candidate" + (repaired > 0 ? ", with \(repaired) lane-day(s) rounded up or down in place" : "") + "; marginal costs are duals of its LP (hire per m³ of a full lane on the discrete lanes)" + (repaired > 0 ? ", before the rounding" : ""))
+            plan.notes.append("lots: \(rounds) LP round(s)" + (roundNotesLeftOut > 0 ? " (the notes of \(roundNotesLeftOut) left out)" : "") + ", \(closed) lane-day(s) closed; the plan kept is the cheapest candidate" + (repaired > 0 ? ", with \(repaired) lane-day(s) rounded up or down in place" : "") + "; marginal costs are duals of its LP (hire per m³ of a full lane on the discrete lanes)" + (repaired > 0 ? ", before the rounding" : ""))
         }
     }
 }

@@ -57,8 +57,8 @@ final class HandSolvedTests: XCTestCase {
             XCTAssertEqual(plan.marginalCost(node: s, product: p, day: 4)!, 13, accuracy: 1e-9, "\(method)")
             assertFeasible(plan); assertDualOptimal(plan)
             let csv = PlanWriter.flowsCSV(plan)
-            XCTAssertTrue(csv.contains("R,S,rail,dsl,2026-03-02,2026-03-04,20,60\n"), csv)
-            XCTAssertTrue(csv.contains("R,S,rail,dsl,2026-03-03,2026-03-05,10,30\n"), csv)
+            XCTAssertTrue(csv.contains("R,S,rail,dsl,2026-03-02,2026-03-04,20,60,R>S/rail\n"), csv)
+            XCTAssertTrue(csv.contains("R,S,rail,dsl,2026-03-03,2026-03-05,10,30,R>S/rail\n"), csv)
         }
     }
 
