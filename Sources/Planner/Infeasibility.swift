@@ -60,9 +60,12 @@ enum Infeasibility {
             lp.addColumn(bounds: .nonNegative, objective: 0.99 * M)
             lp.matrix.append(row: r, column: cBase + r - m.laneCapacityBase, value: -1)
         }
-        guard let sol = try? lp.solve(.init(method: .primalSimplex, presolve: false, timeLimit: options.timeLimit ?? 120)),
+        // Within what is left of --time-limit (QA: an infeasible model with --mip --lots
+        // --time-limit 3 ran its elastic LP for another 3 s after 2 s of rounds).
+        guard let sol = try? lp.solve(.init(method: .primalSimplex, presolve: false, timeLimit: options.remainingTime ?? 120)),
               sol.status == .optimal else {
-            return fromPerProduct() ?? ["The model is infeasible; the elastic re-solve that locates the conflict did not finish."]
+            return fromPerProduct() ?? ["The model is infeasible; the elastic re-solve that locates the conflict did not finish"
+                                        + (options.deadline != nil ? " within the time limit (a longer --time-limit)." : ".")]
         }
         var surplus = [Double](repeating: 0, count: B), deficit = surplus
         for i in 0..<B { surplus[i] = sol.columnValues[base + 2 * i]; deficit[i] = sol.columnValues[base + 2 * i + 1] }
