@@ -70,7 +70,7 @@ extension Planner {
         /// Σ floors leaving each (node, day): they must fit its throughput together.
         var flooredOut: [Int: Double] = [:]
         /// What the last round decided (most confident first) and added, so that a round whose
-        /// LP jumps can be undone and half of it tried again (see `jumped` below).
+        /// LP jumps can be undone and half of it tried again (the halving below).
         var last: (decisions: [LotDecision], closed: Int, floors: Int, unused: [(lane: Int, day: Int)], lp: Double)? = nil
         /// The last round flipped one lot after halving: the lot as first decided, and the LP
         /// value it gave (+∞: infeasible). The cheaper of the two is taken.
@@ -239,7 +239,7 @@ extension Planner {
             // This round's decisions: lots at least ``roundUpShare`` of their minimum (second
             // pass) are rounded up inside the next LP (a floor on the lane-day, split over its
             // products as the LP shipped them), so that the rest of the plan follows; the other
-            // lots below their minimum are closed. Most confident first (see `jumped` above).
+            // lots below their minimum are closed. Most confident first (for the halving above).
             var decisions: [LotDecision] = []
             var room = flooredOut
             for (l, t) in below.sorted(by: { d.volume(model, lane: $0.lane, day: $0.day, in: lpX) > d.volume(model, lane: $1.lane, day: $1.day, in: lpX) }) {
