@@ -198,7 +198,7 @@ enum Infeasibility {
         items.sort { $0.amount != $1.amount ? $0.amount > $1.amount : $0.text < $1.text }
         if items.isEmpty {
             // The continuous limits hold together: the discrete options (`--mip`) conflict.
-            let minimum = net.lanes.indices.filter { (net.lanes[$0].minShipmentM3 ?? 0) > 0 }
+            let minimum = tightestFirst(m, net.lanes.indices.filter { (net.lanes[$0].minShipmentM3 ?? 0) > 0 })
             var lines = [(mayBe ? "No plan meeting the discrete options was found (not a proof that none exists); without them every limit can be met. "
                                 : "The plan is infeasible only with the discrete options: without them every limit can be met. ")
                          + "A lane with min_shipment_m3 carries nothing or at least its minimum on each day, and the "
@@ -218,6 +218,36 @@ enum Infeasibility {
         for it in items.prefix(maxLines) { lines.append("  " + it.text) }
         if items.count > maxLines { lines.append("  … and \(items.count - maxLines) more") }
         return lines
+    }
+
+    /// Lanes with a minimum, tightest first: by the larger of minimum ÷ what the origin can give
+    /// in a day (production maximum + tanks + inbound lane capacities) and minimum ÷ what the
+    /// destination can take (tanks + the largest day's demand + outbound lane capacities); a
+    /// lane without capacity counts as unlimited. Ties in file order. (QA: the lane that made a
+    /// model infeasible, a pipeline whose minimum of 100 m³ was over three times what its
+    /// refinery could make and hold in a day, was the last of 21 and hidden behind "… and 1 more".)
+    static func tightestFirst(_ m: PlanModel, _ lanes: [Int]) -> [Int] {
+        let net = m.network, N = net.nodes.count
+        var give = [Double](repeating: 0, count: N), take = [Double](repeating: 0, count: N)
+        for pr in net.production { give[pr.refinery] += pr.maxM3PerDay }
+        for st in net.storage { give[st.node] += st.capacityM3; take[st.node] += st.capacityM3 }
+        for lane in net.lanes {
+            let cap = lane.capacityM3PerDay ?? .infinity
+            give[lane.to] += cap
+            take[lane.from] += cap
+        }
+        var dayDemand: [Int: Double] = [:]
+        for e in m.demandVolume.indices { dayDemand[Int(m.demandNode[e]) * (m.T + 1) + Int(m.demandDay[e]), default: 0] += m.demandVolume[e] }
+        var peak = [Double](repeating: 0, count: N)
+        for (k, v) in dayDemand { peak[k / (m.T + 1)] = max(peak[k / (m.T + 1)], v) }
+        for n in 0..<N { take[n] += peak[n] }
+        func tightness(_ l: Int) -> Double {
+            let lane = net.lanes[l], minimum = lane.minShipmentM3 ?? 0
+            return max(give[lane.from] > 0 ? minimum / give[lane.from] : .infinity,
+                       take[lane.to] > 0 ? minimum / take[lane.to] : .infinity)
+        }
+        let t = lanes.map(tightness)
+        return lanes.indices.sorted { t[$0] != t[$1] ? t[$0] > t[$1] : $0 < $1 }.map { lanes[$0] }
     }
 }
 

@@ -225,6 +225,30 @@ final class PlanMIPTests: XCTestCase {
         XCTAssertTrue(text.contains("R → S (pipeline): minimum 100 m³, capacity 100 m³/day"), text)
     }
 
+    /// "Infeasible only with the discrete options" lists the lanes with minimums tightest first:
+    /// a pipeline whose minimum of 100 m³ is over three times what its refinery can make (30)
+    /// and hold (no tank) in a day comes before 25 truck lanes with minimums of 5 m³ that precede
+    /// it in the file (QA: the culprit was hidden behind "… and 1 more").
+    func testDiscreteInfeasibilityListsTheTightestMinimumsFirst() throws {
+        var n = TinyNet(days: 3)
+        let p = n.product("g92")
+        let r = n.node("R", .refinery), t = n.node("T", .terminal)
+        n.tank(t, p, capacity: 1000)
+        for k in 0..<25 {
+            let s = n.node("S\(k)", .station)
+            n.lanes.append(Lane(from: t, to: s, mode: .truck, costPerM3: 1, minShipmentM3: 5))
+            n.tank(s, p, capacity: 100)
+        }
+        n.lanes.append(Lane(from: r, to: t, mode: .pipeline, costPerM3: 1, capacityM3PerDay: 200, minShipmentM3: 100))
+        n.produce(r, p, min: 30, max: 30, cost: 10)
+        let lanes = Infeasibility.tightestFirst(PlanModel(n.network), Array(0..<26))
+        XCTAssertEqual(lanes.first, 25)
+        XCTAssertEqual(Array(lanes.dropFirst()), Array(0..<25), "ties in file order")
+        let plan = try Planner.plan(n.network, options: PlanOptions(method: .auto, discrete: true))
+        XCTAssertEqual(plan.status, .infeasible)
+        XCTAssertEqual(plan.infeasibility.dropFirst().first, "  R → T (pipeline): minimum 100 m³, capacity 200 m³/day", "\(plan.infeasibility)")
+    }
+
     /// GLPK's own time limit restarts after its presolver's root LP (the example with a limit of
     /// 8 s ran 18.6 s). Now branch-and-cut stops at 90 % of the limit and the rest computes the
     /// marginal costs: the best plan, its gap and its duals, within the limit.
