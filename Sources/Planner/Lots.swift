@@ -94,9 +94,9 @@ extension Planner {
         }
         /// The rounds' notes in `plan.json`: the first ``lotsRoundNotes``, then only counted
         /// (halving can take a hundred rounds on a small network).
-        var roundNotesLeftOut = 0
+        var roundNotesWritten = 0, roundNotesLeftOut = 0
         func roundNote(_ text: String) {
-            if plan.notes.count(where: { $0.hasPrefix("lots round ") }) < lotsRoundNotes { plan.notes.append(text) } else { roundNotesLeftOut += 1 }
+            if roundNotesWritten < lotsRoundNotes { plan.notes.append(text); roundNotesWritten += 1 } else { roundNotesLeftOut += 1 }
         }
         /// The cheapest plan so far in which every lane-day ships 0 or at least its minimum.
         var best: (x: [Double], cost: Double, duals: [Double], scaling: FlowScaling?, repaired: Int)? = nil
@@ -234,7 +234,7 @@ extension Planner {
             }
             // The LP's plan in the original columns (the floors added back), and its cost.
             let lpX = work.unfloored(sub.columnValues)
-            let lpValue = work.floors.reduce(sub.objective) { $0 + work.columnCost[$1.column] * $1.volume }
+            let lpValue = value  // the floors added back, as for the halving above
             let below = lotsBelowMinimum(lpX)
             // This round's decisions: lots at least ``roundUpShare`` of their minimum (second
             // pass) are rounded up inside the next LP (a floor on the lane-day, split over its
