@@ -133,6 +133,19 @@ final class PricingSessions: @unchecked Sendable {
     /// Whether the first solve starts products on the same lanes as an earlier one from its
     /// optimal basis (SiblingStart.swift); off only to measure or test the cold start.
     var siblingStarts = true
+    /// Set by ``rebase()``: the next solve rebuilds each product's graph from the model it is
+    /// given and, where only costs and capacities changed (the lots rounds' closed lane-days and
+    /// surcharges), takes them as the new base and continues from the trees; a product whose
+    /// graph changed otherwise (supplies, lower bounds, arcs) starts cold.
+    private(set) var rebasing = false
+    /// Products re-solved warm, and cold, by the solves since the last ``rebase()``.
+    private(set) var rebasedWarm = 0, rebasedCold = 0
+    /// The next solve is of another model of the same shape (see ``rebasing``).
+    func rebase() { rebasing = true; rebasedWarm = 0; rebasedCold = 0 }
+    /// Called once the solve after ``rebase()`` has run (the workers are done).
+    func rebased(warm: Int, cold: Int) { rebasing = false; rebasedWarm = warm; rebasedCold = cold }
+    /// Whether any product has a tree to continue from.
+    var hasTrees: Bool { products.contains { $0.session != nil } }
     let scaling: FlowScaling
     /// Whether the products' graphs have the throughput split nodes (``FlowRoute/build``) at the
     /// full throughput: then the same sessions also solve the capacity-respecting flows (shares
@@ -362,6 +375,22 @@ enum FlowRoute {
             let donating = siblings?.isDonor(p) == true
             defer { if donating { siblings!.ready[p].leave() } }
             if let ps = sessions?.products[p] {
+                if sessions!.rebasing, let old = ps.session {
+                    // Another model of the same shape: its costs and capacities become the base
+                    // (set on the session below) when nothing else of the graph changed.
+                    let b = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling,
+                                  throughputCap: sessions!.splitThroughput ? fullThroughput(m) : nil)
+                    let o = old.problem
+                    if b.problem.tail == o.tail && b.problem.head == o.head && b.problem.supply == o.supply
+                        && b.problem.lower == o.lower && b.arcColumn == ps.arcColumn {
+                        ps.baseCost = b.problem.cost; ps.baseCapacity = b.problem.capacity
+                        ps.surcharged = true; ps.capped = true   // compare and set below
+                        counts.warm[p] = 1
+                    } else {
+                        ps.session = nil
+                        counts.cold[p] = 1
+                    }
+                }
                 if ps.session == nil {
                     let b = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling,
                                   throughputCap: sessions!.splitThroughput ? fullThroughput(m) : nil)
@@ -480,6 +509,9 @@ enum FlowRoute {
             for p in order { work(p) }
         } else {
             DispatchQueue.concurrentPerform(iterations: m.P) { [order] i in work(order[i]) }
+        }
+        if let sessions, sessions.rebasing {
+            sessions.rebased(warm: counts.warm.reduce(0, +), cold: counts.cold.reduce(0, +))
         }
         // Worst status across products: infeasible/unbounded beat a time limit, which beats optimal.
         var status = MinCostFlowStatus.optimal
@@ -610,10 +642,13 @@ enum FlowRoute {
 final class SharedCounts: @unchecked Sendable {
     let arcs: UnsafeMutableBufferPointer<Int>
     let nodes: UnsafeMutableBufferPointer<Int>
+    /// Products a rebased solve continued warm, or restarted cold (``PricingSessions/rebase()``).
+    let warm: UnsafeMutableBufferPointer<Int>
+    let cold: UnsafeMutableBufferPointer<Int>
     init(_ n: Int) {
-        arcs = .filled(n, 0); nodes = .filled(n, 0)
+        arcs = .filled(n, 0); nodes = .filled(n, 0); warm = .filled(n, 0); cold = .filled(n, 0)
     }
-    deinit { arcs.deallocate(); nodes.deallocate() }
+    deinit { arcs.deallocate(); nodes.deallocate(); warm.deallocate(); cold.deallocate() }
 }
 
 import Foundation

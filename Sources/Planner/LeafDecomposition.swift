@@ -449,10 +449,12 @@ enum LeafDecomposition {
     /// Lagrangian bound and, with split nodes, warm capacity-respecting plans; released before the
     /// master); nil for one cold plan and no Lagrangian bound. `heuristicRounds` caps the
     /// capacity-respecting plans of a split-start master (tests); smaller masters make one.
+    /// `warm`: where the plans' sessions are kept for the next solve of a model of the same shape
+    /// (the lots rounds), which continues from them (``Planner/WarmSessions``); nil: freed.
     static func solve(_ m: PlanModel, blocks lb: LeafBlocks, scaling base: FlowScaling, x0: [Double],
                       relaxationObjective: Double, relaxationDuals: [Double],
                       threads: Int, maxIterations: Int = .max, deadline: ContinuousClock.Instant,
-                      sessions: PricingSessions? = nil,
+                      sessions: PricingSessions? = nil, warm: Planner.WarmSessions? = nil,
                       splitFromRows: Int = splitFromRows, heuristicRounds heuristicRoundLimit: Int = .max,
                       gapTolerance: Double = 1e-8, progress: (@Sendable (String) -> Void)?) -> Decomposition.Outcome? {
         let clock = ContinuousClock()
@@ -536,8 +538,20 @@ enum LeafDecomposition {
             // the shares as capacities (national: 12 s instead of 28 s cold, later rounds 1–6 s),
             // while the Lagrangian steps keep re-pricing the relaxation's own trees (restoring the
             // full capacities on the plan's trees costs as much as a cold solve).
-            let planSessions = sessions?.splitThroughput == true ? sessions!.copy() : nil
-            defer { planSessions?.release() }
+            // The lots rounds after the first continue from the last round's plan trees instead
+            // (national: 400,000 pivots a product from the relaxation's, 20 s a round).
+            var planSessions: PricingSessions? = nil
+            if let sessions, sessions.splitThroughput {
+                if let kept = warm?.plans, kept.scaling == sessions.scaling, kept.splitThroughput,
+                   kept.products.count == sessions.products.count, kept.hasTrees {
+                    kept.rebase()
+                    planSessions = kept
+                } else {
+                    planSessions = sessions.copy()
+                }
+                warm?.plans = planSessions
+            }
+            defer { if warm == nil { planSessions?.release() } }
             var lastRoundSeconds = 0.0
             while true {
                 let t = clock.now
@@ -551,6 +565,9 @@ enum LeafDecomposition {
                                                                      : "not found (a product's flows are infeasible under its shares)"
                 progress?("leaf decomposition: capacity-respecting plan\(round > 0 ? " \(round + 1) (shares from the averaged Lagrangian flows)" : "") \(outcome) (\(fmt((clock.now - t).seconds)) s)")
                 guard let sessions, ok, !h.sharePrice.isEmpty else { break }
+                // The relaxation's value already bounds the plan within the gap asked for (the
+                // lots rounds after the first ask only for a plan): no Lagrangian steps.
+                if bestUB - relaxationObjective <= gapTolerance * max(1, abs(bestUB)) { break }
                 let steps = lagrangianSteps(round: round, maxRounds: maxHeuristicRounds,
                                             secondsLeft: (deadline - clock.now).seconds, lastRoundSeconds: lastRoundSeconds)
                 guard let phase = Decomposition.lagrangianPhase(m, sharePrice: h.sharePrice, upperBound: bestUB, sessions: sessions,
@@ -589,9 +606,6 @@ enum LeafDecomposition {
                 if gap <= gapTolerance || round >= maxHeuristicRounds || stalled || clock.now >= deadline { break }
                 shareSource = averaged
             }
-            // The master prices station blocks itself: free the flow sessions (~37 bytes per arc
-            // and ~95 per node of every product network).
-            sessions?.release()
         }
         let heuristicSeconds = (clock.now - heuristicStartTime).seconds
         // The capacity-respecting plan and the bound so far may already be close enough (`--gap`):
@@ -607,6 +621,12 @@ enum LeafDecomposition {
                          stopReason: closed ? "gap closed" : "time limit",
                          heuristicRounds: heuristicRounds, redistributions: redistributions, heuristicSeconds: heuristicSeconds)
         }
+        // The master prices station blocks itself: free the flow sessions (~37 bytes per arc
+        // and ~95 per node of every product network). Without a master they are kept for the
+        // caller (the lots rounds continue from them).
+        sessions?.release()
+        warm?.plans?.release()
+        warm?.plans = nil
         // The best plan's deliveries are proposals; its caps (exactly representable at the
         // volume scale: the start basis's flows sit on them) start the master.
         var heuristicCaps: [Double]? = nil

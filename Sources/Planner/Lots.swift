@@ -115,6 +115,11 @@ extension Planner {
         // Closing goes first: on the national preset its rounds reach a candidate within
         // `--time-limit 120`, and those of rounding up did not (two rounds of ~50 s, 2 lots left).
         let passStart = clock.now
+        // Each round's LP continues from the last one's network simplex trees where the model
+        // kept its shape (closed lane-days and surcharges change only costs and capacities; the
+        // floors of the second pass change supplies: those products start cold).
+        let warm = WarmSessions()
+        defer { warm.release() }
         for (pass, share) in [nil, roundUpShare].enumerated() {
         if pass > 0 {
             if (deadline - clock.now).seconds < 1.2 * (clock.now - passStart).seconds { timedOut = true; break }
@@ -134,13 +139,15 @@ extension Planner {
             // Half of the time left for this LP, so that later rounds still have some. The
             // bound is the first round's; later rounds only need a plan within the closures:
             // they stop at the decomposition's first capacity-respecting plan.
-            o.timeLimit = left / 2
-            o.deadline = roundStart + .seconds(left / 2)
+            // Without a candidate yet a later round gets all of it: nothing would be kept anyway.
+            let lpShare = round > 1 && best == nil ? left : left / 2
+            o.timeLimit = lpShare
+            o.deadline = roundStart + .seconds(lpShare)
             o.decompositionGap = round == 1 ? options.lotsGap ?? 1e-3 : 1
             let r = round
             o.progress = options.progress.map { say in { @Sendable in say("lots round \(r): " + $0) } }
             var sub = Plan(unsolved: work, method: .auto)
-            try solveAuto(work, options: o, into: &sub)
+            try solveAuto(work, options: o, into: &sub, warm: options.lotsWarmStarts ? warm : nil)
             if round == 1 {
                 if sub.status == .infeasible || sub.status == .unbounded {
                     plan.status = sub.status
@@ -236,6 +243,9 @@ extension Planner {
             let lpX = work.unfloored(sub.columnValues)
             let lpValue = value  // the floors added back, as for the halving above
             let below = lotsBelowMinimum(lpX)
+            // How the LP was solved, for the round's note.
+            let how = "\(sub.route), \(sub.status.rawValue)"
+                + (sub.notes.contains { $0.hasPrefix(warmNotePrefix) } ? ", from the last round's trees" : "")
             // This round's decisions: lots at least ``roundUpShare`` of their minimum (second
             // pass) are rounded up inside the next LP (a floor on the lane-day, split over its
             // products as the LP shipped them), so that the rest of the plan follows; the other
@@ -254,13 +264,13 @@ extension Planner {
             let ups = decisions.filter(\.floor).count
             if below.isEmpty {
                 let cost = offer(lpX, duals: sub.rowDuals, scaling: sub.scaling, repaired: 0)
-                roundNote("lots round \(round): LP \(fmt(lpValue)) (\(sub.route), \(sub.status.rawValue)), every lane-day ships 0 or at least its minimum: candidate \(fmt(cost))")
+                roundNote("lots round \(round): LP \(fmt(lpValue)) (\(how)), every lane-day ships 0 or at least its minimum: candidate \(fmt(cost))")
             } else {
                 // This plan with its lots rounded up (or down) where it has room is a candidate;
                 // closing them and solving again may give a cheaper one.
                 let (x, stuck) = repaired(lpX, below)
                 let cost = stuck.isEmpty ? offer(x, duals: sub.rowDuals, scaling: sub.scaling, repaired: below.count) : nil
-                roundNote("lots round \(round): LP \(fmt(lpValue)) (\(sub.route), \(sub.status.rawValue)), \(below.count) lane-day(s) below their minimum; \(stuck.isEmpty ? "all" : "\(below.count - stuck.count)") rounded up or down in place\(cost.map { ": candidate \(fmt($0))" } ?? "")" + (ups == 0 ? "" : "; \(ups) rounded up to their minimum in the next LP"))
+                roundNote("lots round \(round): LP \(fmt(lpValue)) (\(how)), \(below.count) lane-day(s) below their minimum; \(stuck.isEmpty ? "all" : "\(below.count - stuck.count)") rounded up or down in place\(cost.map { ": candidate \(fmt($0))" } ?? "")" + (ups == 0 ? "" : "; \(ups) rounded up to their minimum in the next LP"))
             }
             if best != nil {
                 // With a candidate, hired lane-days used below half their capacity are closed as
@@ -275,8 +285,11 @@ extension Planner {
             decisions.removeAll { floored.contains(key($0.lane, $0.day)) }
             decisions.sort { $0.confidence > $1.confidence }
             if decisions.isEmpty && closedUnused.isEmpty { break }
-            // Another round when it is likely to finish: this one's time again is left.
-            if (deadline - clock.now).seconds < 1.2 * (clock.now - roundStart).seconds { timedOut = true; break }
+            // Another round when it is likely to finish: this one's time again is left. Without a
+            // candidate, whatever is left: the next round continues from this one's trees
+            // (``WarmSessions``), which takes far less than round 1's cold start (national on a
+            // slow machine: round 1 takes its 60 s of `--time-limit 120`).
+            if best != nil && (deadline - clock.now).seconds < 1.2 * (clock.now - roundStart).seconds { timedOut = true; break }
             // Without a candidate yet, the unused discrete lane-days are closed as well: flows
             // pushed off the closed ones then cannot scatter onto them below the minimum (the
             // national preset needs that to converge). Once there is a candidate they are open

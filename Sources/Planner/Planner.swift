@@ -70,6 +70,13 @@ public struct PlanOptions: Sendable {
     /// Measured on the same networks: leaves 0.5 s / products 1.1 s on the example, 1.5 s / 13.5 s
     /// at 219 k variables, 2.4 s / 42.7 s at 328 k (docs/benchmarks.md).
     public var decomposition: DecompositionKind? = nil
+    /// From this many variables `auto`'s relaxation is the decomposition's pricing problem, whose
+    /// network simplex sessions the decomposition and the lots rounds continue from
+    /// (``lpFallbackVariables``; testing aid: 0 takes that route on small models).
+    var pricingRelaxationFrom = PlanOptions.lpFallbackVariables
+    /// Whether each lots round continues from the last round's network simplex trees
+    /// (``Planner/WarmSessions``); off only to compare with cold rounds (testing aid).
+    var lotsWarmStarts = true
     /// Testing aid: report an unconverged decomposition as stalled (not at a limit), to exercise
     /// the hand-over to the full LP (no generated network is known to stall).
     var simulateDecompositionStall = false
@@ -279,7 +286,25 @@ public enum Planner {
         return "\(lanes) shared lane-capacity row(s) and \(thr) throughput row(s) couple the products"
     }
 
-    static func solveAuto(_ model: PlanModel, options: PlanOptions, into plan: inout Plan) throws {
+    /// Holds the network simplex sessions of one `solveAuto` for the next, on a model of the same
+    /// shape (the lots rounds: lane-days closed, surcharges changed), which then starts from the
+    /// last trees instead of cold (``PricingSessions/rebase()``).
+    final class WarmSessions {
+        /// The relaxation's (and the Lagrangian steps') sessions.
+        var sessions: PricingSessions? = nil
+        /// The station decomposition's capacity-respecting plans' sessions (share capacities).
+        var plans: PricingSessions? = nil
+        func release() {
+            sessions?.release(); plans?.release()
+            sessions = nil; plans = nil
+        }
+    }
+
+    /// The start of the note of a relaxation that continued from kept sessions.
+    static let warmNotePrefix = "network simplex, warm: "
+
+    /// `warm`: sessions to continue from and to keep for the next call (see ``WarmSessions``).
+    static func solveAuto(_ model: PlanModel, options: PlanOptions, into plan: inout Plan, warm: WarmSessions? = nil) throws {
         let start = ContinuousClock.now
         let sc: FlowScaling
         switch FlowScaling.choose(for: model) {
@@ -309,7 +334,7 @@ public enum Planner {
         // rows: a solution that satisfies them is then optimal with shared-row duals 0, and its
         // trees give lp-warm's basis.
         let large = model.columnCount >= options.decompositionThreshold
-        let pricingRelaxation = large && model.columnCount >= PlanOptions.lpFallbackVariables
+        let pricingRelaxation = large && model.columnCount >= options.pricingRelaxationFrom
         // Station blocks (when the decomposition follows): blocks per station and product.
         let leafBlocks = options.decomposition == .products || !(large || options.decompositionRounds > 0) ? nil
             : LeafBlocks(model).flatMap { options.decomposition == .leaves || $0.blockShare(model) >= 0.5 ? $0 : nil }
@@ -317,12 +342,24 @@ public enum Planner {
         // capacity-respecting plans are then warm capacity changes of the same sessions (and
         // the relaxation holds each product's outflow within the throughput: a tighter bound).
         // The product blocks' pricing keeps the plain graphs (split nodes slowed it down).
-        let sessions = pricingRelaxation
-            ? PricingSessions(products: model.P, scaling: Decomposition.pricingScaling(model, base: sc),
-                              splitThroughput: leafBlocks != nil) : nil
+        var sessions: PricingSessions? = nil
+        if pricingRelaxation {
+            let scale = Decomposition.pricingScaling(model, base: sc), split = leafBlocks != nil
+            if let kept = warm?.sessions, kept.scaling == scale, kept.splitThroughput == split,
+               kept.products.count == model.P, kept.hasTrees {
+                kept.rebase()
+                sessions = kept
+            } else {
+                sessions = PricingSessions(products: model.P, scaling: scale, splitThroughput: split)
+            }
+            warm?.sessions = sessions
+        }
         if try solveFlows(model, scaling: sessions?.scaling ?? sc, relax: pricingRelaxation, options: options,
                           route: "mincost-relaxation", wantBasis: !pricingRelaxation, basis: &basis, sessions: sessions,
                           into: &relaxed) {
+            if let sessions, sessions.rebasedWarm + sessions.rebasedCold > 0 {
+                relaxed.notes.append(warmNotePrefix + "\(sessions.rebasedWarm) product(s) continued from the previous solve's trees (lane-days closed or costs changed since), \(sessions.rebasedCold) started cold")
+            }
             if relaxed.status == .infeasible {
                 relaxed.routeReason = "the per-product relaxation is infeasible, hence so is the full model"
                 plan = relaxed
@@ -349,7 +386,7 @@ public enum Planner {
                 let outcome = leafBlocks.map {
                     LeafDecomposition.solve(model, blocks: $0, scaling: sc, x0: relaxed.columnValues,
                                             relaxationObjective: relaxed.objective, relaxationDuals: relaxed.rowDuals, threads: options.threads,
-                                            maxIterations: rounds, deadline: start + .seconds(limit), sessions: sessions,
+                                            maxIterations: rounds, deadline: start + .seconds(limit), sessions: sessions, warm: warm,
                                             gapTolerance: options.decompositionGap, progress: options.progress)
                 } ?? Decomposition.solve(
                     model, scaling: sc, x0: relaxed.columnValues, relaxationObjective: relaxed.objective, threads: options.threads,

@@ -529,6 +529,71 @@ final class DecompositionRouteTests: XCTestCase {
         XCTAssertGreaterThan(adopted, 10)
     }
 
+    /// Sessions rebased onto another model of the same shape (the lots rounds: lane-days closed,
+    /// lane costs surcharged) continue from their trees and reach a cold solve's optimum of that
+    /// model; a product whose supplies changed (a lane-day floor) starts cold, the others stay
+    /// warm, again to the cold optimum.
+    func testRebasedSessionsContinueFromTheirTrees() throws {
+        var warmProducts = 0, coldProducts = 0
+        for seed in coupledSeeds.prefix(10) {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3), products: 2 + Int(seed % 3))
+            let m = PlanModel(net)
+            let sc = Decomposition.pricingScaling(m, base: try FlowScaling.choose(for: m).get())
+            for split in [false, true] {
+                let sessions = PricingSessions(products: m.P, scaling: sc, splitThroughput: split)
+                let first = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: 2, sessions: sessions)
+                XCTAssertEqual(first.status, .optimal)
+                // The busiest lane-days closed, a surcharge on the first lane.
+                var busy: [(lane: Int, day: Int, volume: Double)] = []
+                for l in net.lanes.indices where m.laneSpan[l] > 0 {
+                    for t in 1...m.laneSpan[l] {
+                        let v = m.laneProducts[l].indices.reduce(0.0) { $0 + first.x[m.laneColumnStart[l] + $1 * m.laneSpan[l] + t - 1] }
+                        if v > 0 { busy.append((l, t, v)) }
+                    }
+                }
+                busy.sort { $0.volume > $1.volume }
+                var closed = m
+                closed.closeLaneDays(busy.prefix(5).map { ($0.lane, $0.day) })
+                closed.surchargeLanes([(0, 0.5)])
+                // The pricing scale depends on the largest cost: the surcharge must not change it.
+                XCTAssertEqual(Decomposition.pricingScaling(closed, base: try FlowScaling.choose(for: closed).get()), sc)
+                func cold(_ model: PlanModel) -> FlowOutcome {
+                    FlowRoute.solve(model, scaling: sc, relaxCoupling: true, threads: 2,
+                                    sessions: PricingSessions(products: model.P, scaling: sc, splitThroughput: split))
+                }
+                sessions.rebase()
+                let w = FlowRoute.solve(closed, scaling: sc, relaxCoupling: true, threads: 2, sessions: sessions)
+                let c = cold(closed)
+                XCTAssertEqual(w.status, c.status, "seed \(seed) split \(split)")
+                XCTAssertEqual([sessions.rebasedWarm, sessions.rebasedCold], [m.P, 0], "seed \(seed) split \(split)")
+                XCTAssertFalse(sessions.rebasing)
+                warmProducts += sessions.rebasedWarm
+                let tol = 1e-9 * max(1, abs(closed.objective(of: c.x)))
+                XCTAssertEqual(closed.objective(of: w.x), closed.objective(of: c.x), accuracy: tol, "seed \(seed) split \(split)")
+                for (l, t, _) in busy.prefix(5) {
+                    for k in m.laneProducts[l].indices { XCTAssertEqual(w.x[m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1], 0) }
+                }
+                // A floor on one column of the busiest open lane-day: its product's supplies
+                // change (cold), the others' do not (warm).
+                guard let open = busy.dropFirst(5).first else { continue }
+                let j = m.laneColumnStart[open.lane] + open.day - 1
+                var floored = closed
+                floored.floorColumns([(j, (w.x[j] / 2 * sc.volumeScale).rounded(.down) / sc.volumeScale)])
+                guard !floored.floors.isEmpty else { continue }
+                sessions.rebase()
+                let wf = FlowRoute.solve(floored, scaling: sc, relaxCoupling: true, threads: 2, sessions: sessions)
+                let cf = cold(floored)
+                XCTAssertEqual([sessions.rebasedWarm, sessions.rebasedCold], [m.P - 1, 1], "seed \(seed) split \(split)")
+                coldProducts += sessions.rebasedCold
+                XCTAssertEqual(wf.status, cf.status, "seed \(seed) split \(split)")
+                XCTAssertEqual(floored.objective(of: wf.x), floored.objective(of: cf.x),
+                               accuracy: 1e-9 * max(1, abs(floored.objective(of: cf.x))), "seed \(seed) split \(split)")
+            }
+        }
+        XCTAssertGreaterThan(warmProducts, 20)
+        XCTAssertGreaterThan(coldProducts, 5)
+    }
+
     /// Handing the room a capacity-respecting plan leaves on shared rows to the products that price
     /// it: the new limits still sum within every shared row and keep each product's flows
     /// feasible, so the re-solved plan is feasible, never dearer, and never below the LP optimum;
@@ -610,7 +675,9 @@ final class DecompositionRouteTests: XCTestCase {
                     m, blocks: blocks, scaling: base, x0: relaxed.x, relaxationObjective: m.objective(of: relaxed.x),
                     relaxationDuals: relaxed.y, threads: 2, maxIterations: masterRounds, deadline: .now + .seconds(30),
                     sessions: sessions, splitFromRows: 0, heuristicRounds: rounds, gapTolerance: gap, progress: nil))
-                XCTAssertTrue(sessions.products.allSatisfy { $0.session == nil }, "sessions released")
+                // Released for the master; kept for the caller when it stops before one.
+                let beforeMaster = out.iterations == 0 && ["gap closed", "time limit"].contains(out.stopReason)
+                XCTAssertEqual(sessions.products.allSatisfy { $0.session == nil }, !beforeMaster, "sessions released: \(out.stopReason)")
                 return out
             }
             // Before any master: more heuristic rounds give a plan at least as good, a bound at

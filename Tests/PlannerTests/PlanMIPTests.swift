@@ -181,6 +181,49 @@ final class PlanMIPTests: XCTestCase {
         assertLotsRespected(lots, "halved rounds")
     }
 
+    /// The lots rounds of a large model continue from the last round's network simplex trees
+    /// (``Planner/WarmSessions``): forced onto small networks (the pricing relaxation and station
+    /// blocks at any size), later rounds say they started warm, and the plans respect every
+    /// minimum and LP row, cost what they say, stay at or above GLPK's MIP optimum with a bound
+    /// below it, and are the same with 1 and 2 threads. Cold rounds give valid plans too.
+    func testLotsRoundsContinueFromTheLastRoundsTrees() throws {
+        var warmRounds = 0
+        for seed: UInt64 in 1...6 {
+            let net = Self.discreteNetwork(seed: seed, share: 0.7, days: 7, modes: [.pipeline, .rail, .ship])
+            let exact = try Planner.plan(net, options: PlanOptions(method: .auto, timeLimit: 60, discrete: true, threads: 2))
+            XCTAssertEqual(exact.status, .optimal)
+            let tol = 1e-7 * max(1, abs(exact.objective))
+            func lots(warm: Bool, threads: Int) throws -> Plan {
+                var o = PlanOptions(method: .auto, timeLimit: 60, discrete: true, threads: threads)
+                o.lotsThreshold = 0
+                o.pricingRelaxationFrom = 0
+                o.decomposition = .leaves
+                o.lotsWarmStarts = warm
+                let p = try Planner.plan(net, options: o)
+                XCTAssertEqual(p.route, "mip-lots")
+                XCTAssertTrue([.feasible, .optimal].contains(p.status), "seed \(seed): \(p.notes)")
+                assertFeasible(p)
+                assertLotsRespected(p, "seed \(seed) warm \(warm)")
+                XCTAssertGreaterThanOrEqual(p.objective, exact.objective - tol, "seed \(seed) warm \(warm)")
+                XCTAssertLessThanOrEqual(try XCTUnwrap(p.lowerBound), exact.objective + tol, "seed \(seed) warm \(warm)")
+                let hire = p.laneDaysUsed.reduce(0.0) { $0 + (net.lanes[$1.lane].fixedCostPerDay ?? 0) }
+                XCTAssertTrue(relClose(p.objective, p.model.objective(of: p.columnValues) + hire), "seed \(seed)")
+                return p
+            }
+            let warm = try lots(warm: true, threads: 2)
+            let cold = try lots(warm: false, threads: 2)
+            let serial = try lots(warm: true, threads: 1)
+            XCTAssertEqual(warm.columnValues, serial.columnValues, "seed \(seed): threads")
+            let continued = warm.notes.filter { $0.contains("from the last round's trees") }.count
+            XCTAssertFalse(cold.notes.contains { $0.contains("from the last round's trees") }, "seed \(seed)")
+            if warm.notes.contains(where: { $0.hasPrefix("lots round 2") }) {
+                XCTAssertGreaterThan(continued, 0, "seed \(seed): \(warm.notes)")
+            }
+            warmRounds += continued
+        }
+        XCTAssertGreaterThan(warmRounds, 2, "rounds after the first start warm")
+    }
+
     /// GLPK takes y within 10⁻⁵ of 0 as integral. A truck lane without capacity gets M = the
     /// most volume a day can hold (10⁴–10⁵ m³), so y ≈ 10⁻⁶ passed as "closed" while the lane
     /// shipped a fraction of a m³ under its minimum (QA: 5 of 22 plans). The plan's flows now
