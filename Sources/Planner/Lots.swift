@@ -457,6 +457,7 @@ extension Planner {
                     && !repair.move(lane: $0.lane, day: $0.day, shift: 1, minimum: minimum, in: &y)
                     && !repair.roundUp(lane: $0.lane, day: $0.day, minimum: minimum, in: &y)
                     && !repair.roundDown(lane: $0.lane, day: $0.day, in: &y)
+                    && !repair.roundUpInsteadOfOthers(lane: $0.lane, day: $0.day, minimum: minimum, in: &y)
             }
             for (l, t) in stuck.prefix(12) {
                 let lane = net.lanes[l]
@@ -566,6 +567,50 @@ struct LotRepair {
             for d in arrive...T { y[m.storageBase + bk * T + d - 1] += take }
             rederiveSafety(bk, in: &y)
             e -= take
+        }
+        guard e <= 1e-9 * max(1, minimum) else { return false }
+        x = y
+        return true
+    }
+
+    /// Rounds (l, t) up in `x` with volume taken off other lanes leaving the same origin on the
+    /// same day with the same product: the origin's stock and throughput stay as they are, what
+    /// the other lane no longer brings comes from its destination's stock (days t+τ₂…T), and
+    /// (l, t)'s destination tank takes the extra (days t+τ…T). Another lane with a minimum keeps
+    /// at least its minimum. For a lot whose origin's throughput is full (national: terminals
+    /// whose rail lots below the minimum could not be rounded up). False (x unchanged) when the
+    /// plan has no such room.
+    func roundUpInsteadOfOthers(lane l: Int, day t: Int, minimum: Double, in x: inout [Double]) -> Bool {
+        let net = m.network, lane = net.lanes[l], T = m.T
+        var e = minimum - volume(l, t, x)
+        guard e > 0 else { return true }
+        if let cap = lane.capacityM3PerDay, minimum > cap + 1e-9 { return false }
+        let arrive = t + lane.transitDays
+        var y = x
+        for k in m.laneProducts[l].indices.sorted(by: { x[laneColumn(l, $0, t)] > x[laneColumn(l, $1, t)] }) where e > 1e-12 {
+            let p = m.laneProducts[l][k]
+            let bk = storageOf[lane.to * m.P + p]
+            guard bk >= 0 else { continue }
+            for l2 in lanesFrom[lane.from] where l2 != l && t <= m.laneSpan[l2] && e > 1e-12 {
+                guard let k2 = m.laneProducts[l2].firstIndex(of: p) else { continue }
+                let lane2 = net.lanes[l2], j2 = laneColumn(l2, k2, t)
+                var give = y[j2]
+                if let min2 = lane2.minShipmentM3, min2 > 0 { give = min(give, volume(l2, t, y) - min2) }
+                let ck = storageOf[lane2.to * m.P + p]
+                guard give > 1e-12, ck >= 0 else { continue }
+                let arrive2 = t + lane2.transitDays
+                let stock2 = (arrive2...T).map { y[m.storageBase + ck * T + $0 - 1] }.min() ?? 0
+                let room = (arrive...T).map { net.storage[bk].capacityM3 - y[m.storageBase + bk * T + $0 - 1] }.min() ?? 0
+                let take = min(e, give, stock2, room)
+                guard take > 1e-12 else { continue }
+                y[laneColumn(l, k, t)] += take
+                y[j2] -= take
+                for d in arrive...T { y[m.storageBase + bk * T + d - 1] += take }
+                for d in arrive2...T { y[m.storageBase + ck * T + d - 1] = max(0, y[m.storageBase + ck * T + d - 1] - take) }
+                rederiveSafety(bk, in: &y)
+                rederiveSafety(ck, in: &y)
+                e -= take
+            }
         }
         guard e <= 1e-9 * max(1, minimum) else { return false }
         x = y

@@ -123,6 +123,57 @@ final class PlanMIPTests: XCTestCase {
         assertFeasible(lots)
     }
 
+    /// A lot whose origin's throughput is full, hand-checked (one day, transit 0). Terminal T
+    /// (stock 1,000, throughput 120) sends by rail to D (batches of at least 50, hire 10, 1/m³;
+    /// D sells 40, tank 100) and by truck to S2 (sells 50; tank 100, safety 30 at 5/m³) and S3
+    /// (sells 20, no tank), 1/m³ each. The relaxation ships 40 to D, 60 to S2 (10 into its
+    /// safety stock, all the throughput allows) and 20 to S3: the rail lot is 10 short. It
+    /// cannot grow (T's throughput), move (one day) or go (D has no stock): the 10 m³ are
+    /// taken off S2's truck instead, from S2's stock. The plan: 50 + 50 + 20 shipped, D keeps
+    /// 10, S2 is 30 below its safety level: 120 + 10 + 150 = 280, the MIP optimum.
+    func testLotsRoundedUpInsteadOfOtherLanesFromAFullOrigin() throws {
+        var n = TinyNet(days: 1)
+        let g = n.product("g95", shortage: 1000, safety: 5)
+        let t = n.node("T", .terminal, throughput: 120), d = n.node("D", .station)
+        let s2 = n.node("S2", .station), s3 = n.node("S3", .station)
+        n.lanes.append(Lane(from: t, to: d, mode: .rail, costPerM3: 1, capacityM3PerDay: 200, minShipmentM3: 50, fixedCostPerDay: 10))
+        n.lane(t, s2, cost: 1)
+        n.lane(t, s3, cost: 1)
+        n.tank(t, g, capacity: 1000, initial: 1000)
+        n.tank(d, g, capacity: 100)
+        n.tank(s2, g, capacity: 100, safety: 30)
+        n.demand(d, g, day: 1, 40); n.demand(s2, g, day: 1, 50); n.demand(s3, g, day: 1, 20)
+        let lp = try plan(n.network, .lp)
+        XCTAssertEqual(lp.flow(lane: 0, product: g, day: 1), 40, accuracy: 1e-9)
+        XCTAssertEqual(lp.flow(lane: 1, product: g, day: 1), 60, accuracy: 1e-9)
+        let m = lp.model, repair = LotRepair(m)
+        var x = lp.columnValues
+        XCTAssertFalse(repair.roundUp(lane: 0, day: 1, minimum: 50, in: &x), "T's throughput is full")
+        XCTAssertFalse(repair.roundDown(lane: 0, day: 1, in: &x), "D has no stock to give")
+        XCTAssertFalse(repair.move(lane: 0, day: 1, shift: 1, minimum: 50, in: &x))
+        XCTAssertEqual(x, lp.columnValues)
+        XCTAssertTrue(repair.roundUpInsteadOfOthers(lane: 0, day: 1, minimum: 50, in: &x))
+        var repaired = lp
+        repaired.columnValues = x
+        XCTAssertEqual(repaired.flow(lane: 0, product: g, day: 1), 50, accuracy: 1e-9)
+        XCTAssertEqual(repaired.flow(lane: 1, product: g, day: 1), 50, accuracy: 1e-9)
+        XCTAssertEqual(repaired.flow(lane: 2, product: g, day: 1), 20, accuracy: 1e-9)
+        XCTAssertEqual(x[m.storageBase + 1], 10, accuracy: 1e-9, "D keeps the extra 10")
+        XCTAssertEqual(x[m.storageBase + 2], 0, accuracy: 1e-9, "S2 gives its 10")
+        XCTAssertEqual(x[m.safetyColumnStart[2]], 30, accuracy: 1e-9)
+        repaired.objective = m.objective(of: x)
+        XCTAssertEqual(repaired.objective, 270, accuracy: 1e-9)
+        assertFeasible(repaired)
+        // The lots heuristic: that repair is round 1's candidate, 280 with the hire.
+        var o = PlanOptions(method: .auto, discrete: true)
+        o.lotsThreshold = 0
+        let lots = try Planner.plan(n.network, options: o)
+        XCTAssertTrue(lots.notes.contains { $0.hasPrefix("lots round 1: ") && $0.hasSuffix("all rounded up or down in place: candidate 280") }, "\(lots.notes)")
+        XCTAssertEqual(lots.objective, 280, accuracy: 1e-9)
+        assertFeasible(lots)
+        assertLotsRespected(lots, "full origin")
+    }
+
     /// A lot that only the LP can round up, hand-checked. R → T by pipeline (1/m³), T → D by
     /// rail (2/m³, batches of at least 100), D → S by truck (1/m³); production 10/m³ at R; T has
     /// no tank, D one of 100 (holding 0.5); S sells 60 then 40. The relaxation ships 60 and 40
