@@ -174,6 +174,41 @@ final class PlanMIPTests: XCTestCase {
         assertLotsRespected(lots, "full origin")
     }
 
+    /// The cheapest repair of a lot, not the first that fits, hand-checked (one day). R
+    /// produces at 10/m³ and ships by rail (1/m³, batches of at least 30, hire 100) to S, which
+    /// holds 50 with a safety level of 50 (penalty 20/m³) and sells 10. The relaxation ships 10
+    /// to stay at the safety level. Rounded up: 30 shipped, 20 more produced and held,
+    /// 330 + 100 hire. Taken off: S sells from its stock and is 10 below its safety level,
+    /// 200 — the MIP optimum, and round 1's candidate.
+    func testLotsTakeTheCheapestRepair() throws {
+        var n = TinyNet(days: 1)
+        let g = n.product("g95", shortage: 1000, safety: 20)
+        let r = n.node("R", .refinery), st = n.node("S", .station)
+        n.lanes.append(Lane(from: r, to: st, mode: .rail, costPerM3: 1, capacityM3PerDay: 100, minShipmentM3: 30, fixedCostPerDay: 100))
+        n.produce(r, g, max: 100, cost: 10)
+        n.tank(st, g, capacity: 100, initial: 50, safety: 50)
+        n.demand(st, g, day: 1, 10)
+        let lp = try plan(n.network, .lp)
+        XCTAssertEqual(lp.flow(lane: 0, product: g, day: 1), 10, accuracy: 1e-9)
+        let repair = LotRepair(lp.model)
+        var up = lp.columnValues, down = lp.columnValues
+        XCTAssertTrue(repair.roundUp(lane: 0, day: 1, minimum: 30, in: &up))
+        XCTAssertTrue(repair.roundDown(lane: 0, day: 1, in: &down))
+        XCTAssertEqual(lp.model.objective(of: up) + 100, 430, accuracy: 1e-9)
+        XCTAssertEqual(lp.model.objective(of: down), 200, accuracy: 1e-9)
+        let best = try XCTUnwrap(repair.cheapestRepair(lane: 0, day: 1, minimum: 30, in: lp.columnValues))
+        XCTAssertEqual(lp.objective, 110, accuracy: 1e-9)
+        XCTAssertEqual(best.cost, 200 - (110 + 100), accuracy: 1e-9, "taken off: the flows cost 90 more, the hire 100 less")
+        XCTAssertEqual(best.changes[lp.model.laneColumnStart[0]], 0)
+        var o = PlanOptions(method: .auto, discrete: true)
+        o.lotsThreshold = 0
+        let lots = try Planner.plan(n.network, options: o)
+        XCTAssertTrue(lots.notes.contains { $0.hasPrefix("lots round 1: ") && $0.hasSuffix("all rounded up or down in place: candidate 200") }, "\(lots.notes)")
+        XCTAssertEqual(lots.objective, 200, accuracy: 1e-9)
+        assertFeasible(lots)
+        assertLotsRespected(lots, "cheapest repair")
+    }
+
     /// A lot that only the LP can round up, hand-checked. R → T by pipeline (1/m³), T → D by
     /// rail (2/m³, batches of at least 100), D → S by truck (1/m³); production 10/m³ at R; T has
     /// no tank, D one of 100 (holding 0.5); S sells 60 then 40. The relaxation ships 60 and 40
