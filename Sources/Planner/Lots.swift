@@ -85,6 +85,12 @@ extension Planner {
         /// Whether the unused lane-days are closed while there is no candidate (until a round
         /// that closed them jumps: then not again in this pass).
         var closeUnused = true
+        /// Whether the only candidate is the first LP's plan with its lots repaired in place. It
+        /// does not count as a candidate for closing the unused and the underused lane-days
+        /// (national: with it counted, round 2 closed 400 underused hired lane-days as well, its
+        /// LP jumped by 0.5 %, and the plan after 3 rounds was 1,018.08 M; without, 1,017.82 M).
+        var firstRepairOnly = false
+        var hasCandidate: Bool { best != nil && !firstRepairOnly }
         let granularity: Double? = { if case .success(let sc) = FlowScaling.choose(for: model) { return 1 / sc.volumeScale }; return nil }()
         func key(_ l: Int, _ t: Int) -> Int { l * (model.T + 1) + t }
         func reclose() {
@@ -140,7 +146,7 @@ extension Planner {
             // bound is the first round's; later rounds only need a plan within the closures:
             // they stop at the decomposition's first capacity-respecting plan.
             // Without a candidate yet a later round gets all of it: nothing would be kept anyway.
-            let lpShare = round > 1 && best == nil ? left : left / 2
+            let lpShare = round > 1 && best == nil ? left : round == 1 && options.lotsWarmStarts ? 0.6 * left : left / 2
             o.timeLimit = lpShare
             o.deadline = roundStart + .seconds(lpShare)
             o.decompositionGap = round == 1 ? options.lotsGap ?? 1e-3 : 1
@@ -264,15 +270,18 @@ extension Planner {
             let ups = decisions.filter(\.floor).count
             if below.isEmpty {
                 let cost = offer(lpX, duals: sub.rowDuals, scaling: sub.scaling, repaired: 0)
+                firstRepairOnly = false
                 roundNote("lots round \(round): LP \(fmt(lpValue)) (\(how)), every lane-day ships 0 or at least its minimum: candidate \(fmt(cost))")
             } else {
                 // This plan with its lots rounded up (or down) where it has room is a candidate;
                 // closing them and solving again may give a cheaper one.
                 let (x, stuck) = repaired(lpX, below)
+                let fresh = best == nil
                 let cost = stuck.isEmpty ? offer(x, duals: sub.rowDuals, scaling: sub.scaling, repaired: below.count) : nil
+                if cost != nil { firstRepairOnly = round == 1 && fresh }
                 roundNote("lots round \(round): LP \(fmt(lpValue)) (\(how)), \(below.count) lane-day(s) below their minimum; \(stuck.isEmpty ? "all" : "\(below.count - stuck.count)") rounded up or down in place\(cost.map { ": candidate \(fmt($0))" } ?? "")" + (ups == 0 ? "" : "; \(ups) rounded up to their minimum in the next LP"))
             }
-            if best != nil {
+            if hasCandidate {
                 // With a candidate, hired lane-days used below half their capacity are closed as
                 // well (their hire per m³ is more than twice the relaxation's): the next round
                 // may consolidate them. Only cheaper candidates replace the best.
@@ -296,16 +305,17 @@ extension Planner {
             let roundSeconds = (clock.now - roundStart).seconds
             let nextRound = round == 1 && warm.sessions?.hasTrees == true && options.lotsWarmStarts ? roundSeconds / 2 : roundSeconds
             if best != nil && (deadline - clock.now).seconds < 1.2 * nextRound { timedOut = true; break }
-            // Without a candidate yet, the unused discrete lane-days are closed as well: flows
-            // pushed off the closed ones then cannot scatter onto them below the minimum (the
-            // national preset needs that to converge). Once there is a candidate they are open
-            // again, so that later rounds can use them (a generated network had every lane-day
-            // closed by then).
+            // Until a round with lane-days closed gives a candidate, the unused discrete
+            // lane-days are closed as well: flows pushed off the closed ones then cannot scatter
+            // onto them below the minimum (the national preset needs that to converge). Once
+            // there is such a candidate they are open again, so that later rounds can use them
+            // (a generated network had every lane-day closed by then; closing them for good
+            // never ended its rounds).
             lastWasFlip = false
             if let l = last { batch = max(2 * l.decisions.count, 1) }
             decisions = Array(decisions.prefix(batch))
-            let unused = best == nil && closeUnused ? unusedLaneDays(lpX) : []
-            if best != nil { closedUnused = [] }
+            let unused = !hasCandidate && closeUnused ? unusedLaneDays(lpX) : []
+            if hasCandidate { closedUnused = [] }
             apply(decisions, unused: unused, lp: lpValue + surchargeShift)
             surchargeShift = 0
         }
