@@ -165,13 +165,19 @@ final class PlanMIPTests: XCTestCase {
         XCTAssertEqual(repaired.objective, 270, accuracy: 1e-9)
         assertFeasible(repaired)
         // The lots heuristic: that repair is round 1's candidate, 280 with the hire.
+        try assertRoundOneCandidate(n.network, 280, "full origin")
+    }
+
+    /// The lots heuristic (forced at any size) keeps round 1's in-place repair, `value`, as its plan.
+    func assertRoundOneCandidate(_ net: Network, _ value: Double, _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
         var o = PlanOptions(method: .auto, discrete: true)
         o.lotsThreshold = 0
-        let lots = try Planner.plan(n.network, options: o)
-        XCTAssertTrue(lots.notes.contains { $0.hasPrefix("lots round 1: ") && $0.hasSuffix("all rounded up or down in place: candidate 280") }, "\(lots.notes)")
-        XCTAssertEqual(lots.objective, 280, accuracy: 1e-9)
-        assertFeasible(lots)
-        assertLotsRespected(lots, "full origin")
+        let lots = try Planner.plan(net, options: o)
+        XCTAssertTrue(lots.notes.contains { $0.hasPrefix("lots round 1: ") && $0.hasSuffix("all rounded up or down in place: candidate \(fmt(value))") },
+                      "\(what): \(lots.notes)", file: file, line: line)
+        XCTAssertEqual(lots.objective, value, accuracy: 1e-9, what, file: file, line: line)
+        assertFeasible(lots, file: file, line: line)
+        assertLotsRespected(lots, what, file: file, line: line)
     }
 
     /// The cheapest repair of a lot, not the first that fits, hand-checked (one day). R
@@ -200,13 +206,7 @@ final class PlanMIPTests: XCTestCase {
         XCTAssertEqual(lp.objective, 110, accuracy: 1e-9)
         XCTAssertEqual(best.cost, 200 - (110 + 100), accuracy: 1e-9, "taken off: the flows cost 90 more, the hire 100 less")
         XCTAssertEqual(best.changes[lp.model.laneColumnStart[0]], 0)
-        var o = PlanOptions(method: .auto, discrete: true)
-        o.lotsThreshold = 0
-        let lots = try Planner.plan(n.network, options: o)
-        XCTAssertTrue(lots.notes.contains { $0.hasPrefix("lots round 1: ") && $0.hasSuffix("all rounded up or down in place: candidate 200") }, "\(lots.notes)")
-        XCTAssertEqual(lots.objective, 200, accuracy: 1e-9)
-        assertFeasible(lots)
-        assertLotsRespected(lots, "cheapest repair")
+        try assertRoundOneCandidate(n.network, 200, "cheapest repair")
     }
 
     /// A lot that only the LP can round up, hand-checked. R → T by pipeline (1/m³), T → D by
