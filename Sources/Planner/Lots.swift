@@ -294,14 +294,11 @@ extension Planner {
             decisions.removeAll { floored.contains(key($0.lane, $0.day)) }
             decisions.sort { $0.confidence > $1.confidence }
             if decisions.isEmpty && closedUnused.isEmpty { break }
-            // Another round when it is likely to finish: this one's time again is left. Without a
-            // candidate, whatever is left: the next round continues from this one's trees
-            // (``WarmSessions``), which takes far less than round 1's cold start (national on a
-            // slow machine: round 1 takes its 60 s of `--time-limit 120`).
-            // With a candidate: when the next round is likely to finish in the time left. It
-            // continues from this round's trees when there are any (``WarmSessions``): the cold
-            // first round is taken to be twice what such a round needs (national: 60 s, then
-            // 21 s and 10 s).
+            // Another round: without a candidate, whatever time is left; with one, when the next
+            // round is likely to finish in it. The next round continues from this one's trees
+            // when there are any (``WarmSessions``), so the cold first round is taken to be twice
+            // what it needs (national: 60 s, then 21 s and 10 s; on a slow machine round 1 alone
+            // took the 60 s of `--time-limit 120` that its cold rounds left for it).
             let roundSeconds = (clock.now - roundStart).seconds
             let nextRound = round == 1 && warm.sessions?.hasTrees == true && options.lotsWarmStarts ? roundSeconds / 2 : roundSeconds
             if best != nil && (deadline - clock.now).seconds < 1.2 * nextRound { timedOut = true; break }
@@ -547,12 +544,14 @@ struct LotRepair {
     private func laneColumn(_ l: Int, _ k: Int, _ t: Int) -> Int { m.laneColumnStart[l] + k * m.laneSpan[l] + t - 1 }
 
     /// What the changes of `x` cost: Σ cost·(new − old) over the changed columns, plus the hire
-    /// of lane-days they open and less that of the lane-days they empty.
+    /// of lane-days they open and less that of the lane-days they empty. Summed in column order
+    /// (a dictionary's order changes from run to run, and so would the last bits of the sum,
+    /// and with them the choice between repairs that cost the same).
     func costChange(_ x: Overlay) -> Double {
         var delta = 0.0
         var laneDays = Set<Int>()
-        for (j, v) in x.changed {
-            delta += m.columnCost[j] * (v - x.base[j])
+        for j in x.changed.keys.sorted() {
+            delta += m.columnCost[j] * (x[j] - x.base[j])
             guard j < m.productionBase else { continue }
             // The lane of column j: the last lane whose columns start at or before j.
             var lo = 0, hi = m.laneColumnStart.count - 1
@@ -564,7 +563,7 @@ struct LotRepair {
             laneDays.insert(lo * (m.T + 1) + (j - m.laneColumnStart[lo]) % m.laneSpan[lo] + 1)
         }
         let before = Overlay(x.base)
-        for key in laneDays {
+        for key in laneDays.sorted() {
             let l = key / (m.T + 1), t = key % (m.T + 1)
             let hire = m.network.lanes[l].fixedCostPerDay ?? 0
             let tol = 1e-6 * max(1, m.network.lanes[l].minShipmentM3 ?? 0)
