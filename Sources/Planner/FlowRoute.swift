@@ -375,11 +375,16 @@ enum FlowRoute {
             let donating = siblings?.isDonor(p) == true
             defer { if donating { siblings!.ready[p].leave() } }
             if let ps = sessions?.products[p] {
+                func relaxation() -> (problem: MinCostFlowProblem, arcColumn: [Int32], tier1: [Int32]) {
+                    build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling,
+                          throughputCap: sessions!.splitThroughput ? fullThroughput(m) : nil)
+                }
+                // A graph rebuilt for a rebase that cannot continue warm: the cold start's.
+                var rebuilt: (problem: MinCostFlowProblem, arcColumn: [Int32], tier1: [Int32])? = nil
                 if sessions!.rebasing, let old = ps.session {
                     // Another model of the same shape: its costs and capacities become the base
                     // (set on the session below) when nothing else of the graph changed.
-                    let b = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling,
-                                  throughputCap: sessions!.splitThroughput ? fullThroughput(m) : nil)
+                    let b = relaxation()
                     let o = old.problem
                     if b.problem.tail == o.tail && b.problem.head == o.head && b.problem.supply == o.supply
                         && b.problem.lower == o.lower && b.arcColumn == ps.arcColumn {
@@ -388,12 +393,12 @@ enum FlowRoute {
                         counts.warm[p] = 1
                     } else {
                         ps.session = nil
+                        rebuilt = b
                         counts.cold[p] = 1
                     }
                 }
                 if ps.session == nil {
-                    let b = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling,
-                                  throughputCap: sessions!.splitThroughput ? fullThroughput(m) : nil)
+                    let b = rebuilt ?? relaxation()
                     let session = NetworkSimplexSession(b.problem)
                     if let siblings, siblings.donor[p] >= 0 {
                         let d = siblings.donor[p]
