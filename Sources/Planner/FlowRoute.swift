@@ -399,6 +399,7 @@ enum FlowRoute {
                 }
                 if ps.session == nil {
                     let b = rebuilt ?? relaxation()
+                    dumpProblem(b.problem, product: p)
                     let session = NetworkSimplexSession(b.problem)
                     if let siblings, siblings.donor[p] >= 0 {
                         let d = siblings.donor[p]
@@ -460,10 +461,7 @@ enum FlowRoute {
             } else {
                 (prob, arcColumn, tier1) = build(m, product: p, scaling: sc, relaxCoupling: relaxCoupling, extra: extra,
                                                  columnCap: columnCap, throughputCap: throughputCap)
-                if let dir = dumpDirectory {  // debugging and benchmarking aid: FUELFLOW_DUMP_MCF=DIR
-                    try? DIMACS.write(prob, to: "\(dir)/product-\(p).min",
-                                      comments: ["FuelFlow planner: time-expanded min-cost flow of product \(p)"])
-                }
+                dumpProblem(prob, product: p)
                 res = NetworkSimplex().solve(prob, deadline: deadline)
             }
             out.statuses[p] = res.status
@@ -660,6 +658,13 @@ import Foundation
 /// `FUELFLOW_DUMP_MCF=DIR` writes every per-product min-cost flow the planner solves to
 /// `DIR/product-P.min` (DIMACS), to study or benchmark them with `fuelflow mincost`.
 let dumpDirectory = ProcessInfo.processInfo.environment["FUELFLOW_DUMP_MCF"]
+
+/// Writes `problem` to `FUELFLOW_DUMP_MCF`/product-`p`.min when that variable is set.
+func dumpProblem(_ problem: MinCostFlowProblem, product p: Int) {
+    guard let dir = dumpDirectory else { return }
+    try? DIMACS.write(problem, to: "\(dir)/product-\(p).min",
+                      comments: ["FuelFlow planner: time-expanded min-cost flow of product \(p)"])
+}
 
 let debugStart = ContinuousClock.now
 

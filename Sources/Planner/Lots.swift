@@ -14,6 +14,11 @@ extension Planner {
     /// the 36-network suite 0.057 % → 0.032 % at 10⁻³ (one network dearer at 3·10⁻⁴).
     static let lotsJump = 1e-3
 
+    /// The lots heuristic's LP moves (step 6): at most this many LPs, and at most
+    /// ``lotsMoveColumns`` / columns.
+    static let lotsMoveLPs = 200
+    static let lotsMoveColumns = 4_000_000
+
     /// At most this many notes on the lots rounds in `plan.json`.
     static let lotsRoundNotes = 30
 
@@ -36,7 +41,10 @@ extension Planner {
     /// 4. A second pass, when the first one's time is left again, repeats the rounds with lots
     ///    the LP ships at ``roundUpShare`` of their minimum or more rounded up for good inside
     ///    the next LP (lane-day floors, ``PlanModel/floorColumns(_:)``) instead of closed.
-    /// 5. The plan is the cheapest candidate (flows + the hire of every lane-day used), with
+    /// 5. The cheapest candidate is improved by lots moved, merged or taken off in place
+    ///    (``LotRepair/polished(_:lanes:maxPasses:deadline:)``) and, on small models, by hired
+    ///    lane-days closed or merged through the LP (a bounded count of LPs).
+    /// 6. The plan is the best candidate (flows + the hire of every lane-day used), with
     ///    the duals of its LP and the gap to the bound of step 1.
     ///
     /// The first LP stops at a certified gap of ``PlanOptions/lotsGap`` (10⁻³ unless `--gap`
@@ -318,7 +326,7 @@ extension Planner {
         }
         }
         closedCount += closedLots.count + closedUnused.count
-        guard let best else {
+        guard let kept = best else {
             if clock.now >= deadline - .milliseconds(10) || timedOut {
                 plan.status = .timeLimit
                 plan.notes.append("the lots rounds ended at the time limit before a plan in which every lane-day ships 0 or at least its minimum; no flows are written (a longer --time-limit)")
@@ -328,7 +336,79 @@ extension Planner {
             }
             return
         }
-        finish(best.x, duals: best.duals, scaling: best.scaling, rounds: round, closed: closedCount, repaired: best.repaired)
+        // 6. Lots moved, merged or taken off in place where that is cheaper, then (small models)
+        // lane-days closed or merged through the LP.
+        let repair = LotRepair(model)
+        var polish = repair.polished(kept.x, lanes: d.lanes, deadline: deadline)
+        best = (polish.x, model.objective(of: polish.x) + hire(polish.x), kept.duals, kept.scaling, kept.repaired)
+        let lpMoves = lotsLPMoves(repair)
+        polish.moves += lpMoves.moves
+        let final = best!
+        finish(final.x, duals: final.duals, scaling: final.scaling, rounds: round + lpMoves.lps, closed: closedCount,
+               repaired: final.repaired, polished: (polish.moves, kept.cost - final.cost))
+
+        /// Step 6's LP moves on `best`: for each hired lane-day in use (least used first), the
+        /// LP with it closed, or with it and the lane's next lot within two days closed and a day
+        /// between them open, every unused discrete lane-day closed as well; its plan, repaired
+        /// and moved in place, replaces `best` when cheaper, and the search starts over. At most
+        /// ``lotsMoveColumns`` / columns LPs (12 on 328,205 columns, none on the national preset's
+        /// 6.5 M), so that the plans stay
+        /// deterministic and large models do not pay for LPs that would each take seconds.
+        func lotsLPMoves(_ repair: LotRepair) -> (moves: Int, lps: Int) {
+            let budget = min(lotsMoveLPs, lotsMoveColumns / max(1, model.columnCount))
+            let laneIDs = budget > 0 ? net.laneIDs() : []
+            var lps = 0, moves = 0
+            search: while lps < budget {
+                let x = best!.x
+                var used: [(lane: Int, day: Int, perM3: Double)] = []
+                var unused: [(lane: Int, day: Int)] = []
+                for l in d.lanes {
+                    for t in 1...model.laneSpan[l] {
+                        let v = d.volume(model, lane: l, day: t, in: x)
+                        if v <= tolerance(l) { unused.append((l, t)) }
+                        else if let hire = net.lanes[l].fixedCostPerDay, hire > 0 { used.append((l, t, hire / v)) }
+                    }
+                }
+                used.sort { $0.perM3 != $1.perM3 ? $0.perM3 > $1.perM3 : ($0.lane, $0.day) < ($1.lane, $1.day) }
+                let isUsed = Set(used.map { key($0.lane, $0.day) })
+                for u in used {
+                    var tries: [(close: [(lane: Int, day: Int)], open: Int?)] = [([(u.lane, u.day)], nil)]
+                    for t2 in u.day + 1...min(u.day + 2, model.laneSpan[u.lane]) + 1 where t2 <= model.laneSpan[u.lane] && isUsed.contains(key(u.lane, t2)) {
+                        for between in u.day + 1..<t2 { tries.append(([(u.lane, u.day), (u.lane, t2)], between)) }
+                    }
+                    for move in tries {
+                        if lps >= budget || (deadline - clock.now).seconds <= 0.05 { break search }
+                        lps += 1
+                        work = base
+                        work.closeLaneDays(unused.filter { $0.lane != u.lane || $0.day != move.open } + move.close)
+                        var o = options
+                        o.discrete = false
+                        o.explainInfeasibility = false
+                        let left = (deadline - clock.now).seconds
+                        o.timeLimit = left / 2
+                        o.deadline = clock.now + .seconds(left / 2)
+                        o.decompositionGap = 1
+                        var sub = Plan(unsolved: work, method: .auto)
+                        guard (try? solveAuto(work, options: o, into: &sub)) != nil, sub.hasPlan, sub.status != .infeasible else { continue }
+                        let lpX = sub.columnValues
+                        let below = lotsBelowMinimum(lpX)
+                        let (y, stuck) = repaired(lpX, below)
+                        guard stuck.isEmpty else { continue }
+                        let z = repair.polished(y, lanes: d.lanes, deadline: deadline).x
+                        let before = best!.cost
+                        if offer(z, duals: sub.rowDuals, scaling: sub.scaling, repaired: below.count) < before - 1e-6 {
+                            moves += 1
+                            let closed: String = move.close.map { "\(laneIDs[$0.lane]) day \($0.day)" }.joined(separator: ", ")
+                            let opened: String = move.open.map { ", day \($0) open" } ?? ""
+                            roundNote("lots move: " + closed + " closed" + opened + ": candidate \(fmt(best!.cost))")
+                            continue search
+                        }
+                    }
+                }
+                break
+            }
+            return (moves, lps)
+        }
 
         /// Σ of the floors that round one of lane l's lots up: its minimum at the volume scale.
         func floorTotal(_ l: Int) -> Double {
@@ -477,7 +557,8 @@ extension Planner {
             return (y, stuck)
         }
 
-        func finish(_ x: [Double], duals: [Double], scaling: FlowScaling?, rounds: Int, closed: Int, repaired: Int) {
+        func finish(_ x: [Double], duals: [Double], scaling: FlowScaling?, rounds: Int, closed: Int, repaired: Int,
+                    polished: (moves: Int, saving: Double) = (0, 0)) {
             plan.columnValues = x
             plan.rowDuals = duals
             plan.scaling = scaling
@@ -497,7 +578,8 @@ extension Planner {
             } else {
                 plan.status = .feasible
             }
-            plan.notes.append("lots: \(rounds) LP round(s)" + (roundNotesLeftOut > 0 ? " (the notes of \(roundNotesLeftOut) left out)" : "") + ", \(closed) lane-day(s) closed; the plan kept is the cheapest candidate" + (repaired > 0 ? ", with \(repaired) lane-day(s) rounded up or down in place" : "") + "; marginal costs are duals of its LP (hire per m³ of a full lane on the discrete lanes)" + (repaired > 0 ? ", before the rounding" : ""))
+            let moved = polished.moves > 0 ? ", then \(polished.moves) lot(s) moved, merged or taken off (\(fmt(polished.saving)) cheaper)" : ""
+            plan.notes.append("lots: \(rounds) LP round(s)" + (roundNotesLeftOut > 0 ? " (the notes of \(roundNotesLeftOut) left out)" : "") + ", \(closed) lane-day(s) closed; the plan kept is the cheapest candidate" + (repaired > 0 ? ", with \(repaired) lane-day(s) rounded up or down in place" : "") + moved + "; marginal costs are duals of its LP (hire per m³ of a full lane on the discrete lanes)" + (repaired + polished.moves > 0 ? ", before the rounding" + (polished.moves > 0 ? " and the moves" : "") : ""))
         }
     }
 }
@@ -594,6 +676,57 @@ struct LotRepair {
         consider { roundDown(lane: l, day: t, in: &$0) }
         consider { roundUpInsteadOfOthers(lane: l, day: t, minimum: minimum, in: &$0) }
         return best
+    }
+
+    /// A local search on a plan in which every discrete lane-day ships 0 or at least its minimum
+    /// (the lots heuristic's last step): for each lane-day of `lanes` in use, the cheapest of
+    /// moving its lot a day earlier or later, merging it with the lane's lot two days away into
+    /// the day between, and taking it off (``move(lane:day:shift:minimum:in:)``,
+    /// ``roundDown(lane:day:in:)``) is applied when it saves more than 10⁻⁶ (``costChange(_:)``:
+    /// flows and hire). Lane by lane, day by day, in passes until one finds nothing, at most
+    /// `maxPasses`, or until `deadline`. Every move keeps the LP rows, as the repairs do, and
+    /// every lane-day at 0 or at least its minimum. Generated networks with hired lanes: the
+    /// heuristic's plans paid a lane's hire on two days where one day between them could carry
+    /// both lots (`nocaphire-402`: 1.13 % above the optimum).
+    func polished(_ x: [Double], lanes: [Int], maxPasses: Int = 20, deadline: ContinuousClock.Instant? = nil)
+        -> (x: [Double], moves: Int, saving: Double)
+    {
+        var y = x
+        var moves = 0, saving = 0.0
+        for _ in 0..<maxPasses {
+            var found = false
+            for l in lanes where m.laneSpan[l] > 0 {
+                if let deadline, ContinuousClock.now >= deadline { return (y, moves, saving) }
+                let minimum = m.network.lanes[l].minShipmentM3 ?? 0, tol = 1e-6 * max(1, minimum)
+                for t in 1...m.laneSpan[l] {
+                    var best: (changes: [Int: Double], cost: Double)? = nil
+                    do {
+                        let plan = Overlay(y)
+                        guard volume(l, t, plan) > tol else { continue }
+                        func consider(_ move: (inout Overlay) -> Bool) {
+                            var o = Overlay(y)
+                            guard move(&o) else { return }
+                            let c = costChange(o)
+                            if c < -1e-6 && (best == nil || c < best!.cost) { best = (o.changed, c) }
+                        }
+                        for s in [-1, 1] {
+                            consider { self.move(lane: l, day: t, shift: s, minimum: minimum, in: &$0) }
+                            let t2 = t + 2 * s
+                            if t2 >= 1 && t2 <= m.laneSpan[l] && volume(l, t2, plan) > tol {
+                                consider { self.move(lane: l, day: t, shift: s, minimum: minimum, in: &$0)
+                                    && self.move(lane: l, day: t2, shift: -s, minimum: minimum, in: &$0) }
+                            }
+                        }
+                        consider { self.roundDown(lane: l, day: t, in: &$0) }
+                    }
+                    guard let best else { continue }
+                    for (j, v) in best.changes { y[j] = v }
+                    moves += 1; saving -= best.cost; found = true
+                }
+            }
+            if !found { break }
+        }
+        return (y, moves, saving)
     }
 
     /// The [Double] forms of the repairs (tests): `x` changed only when the repair fits.

@@ -180,6 +180,81 @@ final class PlanMIPTests: XCTestCase {
         assertLotsRespected(lots, what, file: file, line: line)
     }
 
+    /// The lots heuristic's LP moves (step 6), hand-checked over three days. R produces at no
+    /// cost and trucks to S (1/m³, capacity 20, batches of at least 5, hire 100/day); S's tank
+    /// holds 50 at 1/m³ a day and sells 10 on days 1 and 3. The relaxation (hire 100/20 = 5 per
+    /// m³) delivers just in time, 10 and 10, both lots above the minimum and none below half
+    /// the capacity, so the rounds keep it: 20 + 2·100 = 220. Closing day 3 in the LP sends 20
+    /// on day 1 and holds 10 for two days: 20 + 100 + 20 = 140, the MIP optimum.
+    func testLotsLPMovesMergeHiredDays() throws {
+        var n = TinyNet(days: 3)
+        let g = n.product("g92", shortage: 1000)
+        let r = n.node("R", .refinery), st = n.node("S", .station)
+        n.lanes.append(Lane(from: r, to: st, mode: .truck, costPerM3: 1, capacityM3PerDay: 20, minShipmentM3: 5, fixedCostPerDay: 100))
+        n.produce(r, g, max: 100, cost: 0)
+        n.tank(st, g, capacity: 50, holding: 1)
+        n.demand(st, g, day: 1, 10); n.demand(st, g, day: 3, 10)
+        let exact = try Planner.plan(n.network, options: PlanOptions(method: .auto, discrete: true))
+        XCTAssertEqual(exact.status, .optimal)
+        XCTAssertEqual(exact.objective, 140, accuracy: 1e-9)
+        var o = PlanOptions(method: .auto, discrete: true)
+        o.lotsThreshold = 0
+        let lots = try Planner.plan(n.network, options: o)
+        XCTAssertEqual(lots.route, "mip-lots")
+        XCTAssertTrue(lots.notes.contains { $0.hasPrefix("lots round 1: ") && $0.hasSuffix("candidate 220") }, "\(lots.notes)")
+        XCTAssertTrue(lots.notes.contains { $0.hasPrefix("lots move: R>S/truck day 3 closed: candidate 140") }, "\(lots.notes)")
+        XCTAssertEqual(lots.objective, 140, accuracy: 1e-9, "\(lots.notes)")
+        XCTAssertEqual(lots.flow(lane: 0, product: g, day: 1), 20, accuracy: 1e-9)
+        XCTAssertEqual(lots.flow(lane: 0, product: g, day: 3), 0, accuracy: 1e-9)
+        XCTAssertEqual(lots.fixedCost, 100, accuracy: 1e-9)
+        assertFeasible(lots)
+        assertLotsRespected(lots, "LP move")
+    }
+
+    /// The in-place moves of step 6 (``LotRepair/polished(_:lanes:maxPasses:deadline:)``),
+    /// hand-checked: R (no cost) trucks to S (1/m³, capacity 20, batches of at least 5, hire
+    /// 100/day); S starts with 5 in a tank of 50 (holding 1/m³ a day) and sells 5 a day for
+    /// three days. A plan with lots of 5 on days 1 and 3 (S holds 5, 0, 0: 10 + 5 + 200 = 215)
+    /// cannot take either lot off (S would run dry) nor move one alone for less than 5; merged
+    /// into one lot of 10 on day 2 (S holds 0, 5, 0) it pays one hire less: 115, the optimum,
+    /// where nothing moves any more.
+    func testLotsMergedInPlace() throws {
+        var n = TinyNet(days: 3)
+        let g = n.product("g92", shortage: 1000)
+        let r = n.node("R", .refinery), st = n.node("S", .station)
+        n.lanes.append(Lane(from: r, to: st, mode: .truck, costPerM3: 1, capacityM3PerDay: 20, minShipmentM3: 5, fixedCostPerDay: 100))
+        n.produce(r, g, max: 100, cost: 0)
+        n.tank(st, g, capacity: 50, initial: 5, holding: 1)
+        for t in 1...3 { n.demand(st, g, day: t, 5) }
+        let lp = try plan(n.network, .lp)
+        let m = lp.model
+        /// The plan that ships `lots[t − 1]` on day t, produced the same day, with S's stock.
+        func planShipping(_ lots: [Double]) -> [Double] {
+            var x = lp.columnValues
+            var stock = 5.0
+            for t in 1...3 {
+                x[m.laneColumnStart[0] + t - 1] = lots[t - 1]
+                x[m.productionBase + t - 1] = lots[t - 1]
+                stock += lots[t - 1] - 5
+                x[m.storageBase + t - 1] = stock
+            }
+            let a = m.rowActivities(of: x)
+            XCTAssertEqual(a.indices.filter { a[$0] < m.rowLower[$0] - 1e-9 || a[$0] > m.rowUpper[$0] + 1e-9 }, [], "a plan within every row")
+            return x
+        }
+        let repair = LotRepair(m)
+        let apart = planShipping([5, 0, 5])
+        XCTAssertEqual(m.objective(of: apart), 15, accuracy: 1e-9)
+        let merged = repair.polished(apart, lanes: [0])
+        XCTAssertEqual(merged.moves, 1)
+        XCTAssertEqual(merged.saving, 100, accuracy: 1e-9)
+        XCTAssertEqual(merged.x, planShipping([0, 10, 0]))
+        XCTAssertEqual(m.objective(of: merged.x), 15, accuracy: 1e-9, "transport 10, holding 5")
+        let again = repair.polished(merged.x, lanes: [0])
+        XCTAssertEqual(again.moves, 0)
+        XCTAssertEqual(again.x, merged.x)
+    }
+
     /// The cheapest repair of a lot, not the first that fits, hand-checked (one day). R
     /// produces at 10/m³ and ships by rail (1/m³, batches of at least 30, hire 100) to S, which
     /// holds 50 with a safety level of 50 (penalty 20/m³) and sells 10. The relaxation ships 10
