@@ -349,8 +349,10 @@ extension Planner {
 
         /// Step 6's LP moves on `best`: for each hired lane-day in use (least used first), the
         /// LP with it closed, or with it and the lane's next lot within two days closed and a day
-        /// between them open, every unused discrete lane-day closed as well; its plan, repaired
-        /// and moved in place, replaces `best` when cheaper, and the search starts over. At most
+        /// between them open; then for each lot of at least twice its minimum (largest first),
+        /// the LP with the unused day before or after it open. Every other unused discrete
+        /// lane-day is closed in these LPs. A plan, repaired and moved in place, replaces `best`
+        /// when cheaper, and the search starts over. At most
         /// ``lotsMoveColumns`` / columns LPs (12 on 328,205 columns, none on the national preset's
         /// 6.5 M), so that the plans stay
         /// deterministic and large models do not pay for LPs that would each take seconds.
@@ -360,27 +362,44 @@ extension Planner {
             var lps = 0, moves = 0
             search: while lps < budget {
                 let x = best!.x
+                // Hired lane-days in use (least used first), then lots of at least twice their
+                // minimum (largest first), which a day beside them opened might split.
                 var used: [(lane: Int, day: Int, perM3: Double)] = []
+                var large: [(lane: Int, day: Int, lots: Double)] = []
                 var unused: [(lane: Int, day: Int)] = []
                 for l in d.lanes {
+                    let minimum = net.lanes[l].minShipmentM3 ?? 0
                     for t in 1...model.laneSpan[l] {
                         let v = d.volume(model, lane: l, day: t, in: x)
-                        if v <= tolerance(l) { unused.append((l, t)) }
-                        else if let hire = net.lanes[l].fixedCostPerDay, hire > 0 { used.append((l, t, hire / v)) }
+                        if v <= tolerance(l) { unused.append((l, t)); continue }
+                        if let hire = net.lanes[l].fixedCostPerDay, hire > 0 { used.append((l, t, hire / v)) }
+                        if minimum > 0 && v >= 2 * minimum { large.append((l, t, v / minimum)) }
                     }
                 }
                 used.sort { $0.perM3 != $1.perM3 ? $0.perM3 > $1.perM3 : ($0.lane, $0.day) < ($1.lane, $1.day) }
+                large.sort { $0.lots != $1.lots ? $0.lots > $1.lots : ($0.lane, $0.day) < ($1.lane, $1.day) }
                 let isUsed = Set(used.map { key($0.lane, $0.day) })
+                let isUnused = Set(unused.map { key($0.lane, $0.day) })
+                typealias Move = (close: [(lane: Int, day: Int)], open: Int?)
+                var candidates: [(lane: Int, tries: [Move])] = []
                 for u in used {
-                    var tries: [(close: [(lane: Int, day: Int)], open: Int?)] = [([(u.lane, u.day)], nil)]
+                    var tries: [Move] = [([(u.lane, u.day)], nil)]
                     for t2 in u.day + 1...min(u.day + 2, model.laneSpan[u.lane]) + 1 where t2 <= model.laneSpan[u.lane] && isUsed.contains(key(u.lane, t2)) {
                         for between in u.day + 1..<t2 { tries.append(([(u.lane, u.day), (u.lane, t2)], between)) }
                     }
+                    candidates.append((u.lane, tries))
+                }
+                for u in large {
+                    let tries: [Move] = [u.day - 1, u.day + 1].filter { $0 >= 1 && $0 <= model.laneSpan[u.lane] && isUnused.contains(key(u.lane, $0)) }
+                        .map { ([], $0) }
+                    if !tries.isEmpty { candidates.append((u.lane, tries)) }
+                }
+                for (lane, tries) in candidates {
                     for move in tries {
                         if lps >= budget || (deadline - clock.now).seconds <= 0.05 { break search }
                         lps += 1
                         work = base
-                        work.closeLaneDays(unused.filter { $0.lane != u.lane || $0.day != move.open } + move.close)
+                        work.closeLaneDays(unused.filter { $0.lane != lane || $0.day != move.open } + move.close)
                         var o = options
                         o.discrete = false
                         o.explainInfeasibility = false
@@ -398,9 +417,10 @@ extension Planner {
                         let before = best!.cost
                         if offer(z, duals: sub.rowDuals, scaling: sub.scaling, repaired: below.count) < before - 1e-6 {
                             moves += 1
-                            let closed: String = move.close.map { "\(laneIDs[$0.lane]) day \($0.day)" }.joined(separator: ", ")
-                            let opened: String = move.open.map { ", day \($0) open" } ?? ""
-                            roundNote("lots move: " + closed + " closed" + opened + ": candidate \(fmt(best!.cost))")
+                            var parts: [String] = []
+                            if !move.close.isEmpty { parts.append(move.close.map { "day \($0.day)" }.joined(separator: ", ") + " closed") }
+                            if let o = move.open { parts.append("day \(o) open") }
+                            roundNote("lots move: \(laneIDs[lane]) " + parts.joined(separator: ", ") + ": candidate \(fmt(best!.cost))")
                             continue search
                         }
                     }
