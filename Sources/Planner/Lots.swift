@@ -352,10 +352,10 @@ extension Planner {
         /// between them open; then for each lot of at least twice its minimum (largest first),
         /// the LP with the unused day before or after it open. Every other unused discrete
         /// lane-day is closed in these LPs. A plan, repaired and moved in place, replaces `best`
-        /// when cheaper, and the search starts over. At most
-        /// ``lotsMoveColumns`` / columns LPs (12 on 328,205 columns, none on the national preset's
-        /// 6.5 M), so that the plans stay
-        /// deterministic and large models do not pay for LPs that would each take seconds.
+        /// when cheaper, and the search starts over. At most ``lotsMoveLPs`` LPs and
+        /// ``lotsMoveColumns`` / columns (12 on 328,205 columns, none on the national preset's
+        /// 6.5 M): a count, not the clock, so that the plans stay deterministic, and large models
+        /// do not pay for LPs that would each take seconds.
         func lotsLPMoves(_ repair: LotRepair) -> (moves: Int, lps: Int) {
             let budget = min(lotsMoveLPs, lotsMoveColumns / max(1, model.columnCount))
             let laneIDs = budget > 0 ? net.laneIDs() : []
@@ -384,7 +384,7 @@ extension Planner {
                 var candidates: [(lane: Int, tries: [Move])] = []
                 for u in used {
                     var tries: [Move] = [([(u.lane, u.day)], nil)]
-                    for t2 in u.day + 1...min(u.day + 2, model.laneSpan[u.lane]) + 1 where t2 <= model.laneSpan[u.lane] && isUsed.contains(key(u.lane, t2)) {
+                    for t2 in u.day + 1...u.day + 2 where t2 <= model.laneSpan[u.lane] && isUsed.contains(key(u.lane, t2)) {
                         for between in u.day + 1..<t2 { tries.append(([(u.lane, u.day), (u.lane, t2)], between)) }
                     }
                     candidates.append((u.lane, tries))

@@ -180,6 +180,19 @@ final class PlanMIPTests: XCTestCase {
         assertLotsRespected(lots, what, file: file, line: line)
     }
 
+    /// Checks that branch-and-cut (`auto` below 200,000 variables) proves `optimum` on `net`,
+    /// then returns the lots heuristic's plan (forced with `lotsThreshold` 0).
+    func lotsAfterTheOptimum(_ net: Network, _ optimum: Double, file: StaticString = #filePath, line: UInt = #line) throws -> Plan {
+        let exact = try Planner.plan(net, options: PlanOptions(method: .auto, discrete: true))
+        XCTAssertEqual(exact.status, .optimal, file: file, line: line)
+        XCTAssertEqual(exact.objective, optimum, accuracy: 1e-9, file: file, line: line)
+        var o = PlanOptions(method: .auto, discrete: true)
+        o.lotsThreshold = 0
+        let lots = try Planner.plan(net, options: o)
+        XCTAssertEqual(lots.route, "mip-lots", file: file, line: line)
+        return lots
+    }
+
     /// The lots heuristic's LP moves (step 6), hand-checked over three days. R produces at no
     /// cost and trucks to S (1/m³, capacity 20, batches of at least 5, hire 100/day); S's tank
     /// holds 50 at 1/m³ a day and sells 10 on days 1 and 3. The relaxation (hire 100/20 = 5 per
@@ -194,13 +207,7 @@ final class PlanMIPTests: XCTestCase {
         n.produce(r, g, max: 100, cost: 0)
         n.tank(st, g, capacity: 50, holding: 1)
         n.demand(st, g, day: 1, 10); n.demand(st, g, day: 3, 10)
-        let exact = try Planner.plan(n.network, options: PlanOptions(method: .auto, discrete: true))
-        XCTAssertEqual(exact.status, .optimal)
-        XCTAssertEqual(exact.objective, 140, accuracy: 1e-9)
-        var o = PlanOptions(method: .auto, discrete: true)
-        o.lotsThreshold = 0
-        let lots = try Planner.plan(n.network, options: o)
-        XCTAssertEqual(lots.route, "mip-lots")
+        let lots = try lotsAfterTheOptimum(n.network, 140)
         XCTAssertTrue(lots.notes.contains { $0.hasPrefix("lots round 1: ") && $0.hasSuffix("candidate 220") }, "\(lots.notes)")
         XCTAssertTrue(lots.notes.contains { $0.hasPrefix("lots move: R>S/truck day 3 closed: candidate 140") }, "\(lots.notes)")
         XCTAssertEqual(lots.objective, 140, accuracy: 1e-9, "\(lots.notes)")
@@ -301,13 +308,7 @@ final class PlanMIPTests: XCTestCase {
         n.produce(r, p, max: 100, cost: 10)
         n.tank(dep, p, capacity: 100, holding: 0.5)
         n.demand(s, p, day: 1, 60); n.demand(s, p, day: 2, 40)
-        let exact = try Planner.plan(n.network, options: PlanOptions(method: .auto, discrete: true))
-        XCTAssertEqual(exact.status, .optimal)
-        XCTAssertEqual(exact.objective, 1420, accuracy: 1e-9)
-        var o = PlanOptions(method: .auto, discrete: true)
-        o.lotsThreshold = 0
-        let lots = try Planner.plan(n.network, options: o)
-        XCTAssertEqual(lots.route, "mip-lots")
+        let lots = try lotsAfterTheOptimum(n.network, 1420)
         XCTAssertEqual(lots.objective, 1420, accuracy: 1e-9, "\(lots.notes)")
         XCTAssertEqual(lots.flow(lane: 1, product: p, day: 1), 100, accuracy: 1e-9)
         XCTAssertEqual(lots.flow(lane: 1, product: p, day: 2), 0, accuracy: 1e-9)
