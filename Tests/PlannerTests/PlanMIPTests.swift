@@ -193,6 +193,18 @@ final class PlanMIPTests: XCTestCase {
         return lots
     }
 
+    /// Three days, R (production free, at most 100) trucks g92 to S (1/m³, capacity 20, batches
+    /// of at least 5, hire 100/day); S's tank holds 50 at 1/m³ a day and starts with `initial`.
+    func hiredTruckToStation(initial: Double) -> (net: TinyNet, product: Int, station: Int) {
+        var n = TinyNet(days: 3)
+        let g = n.product("g92", shortage: 1000)
+        let r = n.node("R", .refinery), st = n.node("S", .station)
+        n.lanes.append(Lane(from: r, to: st, mode: .truck, costPerM3: 1, capacityM3PerDay: 20, minShipmentM3: 5, fixedCostPerDay: 100))
+        n.produce(r, g, max: 100, cost: 0)
+        n.tank(st, g, capacity: 50, initial: initial, holding: 1)
+        return (n, g, st)
+    }
+
     /// The lots heuristic's LP moves (step 6), hand-checked over three days. R produces at no
     /// cost and trucks to S (1/m³, capacity 20, batches of at least 5, hire 100/day); S's tank
     /// holds 50 at 1/m³ a day and sells 10 on days 1 and 3. The relaxation (hire 100/20 = 5 per
@@ -200,12 +212,8 @@ final class PlanMIPTests: XCTestCase {
     /// the capacity, so the rounds keep it: 20 + 2·100 = 220. Closing day 3 in the LP sends 20
     /// on day 1 and holds 10 for two days: 20 + 100 + 20 = 140, the MIP optimum.
     func testLotsLPMovesMergeHiredDays() throws {
-        var n = TinyNet(days: 3)
-        let g = n.product("g92", shortage: 1000)
-        let r = n.node("R", .refinery), st = n.node("S", .station)
-        n.lanes.append(Lane(from: r, to: st, mode: .truck, costPerM3: 1, capacityM3PerDay: 20, minShipmentM3: 5, fixedCostPerDay: 100))
-        n.produce(r, g, max: 100, cost: 0)
-        n.tank(st, g, capacity: 50, holding: 1)
+        let (net, g, st) = hiredTruckToStation(initial: 0)
+        var n = net
         n.demand(st, g, day: 1, 10); n.demand(st, g, day: 3, 10)
         let lots = try lotsAfterTheOptimum(n.network, 140)
         XCTAssertTrue(lots.notes.contains { $0.hasPrefix("lots round 1: ") && $0.hasSuffix("candidate 220") }, "\(lots.notes)")
@@ -226,12 +234,8 @@ final class PlanMIPTests: XCTestCase {
     /// into one lot of 10 on day 2 (S holds 0, 5, 0) it pays one hire less: 115, the optimum,
     /// where nothing moves any more.
     func testLotsMergedInPlace() throws {
-        var n = TinyNet(days: 3)
-        let g = n.product("g92", shortage: 1000)
-        let r = n.node("R", .refinery), st = n.node("S", .station)
-        n.lanes.append(Lane(from: r, to: st, mode: .truck, costPerM3: 1, capacityM3PerDay: 20, minShipmentM3: 5, fixedCostPerDay: 100))
-        n.produce(r, g, max: 100, cost: 0)
-        n.tank(st, g, capacity: 50, initial: 5, holding: 1)
+        let (net, g, st) = hiredTruckToStation(initial: 5)
+        var n = net
         for t in 1...3 { n.demand(st, g, day: t, 5) }
         let lp = try plan(n.network, .lp)
         let m = lp.model
