@@ -40,7 +40,7 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Print plan.json to stdout.")
     var json = false
 
-    @Flag(name: .long, help: "Model min_shipment_m3 and fixed_cost_per_day of lanes (MIP, GLPK branch-and-cut).")
+    @Flag(name: .long, help: "Model min_shipment_m3 and fixed_cost_per_day of lanes (MIP: GLPK branch-and-cut, from the lots heuristic's plan with --method auto).")
     var mip = false
 
     @Option(name: .long, help: "Relative MIP gap at which to stop (e.g. 0.01).")

@@ -142,6 +142,9 @@ private struct MIPProgress {
     /// LP, so the callback enforces the limit itself (`glp_ios_terminate`).
     var deadline: ContinuousClock.Instant?
     var stoppedAtDeadline = false
+    /// ``LinearProgram/SolveOptions/incumbent`` in GLPK's 1-based layout (index 0 unused).
+    var incumbent: [Double]?
+    var incumbentAccepted: Bool?
 }
 
 /// `FUELFLOW_GLPK_TRACE=1`: GLPK's simplex progress lines to standard error (diagnosis aid).
@@ -306,6 +309,9 @@ private func runBranchAndCut(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions
             throw GLPKError.invalidModel("integer column \(j - 1)\(name) has fractional upper bound \(ub)")
         }
     }
+    if let x = o.incumbent, !o.presolve, x.count != Int(glp_get_num_cols(p)) {
+        throw GLPKError.invalidArgument("incumbent has \(x.count) values for \(glp_get_num_cols(p)) columns")
+    }
     let it0 = Int(glp_get_it_cnt(p))
     var timeLimitMs = o.timeLimitMilliseconds
     var reserveMs: Int64 = 0
@@ -326,6 +332,7 @@ private func runBranchAndCut(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions
         }
     }
     var progress = MIPProgress()
+    if !o.presolve, let x = o.incumbent { progress.incumbent = [0] + x }
     progress.deadline = o.timeLimit.map { started + .milliseconds(Int64(($0 * 1000).rounded(.up)) - reserveMs) }
     var parm = glp_iocp()
     glp_init_iocp(&parm)
@@ -347,6 +354,9 @@ private func runBranchAndCut(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions
             glp_ios_terminate(tree)
         }
         let reason = glp_ios_reason(tree)
+        if reason == GLP_IHEUR, progress.pointee.incumbentAccepted == nil, let x = progress.pointee.incumbent {
+            progress.pointee.incumbentAccepted = x.withUnsafeBufferPointer { glp_ios_heur_sol(tree, $0.baseAddress) == 0 }
+        }
         guard reason == GLP_ISELECT || reason == GLP_IBINGO else { return }
         let best = glp_ios_best_node(tree)
         if best != 0 {
@@ -389,6 +399,7 @@ private func runBranchAndCut(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions
         rowActivities: (0 ..< m).map { glp_mip_row_val(p, Int32($0 + 1)) },
         rowDuals: [], reducedCosts: [], iterations: Int(glp_get_it_cnt(p)) - it0, seconds: 0,
         bestBound: bound, mipGap: gap)
+    s.incumbentAccepted = progress.incumbentAccepted
     s.timeLimit = o.timeLimit
     s.iterationLimit = o.iterationLimit
     return s

@@ -41,6 +41,12 @@ extension LinearProgram {
         /// multiple of the root LP's time before the limit, so that an LP of the same size
         /// solved afterwards (e.g. with the integer columns fixed, for duals) still fits.
         public var reserveRootTimes: Double = 0
+        /// Branch-and-cut without the presolver: a plan (one value per column) offered as the
+        /// first incumbent once the root LP is solved (`glp_ios_heur_sol`), so that the search
+        /// prunes against it from the start. GLPK checks only that the integer columns hold
+        /// whole numbers and that the plan is cheaper than any incumbent it has; that every row
+        /// holds is the caller's duty. Ignored with the presolver (its columns differ).
+        public var incumbent: [Double]? = nil
 
         public init(method: Method = .automatic, presolve: Bool = false, timeLimit: Double? = nil,
                     iterationLimit: Int? = nil, mipGap: Double = 0, cuts: Bool = false) {
@@ -61,6 +67,9 @@ extension LinearProgram {
             }
             if !(mipGap >= 0 && mipGap.isFinite) {
                 throw GLPKError.invalidArgument("MIP gap must be finite and >= 0, got \(mipGap)")
+            }
+            if let x = incumbent, let j = x.firstIndex(where: { !$0.isFinite }) {
+                throw GLPKError.invalidArgument("incumbent value of column \(j) is not finite (\(x[j]))")
             }
         }
 
@@ -141,6 +150,9 @@ extension LinearProgram {
         /// MIP: relative gap `|objective − bestBound| / (DBL_EPSILON + |objective|)` as GLPK
         /// computes it in `glp_ios_mip_gap`; `nil` when no integer solution or bound is known.
         public var mipGap: Double?
+        /// MIP with ``SolveOptions/incumbent``: whether GLPK took it (`nil`: never offered, as
+        /// the search ended with the root LP).
+        public var incumbentAccepted: Bool?
         /// The time limit that was in force (for error messages).
         var timeLimit: Double?
         var iterationLimit: Int?
@@ -178,3 +190,4 @@ extension LinearProgram {
 extension Comparable {
     func clamped(_ lo: Self, _ hi: Self) -> Self { min(max(self, lo), hi) }
 }
+

@@ -26,6 +26,9 @@ struct DiscreteLanes {
         return max(v, 1)
     }
 
+    /// A lane-day's key in sets.
+    func key(_ m: PlanModel, lane l: Int, day t: Int) -> Int { l * (m.T + 1) + t }
+
     /// Σ_p x[l,p,t] in `x`.
     func volume(_ m: PlanModel, lane l: Int, day t: Int, in x: [Double]) -> Double {
         var f = 0.0
@@ -72,7 +75,10 @@ extension Planner {
         return (lp, binaries)
     }
 
-    static func solveMIP(_ model: PlanModel, discrete d: DiscreteLanes, options: PlanOptions, into plan: inout Plan) throws {
+    /// - Parameter offerLots: whether the lots heuristic's plan is branch-and-cut's first
+    ///   incumbent (``lotsIncumbent``); false when the heuristic already found none.
+    static func solveMIP(_ model: PlanModel, discrete d: DiscreteLanes, options: PlanOptions, offerLots: Bool = true,
+                         into plan: inout Plan) throws {
         let net = model.network
         let (lp, binaries) = mip(model, d)
         // `--method auto`: GLPK starts from the per-product relaxation's optimal spanning trees
@@ -85,7 +91,11 @@ extension Planner {
             return ((0..<model.rowCount).map { status(warm.row[$0]) } + Array(repeating: .basic, count: lp.rows.count - model.rowCount),
                     (0..<model.columnCount).map { status(warm.column[$0]) } + Array(repeating: binary, count: binaries.count))
         }
-        options.progress?("GLPK branch-and-cut: \(binaries.count) lane-day binaries\(warm == nil ? "" : ", root LP warm-started from the per-product relaxation")")
+        // The lots heuristic's plan, when it finds one, is branch-and-cut's first incumbent:
+        // the search prunes against it from the root on, and a limit that ends the search
+        // early still leaves a plan at least as cheap.
+        let heuristic = warm == nil || !offerLots ? nil : lotsIncumbent(model, discrete: d, options: options)
+        options.progress?("GLPK branch-and-cut: \(binaries.count) lane-day binaries\(warm == nil ? "" : ", root LP warm-started from the per-product relaxation")\(heuristic.map { ", the lots heuristic's plan (\(fmt($0.plan.objective))) as first incumbent" } ?? "")")
         let sol: LinearProgram.Solution
         do {
             let problem = try GLPKProblem(lp)
@@ -101,8 +111,14 @@ extension Planner {
             var mipOptions = LinearProgram.SolveOptions(method: .branchAndCut, presolve: !warmStarted,
                                                         timeLimit: options.remainingTime.map { $0 * 0.9 }, mipGap: options.mipGap)
             mipOptions.reserveRootTimes = 2
+            if warmStarted, let h = heuristic { mipOptions.incumbent = incumbent(h.plan, model, d, binaries: binaries) }
             sol = try problem.solve(mipOptions)
             if warmStarted { plan.notes.append("root LP warm-started from the per-product relaxation's spanning trees") }
+            if let h = heuristic {
+                plan.notes.append("the lots heuristic's plan (\(fmt(h.plan.objective)), \(fmt(h.seconds)) s) offered as branch-and-cut's first incumbent: " + (sol.incumbentAccepted == true ? "taken" : sol.incumbentAccepted == false ? "not taken" : "not asked for (the search ended with the root LP)"))
+            } else if warm != nil && offerLots {
+                plan.notes.append("the lots heuristic found no plan to offer branch-and-cut as its first incumbent")
+            }
         } catch let e as GLPKError {
             throw PlannerError.solver(e.description)
         }
@@ -159,10 +175,44 @@ extension Planner {
         case .unbounded: plan.status = .unbounded
         case .undefined:
             plan.status = sol.termination == .timeLimit ? .timeLimit : .infeasible
-            if sol.termination == .timeLimit {
+            if sol.termination == .timeLimit, let h = heuristic {
+                // Branch-and-cut found nothing in time (e.g. its root LP did not finish): the
+                // heuristic's plan is the answer, with its own gap.
+                var p = h.plan
+                p.notes = plan.notes + p.notes + ["the time limit ended branch-and-cut before it had a plan of its own: the plan is the lots heuristic's"]
+                p.status = .timeLimit
+                p.route = plan.route
+                p.routeReason = plan.routeReason
+                p.variables = plan.variables
+                p.constraints = plan.constraints
+                plan = p
+            } else if sol.termination == .timeLimit {
                 plan.notes.append("the time limit ended branch-and-cut before any plan meeting every min_shipment_m3 and lane-day decision was found; no flows are written (a longer --time-limit, or the LP without --mip)")
             }
         }
+    }
+
+    /// The lots heuristic's plan (``solveLots``) for branch-and-cut's first incumbent, within
+    /// ``PlanOptions/lotsIncumbentShare`` of the time left (without a limit, at most
+    /// ``PlanOptions/lotsIncumbentSeconds``); nil when it finds none. Run before branch-and-cut
+    /// with every thread: beside GLPK's root LP on one thread it took longer than the root LP
+    /// and both together (n1000: 30 s against 27.6 s).
+    static func lotsIncumbent(_ model: PlanModel, discrete d: DiscreteLanes, options: PlanOptions) -> (plan: Plan, seconds: Double)? {
+        let start = ContinuousClock.now
+        var o = options
+        o.deadline = start + .seconds(options.remainingTime.map { $0 * PlanOptions.lotsIncumbentShare } ?? PlanOptions.lotsIncumbentSeconds)
+        var h = Plan(unsolved: model, method: options.method)
+        guard (try? solveLots(model, discrete: d, options: o, into: &h)) != nil,
+              h.status == .optimal || h.status == .feasible, h.columnValues.count == model.columnCount else { return nil }
+        return (h, (ContinuousClock.now - start).seconds)
+    }
+
+    /// A plan of the lots heuristic as the MIP's column values: its flows, and y[l,t] = 1 on
+    /// the lane-days it uses (those that ship more than their tolerance), else 0.
+    static func incumbent(_ p: Plan, _ model: PlanModel, _ d: DiscreteLanes,
+                          binaries: [(lane: Int, day: Int, column: Int)]) -> [Double] {
+        let used = Set(p.laneDaysUsed.map { d.key(model, lane: $0.lane, day: $0.day) })
+        return p.columnValues + binaries.map { used.contains(d.key(model, lane: $0.lane, day: $0.day)) ? 1 : 0 }
     }
 
     /// The per-product relaxation's optimal basis (shared rows' slacks basic), or nil when the

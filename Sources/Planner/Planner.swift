@@ -50,6 +50,11 @@ public struct PlanOptions: Sendable {
     /// `--mip` with `auto`: models with at least this many variables take the lots heuristic
     /// (``Planner/solveLots``) instead of GLPK's branch-and-cut.
     public var lotsThreshold: Int = PlanOptions.lpFallbackVariables
+    /// Branch-and-cut (`--mip` below ``lotsThreshold``) first runs the lots heuristic for its
+    /// first incumbent, with this share of the time left.
+    static let lotsIncumbentShare = 0.25
+    /// … and without a time limit, for at most this many seconds.
+    static let lotsIncumbentSeconds = 60.0
     /// The lots heuristic stops each of its LP solves at this certified relative gap (`--gap`
     /// sets it); nil = 10⁻³: the rounding costs more than that, and on the national preset an
     /// LP round then ends with the decomposition's first plan and bound (~28 s).
@@ -240,7 +245,7 @@ public enum Planner {
                         // neither method found a plan for ran on for more than 15 minutes).
                         var o = options
                         if o.deadline == nil { o.deadline = t0 + .seconds(PlanOptions.defaultDecompositionTimeLimit) }
-                        try solveMIP(model, discrete: d, options: o, into: &plan)
+                        try solveMIP(model, discrete: d, options: o, offerLots: false, into: &plan)
                     } else {
                         let none = [Double](repeating: 0, count: model.balanceCount)
                         plan.infeasibility = Infeasibility.describe(model, surplus: none, deficit: none,

@@ -133,6 +133,42 @@ final class MIPTests: XCTestCase {
         XCTAssertEqual(try lp.solve(.init(method: .primalSimplex)).requireOptimal().objective, 0.5)
     }
 
+    /// A first incumbent (`glp_ios_heur_sol`) offered once the root LP (23.5) is solved. With a
+    /// gap tolerance of 50 % branch-and-cut stops at once with it: {b, c} → 20, which GLPK's own
+    /// search does not give (its first plan is 23). With no tolerance it still proves 23. A
+    /// fractional value of a binary is not taken; with the presolver it is never offered; a
+    /// wrong length or a value that is not finite is refused before solving.
+    func testIncumbentOffered() throws {
+        var o = LinearProgram.SolveOptions(mipGap: 0.5)
+        let own = try Self.knapsack().solve(o)
+        assertClose(own.objective, 23)
+        XCTAssertNil(own.incumbentAccepted)
+        o.incumbent = [0, 1, 1, 0]
+        let stopped = try Self.knapsack().solve(o)
+        XCTAssertEqual(stopped.incumbentAccepted, true)
+        XCTAssertEqual(stopped.status, .feasible)
+        assertClose(stopped.objective, 20)
+        assertClose(stopped.columnValues, [0, 1, 1, 0])
+        assertClose(stopped.rowActivities, [9])
+        o.mipGap = 0
+        let proved = try Self.knapsack().solve(o).requireOptimal()
+        XCTAssertEqual(proved.incumbentAccepted, true)
+        assertClose(proved.objective, 23)
+        assertClose(proved.columnValues, [1, 1, 0, 0])
+        o.incumbent = [0.5, 1, 0, 0]
+        let fractional = try Self.knapsack().solve(o).requireOptimal()
+        XCTAssertEqual(fractional.incumbentAccepted, false)
+        assertClose(fractional.objective, 23)
+        o.incumbent = [0, 1, 1, 0]
+        o.presolve = true
+        XCTAssertNil(try Self.knapsack().solve(o).incumbentAccepted)
+        o.presolve = false
+        o.incumbent = [0, 1, 1]
+        XCTAssertThrowsError(try Self.knapsack().solve(o)) { XCTAssertTrue("\($0)".contains("incumbent has 3 values for 4 columns"), "\($0)") }
+        o.incumbent = [0, 1, .nan, 0]
+        XCTAssertThrowsError(try Self.knapsack().solve(o)) { XCTAssertTrue("\($0)".contains("column 2 is not finite"), "\($0)") }
+    }
+
     func testMIPGapTolerance() throws {
         // A generous gap on the knapsack stops at the first integer solution within 50 %.
         let s = try Self.knapsack().solve(.init(mipGap: 0.5))

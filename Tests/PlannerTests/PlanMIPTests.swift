@@ -226,6 +226,63 @@ final class PlanMIPTests: XCTestCase {
         assertLotsRespected(lots, "LP move")
     }
 
+    /// Branch-and-cut is offered the lots heuristic's plan as GLPK's first incumbent (that GLPK
+    /// then prunes against it and can stop at it is `MIPTests.testIncumbentOffered`). On the
+    /// network of ``testLotsLPMovesMergeHiredDays`` the heuristic finds the optimum, 140, and
+    /// GLPK takes it; `--method lp` (GLPK's own start and presolver) offers none.
+    func testBranchAndCutStartsFromTheLotsPlan() throws {
+        let (net, g, st) = hiredTruckToStation(initial: 0)
+        var n = net
+        n.demand(st, g, day: 1, 10); n.demand(st, g, day: 3, 10)
+        let p = try Planner.plan(n.network, options: PlanOptions(method: .auto, discrete: true))
+        XCTAssertEqual(p.route, "mip")
+        XCTAssertEqual(p.status, .optimal)
+        XCTAssertTrue(p.notes.contains { $0.hasPrefix("the lots heuristic's plan (140, ") && $0.hasSuffix("offered as branch-and-cut's first incumbent: taken") }, "\(p.notes)")
+        XCTAssertEqual(p.objective, 140, accuracy: 1e-9, "\(p.notes)")
+        XCTAssertEqual(p.flow(lane: 0, product: g, day: 1), 20, accuracy: 1e-9)
+        assertFeasible(p)
+        assertLotsRespected(p, "incumbent")
+        let own = try Planner.plan(n.network, options: PlanOptions(method: .lp, discrete: true))
+        XCTAssertFalse(own.notes.contains { $0.contains("first incumbent") }, "\(own.notes)")
+    }
+
+    /// GLPK does not check the rows of the incumbent it is given, so the lots heuristic's plan
+    /// with its lane-day binaries must satisfy every row of the MIP (minimums, lane-day use,
+    /// balances, capacities) and cost what the plan says, on generated networks with
+    /// minimums and hire on every kind of lane.
+    func testLotsIncumbentSatisfiesEveryMIPRow() throws {
+        var checked = 0, used = 0
+        for seed: UInt64 in 1...6 {
+            let net = Self.discreteNetwork(seed: seed, share: 0.4, modes: [.rail, .ship, .truck, .pipeline])
+            var o = PlanOptions(method: .auto, discrete: true, threads: 2)
+            o.lotsThreshold = 0
+            let lots = try Planner.plan(net, options: o)
+            guard lots.hasPlan else { continue }
+            let model = lots.model, d = DiscreteLanes(model)
+            let (lp, binaries) = Planner.mip(model, d)
+            let x = Planner.incumbent(lots, model, d, binaries: binaries)
+            XCTAssertEqual(x.count, lp.columns.count)
+            var activity = [Double](repeating: 0, count: lp.rows.count)
+            for k in 0..<lp.matrix.count {
+                activity[lp.matrix.rowIndices[k]] += lp.matrix.values[k] * x[lp.matrix.columnIndices[k]]
+            }
+            for (i, row) in lp.rows.enumerated() {
+                let tol = 1e-6 * max(1, abs(activity[i]))
+                XCTAssertTrue(activity[i] >= row.bounds.lower - tol && activity[i] <= row.bounds.upper + tol,
+                              "seed \(seed) row \(i): \(activity[i]) outside \(row.bounds)")
+            }
+            for (j, c) in lp.columns.enumerated() {
+                XCTAssertTrue(x[j] >= c.bounds.lower - 1e-9 && x[j] <= c.bounds.upper + 1e-9, "seed \(seed) column \(j): \(x[j]) outside \(c.bounds)")
+            }
+            let cost = zip(lp.columns, x).reduce(lp.objectiveConstant) { $0 + $1.0.objective * $1.1 }
+            XCTAssertEqual(cost, lots.objective, accuracy: 1e-6 * max(1, abs(cost)), "seed \(seed)")
+            used += binaries.filter { x[$0.column] == 1 }.count
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 4)
+        XCTAssertGreaterThan(used, 0)
+    }
+
     /// The in-place moves of step 6 (``LotRepair/polished(_:lanes:maxPasses:deadline:)``),
     /// hand-checked: R (no cost) trucks to S (1/m³, capacity 20, batches of at least 5, hire
     /// 100/day); S starts with 5 in a tank of 50 (holding 1/m³ a day) and sells 5 a day for
