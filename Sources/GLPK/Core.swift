@@ -145,6 +145,10 @@ private struct MIPProgress {
     /// ``LinearProgram/SolveOptions/incumbent`` in GLPK's 1-based layout (index 0 unused).
     var incumbent: [Double]?
     var incumbentAccepted: Bool?
+    var report: (@Sendable (LinearProgram.MIPReport) -> Void)?
+    var reportInterval: Duration = .seconds(5)
+    var started: ContinuousClock.Instant = .now
+    var nextReport: ContinuousClock.Instant = .now
 }
 
 /// `FUELFLOW_GLPK_TRACE=1`: GLPK's simplex progress lines to standard error (diagnosis aid).
@@ -333,6 +337,10 @@ private func runBranchAndCut(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions
     }
     var progress = MIPProgress()
     if !o.presolve, let x = o.incumbent { progress.incumbent = [0] + x }
+    progress.report = o.progress
+    progress.reportInterval = .milliseconds(Int64((max(0, o.progressInterval) * 1000).rounded()))
+    progress.started = started
+    progress.nextReport = started + progress.reportInterval
     progress.deadline = o.timeLimit.map { started + .milliseconds(Int64(($0 * 1000).rounded(.up)) - reserveMs) }
     var parm = glp_iocp()
     glp_init_iocp(&parm)
@@ -357,10 +365,23 @@ private func runBranchAndCut(_ p: OpaquePointer, _ o: LinearProgram.SolveOptions
         if reason == GLP_IHEUR, progress.pointee.incumbentAccepted == nil, let x = progress.pointee.incumbent {
             progress.pointee.incumbentAccepted = x.withUnsafeBufferPointer { glp_ios_heur_sol(tree, $0.baseAddress) == 0 }
         }
-        guard reason == GLP_ISELECT || reason == GLP_IBINGO else { return }
-        let best = glp_ios_best_node(tree)
-        if best != 0 {
-            progress.pointee.bound = glp_ios_node_bound(tree, best)
+        if reason == GLP_ISELECT || reason == GLP_IBINGO {
+            let best = glp_ios_best_node(tree)
+            if best != 0 {
+                progress.pointee.bound = glp_ios_node_bound(tree, best)
+            }
+        }
+        if let report = progress.pointee.report, reason == GLP_ISELECT {
+            let now = ContinuousClock.now
+            guard now >= progress.pointee.nextReport else { return }
+            progress.pointee.nextReport = now + progress.pointee.reportInterval
+            var active: Int32 = 0, total: Int32 = 0
+            glp_ios_tree_size(tree, &active, nil, &total)
+            let prob = glp_ios_get_prob(tree)
+            let incumbent = glp_mip_status(prob) == GLP_FEAS ? glp_mip_obj_val(prob) : nil
+            let bound = progress.pointee.bound
+            report(.init(seconds: progress.pointee.started.duration(to: now).seconds, activeNodes: Int(active),
+                         totalNodes: Int(total), incumbent: incumbent, bound: bound.isNaN ? nil : bound))
         }
     }
     let rc = withUnsafeMutablePointer(to: &progress) { ptr -> Int32 in

@@ -47,6 +47,11 @@ extension LinearProgram {
         /// whole numbers and that the plan is cheaper than any incumbent it has; that every row
         /// holds is the caller's duty. Ignored with the presolver (its columns differ).
         public var incumbent: [Double]? = nil
+        /// Branch-and-cut: called on the solving thread, from GLPK's callback, once the search
+        /// has run `progressInterval` seconds since the start or the last call, with where it
+        /// stands (for progress messages during a long search).
+        public var progress: (@Sendable (MIPReport) -> Void)? = nil
+        public var progressInterval: Double = 5
 
         public init(method: Method = .automatic, presolve: Bool = false, timeLimit: Double? = nil,
                     iterationLimit: Int? = nil, mipGap: Double = 0, cuts: Bool = false) {
@@ -56,6 +61,13 @@ extension LinearProgram {
             self.iterationLimit = iterationLimit
             self.mipGap = mipGap
             self.cuts = cuts
+        }
+
+        public static func == (a: SolveOptions, b: SolveOptions) -> Bool {
+            a.method == b.method && a.presolve == b.presolve && a.timeLimit == b.timeLimit
+                && a.iterationLimit == b.iterationLimit && a.mipGap == b.mipGap && a.cuts == b.cuts
+                && a.scaling == b.scaling && a.reserveRootTimes == b.reserveRootTimes && a.incumbent == b.incumbent
+                && (a.progress == nil) == (b.progress == nil) && a.progressInterval == b.progressInterval
         }
 
         func validate() throws {
@@ -78,6 +90,18 @@ extension LinearProgram {
             guard let t = timeLimit else { return Int32.max }
             return Int32(clamping: Int64((t * 1000).rounded(.up).clamped(0, Double(Int32.max))))
         }
+    }
+
+    /// Where a branch-and-cut search stands (``SolveOptions/progress``).
+    public struct MIPReport: Sendable, Equatable {
+        /// Seconds since the solve started.
+        public var seconds: Double
+        /// Subproblems in the search tree (active ones waiting to be solved, and all so far).
+        public var activeNodes: Int, totalNodes: Int
+        /// The best integer plan's objective, if any.
+        public var incumbent: Double?
+        /// The best bound on the optimum, if known.
+        public var bound: Double?
     }
 
     /// Outcome of a solve, as a value.

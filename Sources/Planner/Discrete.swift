@@ -112,10 +112,13 @@ extension Planner {
                                                         timeLimit: options.remainingTime.map { $0 * 0.9 }, mipGap: options.mipGap)
             mipOptions.reserveRootTimes = 2
             if warmStarted, let h = heuristic { mipOptions.incumbent = incumbent(h.plan, model, d, binaries: binaries) }
+            mipOptions.progress = options.progress.map { say in { @Sendable r in say(branchAndCutProgress(r)) } }
             sol = try problem.solve(mipOptions)
             if warmStarted { plan.notes.append("root LP warm-started from the per-product relaxation's spanning trees") }
             if let h = heuristic {
-                plan.notes.append("the lots heuristic's plan (\(fmt(h.plan.objective)), \(fmt(h.seconds)) s) offered as branch-and-cut's first incumbent: " + (sol.incumbentAccepted == true ? "taken" : sol.incumbentAccepted == false ? "not taken" : "not asked for (the search ended with the root LP)"))
+                let fate = !warmStarted ? "not offered (a cold start with GLPK's presolver, whose columns differ)"
+                    : sol.incumbentAccepted == true ? "taken" : sol.incumbentAccepted == false ? "not taken" : "not asked for (the search ended with the root LP)"
+                plan.notes.append("the lots heuristic's plan (\(fmt(h.plan.objective)), \(fmt(h.seconds)) s) as branch-and-cut's first incumbent: " + fate)
             } else if warm != nil && offerLots {
                 plan.notes.append("the lots heuristic found no plan to offer branch-and-cut as its first incumbent")
             }
@@ -205,6 +208,17 @@ extension Planner {
         guard (try? solveLots(model, discrete: d, options: o, into: &h)) != nil,
               h.status == .optimal || h.status == .feasible, h.columnValues.count == model.columnCount else { return nil }
         return (h, (ContinuousClock.now - start).seconds)
+    }
+
+    /// A progress line for a branch-and-cut search (every 5 s of a long search).
+    static func branchAndCutProgress(_ r: LinearProgram.MIPReport) -> String {
+        var text = "branch-and-cut: \(fmt(r.seconds)) s, \(r.totalNodes) node(s), \(r.activeNodes) open"
+        if let plan = r.incumbent { text += ", best plan \(fmt(plan))" } else { text += ", no plan yet" }
+        if let bound = r.bound { text += ", bound \(fmt(bound))" }
+        if let plan = r.incumbent, let bound = r.bound {
+            text += ", gap \(fmt(100 * max(0, plan - bound) / max(1e-9, abs(plan))))%"
+        }
+        return text
     }
 
     /// A plan of the lots heuristic as the MIP's column values: its flows, and y[l,t] = 1 on

@@ -84,7 +84,9 @@ final class MIPTests: XCTestCase {
 
     /// A market-split instance (Cornuéjols–Dawande): equality knapsacks that are hard for
     /// branch-and-bound. With a tiny time limit the solver must stop cleanly.
-    func testTimeLimitStopsCleanly() throws {
+    /// A hard partition problem: 4 rows of 36 random binaries each summing to half their
+    /// weight, with priced slacks (branch-and-cut runs for a long time).
+    static func partition() -> LinearProgram {
         var rng = SplitMix64(seed: 42)
         let rows = 4, cols = 36
         var lp = LinearProgram()
@@ -102,6 +104,36 @@ final class MIPTests: XCTestCase {
             coefficients += [(plus, 1), (minus, -1)]
             lp.addRow(bounds: .fixed((sum / 2).rounded(.down)), coefficients: coefficients)
         }
+        return lp
+    }
+
+    /// Progress reports during a search: with an interval of 0, one at every node selection,
+    /// the tree growing and the bound never above the best plan.
+    func testProgressReports() throws {
+        let reports = Slots<[LinearProgram.MIPReport]>(count: 1)
+        reports[0] = []
+        var o = LinearProgram.SolveOptions(timeLimit: 0.3)
+        o.progressInterval = 0
+        o.progress = { r in reports[0]!.append(r) }
+        let s = try Self.partition().solve(o)
+        let all = reports[0]!
+        XCTAssertGreaterThan(all.count, 5)
+        XCTAssertEqual(all.map(\.totalNodes), all.map(\.totalNodes).sorted(), "nodes never shrink")
+        XCTAssertGreaterThan(all.last!.totalNodes, 1)
+        for r in all {
+            XCTAssertLessThanOrEqual(r.seconds, s.seconds + 1e-9)
+            if let plan = r.incumbent, let bound = r.bound { XCTAssertLessThanOrEqual(bound, plan + 1e-9) }
+        }
+        XCTAssertTrue(all.contains { $0.bound != nil })
+        var quiet = o
+        quiet.progressInterval = 60
+        reports[0] = []
+        _ = try Self.partition().solve(quiet)
+        XCTAssertEqual(reports[0]!.count, 0, "none within the first minute")
+    }
+
+    func testTimeLimitStopsCleanly() throws {
+        let lp = Self.partition()
         let s = try lp.solve(.init(timeLimit: 0.2))
         XCTAssertLessThan(s.seconds, 10)
         switch s.termination {

@@ -237,7 +237,7 @@ final class PlanMIPTests: XCTestCase {
         let p = try Planner.plan(n.network, options: PlanOptions(method: .auto, discrete: true))
         XCTAssertEqual(p.route, "mip")
         XCTAssertEqual(p.status, .optimal)
-        XCTAssertTrue(p.notes.contains { $0.hasPrefix("the lots heuristic's plan (140, ") && $0.hasSuffix("offered as branch-and-cut's first incumbent: taken") }, "\(p.notes)")
+        XCTAssertTrue(p.notes.contains { $0.hasPrefix("the lots heuristic's plan (140, ") && $0.hasSuffix("as branch-and-cut's first incumbent: taken") }, "\(p.notes)")
         XCTAssertEqual(p.objective, 140, accuracy: 1e-9, "\(p.notes)")
         XCTAssertEqual(p.flow(lane: 0, product: g, day: 1), 20, accuracy: 1e-9)
         assertFeasible(p)
