@@ -246,6 +246,47 @@ final class PlanMIPTests: XCTestCase {
         XCTAssertFalse(own.notes.contains { $0.contains("first incumbent") }, "\(own.notes)")
     }
 
+    /// M of the use rows Σ_p x ≤ M·y, hand-checked over three days: R (production at most 100)
+    /// pipes to D (throughput 80; capacity 200, batches of 50), D trucks to S (no capacity, a day
+    /// in transit, batches of 5, hire 100), S holds 50 and sells 10 on day 2 and 7 on day 3.
+    /// Without a capacity M was the most volume a day can hold, 3·100 = 300; now the truck's M is
+    /// at most D's throughput (80) and what S can take on arrival (50 + 10 = 60 for day 1's
+    /// departure, 50 + 7 = 57 for day 2's). The pipeline keeps its capacity (D sends on). The MIP
+    /// optimum stays that of GLPK's own start with its presolver.
+    func testUseRowsTakeTheTightestM() throws {
+        var n = TinyNet(days: 3)
+        let g = n.product("g92", shortage: 1000)
+        let r = n.node("R", .refinery), dep = n.node("D", .depot, throughput: 80), st = n.node("S", .station)
+        n.lanes.append(Lane(from: r, to: dep, mode: .pipeline, costPerM3: 1, capacityM3PerDay: 200, minShipmentM3: 50))
+        n.lanes.append(Lane(from: dep, to: st, mode: .truck, costPerM3: 2, transitDays: 1, minShipmentM3: 5, fixedCostPerDay: 100))
+        n.produce(r, g, max: 100, cost: 1)
+        n.tank(dep, g, capacity: 500)
+        n.tank(st, g, capacity: 50, holding: 0.1)
+        n.demand(st, g, day: 2, 10); n.demand(st, g, day: 3, 7)
+        let model = PlanModel(n.network)
+        let d = DiscreteLanes(model)
+        XCTAssertEqual(d.bigM(model), 300)
+        let bounds = d.useBounds(model)
+        XCTAssertEqual(bounds[0], [200, 200, 200])
+        XCTAssertEqual(bounds[1], [60, 57])
+        let (lp, binaries) = Planner.mip(model, d)
+        for b in binaries {
+            let use = lp.rows.indices.filter { i in
+                lp.rows[i].bounds.upper == 0 && (0..<lp.matrix.count).contains { lp.matrix.rowIndices[$0] == i && lp.matrix.columnIndices[$0] == b.column }
+            }
+            XCTAssertEqual(use.count, 1)
+            let k = (0..<lp.matrix.count).first { lp.matrix.rowIndices[$0] == use[0] && lp.matrix.columnIndices[$0] == b.column }!
+            XCTAssertEqual(-lp.matrix.values[k], bounds[b.lane]![b.day - 1], "lane \(b.lane) day \(b.day)")
+        }
+        let auto = try Planner.plan(n.network, options: PlanOptions(method: .auto, discrete: true))
+        let cold = try Planner.plan(n.network, options: PlanOptions(method: .lp, discrete: true))
+        XCTAssertEqual(auto.status, .optimal, "\(auto.notes)")
+        XCTAssertEqual(cold.status, .optimal, "\(cold.notes)")
+        XCTAssertEqual(auto.objective, cold.objective, accuracy: 1e-9)
+        assertLotsRespected(auto, "tight M")
+        assertFeasible(auto)
+    }
+
     /// GLPK does not check the rows of the incumbent it is given, so the lots heuristic's plan
     /// with its lane-day binaries must satisfy every row of the MIP (minimums, lane-day use,
     /// balances, capacities) and cost what the plan says, on generated networks with
@@ -512,6 +553,7 @@ final class PlanMIPTests: XCTestCase {
         XCTAssertEqual(Array(lanes.dropFirst()), Array(0..<25), "ties in file order")
         let plan = try Planner.plan(n.network, options: PlanOptions(method: .auto, discrete: true))
         XCTAssertEqual(plan.status, .infeasible)
+        XCTAssertTrue(plan.notes.contains("the lots heuristic found no plan to offer branch-and-cut as its first incumbent (its rounds ended without one)"), "\(plan.notes)")
         XCTAssertEqual(plan.infeasibility.dropFirst().first, "  R → T (pipeline): minimum 100 m³, capacity 200 m³/day", "\(plan.infeasibility)")
     }
 
