@@ -55,10 +55,17 @@ extension Planner {
         let clock = ContinuousClock()
         let deadline = options.deadline ?? clock.now + .seconds(PlanOptions.defaultDecompositionTimeLimit)
         let bigM = d.bigM(model)
+        // The most each lane can carry on any day (the MIP's M, ``DiscreteLanes/useBounds(_:)``):
+        // its hire over that is the cheapest fractional y, so the bound stays a bound.
+        let useBounds = d.useBounds(model)
+        func weakSurcharge(_ l: Int, hire: Double) -> Double {
+            let M = useBounds[l]?.max() ?? bigM
+            return M > 0 ? (hire / M * 1e4).rounded(.down) / 1e4 : 0
+        }
         var work = model
         work.surchargeLanes(d.lanes.compactMap { l in
             guard let hire = net.lanes[l].fixedCostPerDay, hire > 0 else { return nil }
-            let add = (hire / (net.lanes[l].capacityM3PerDay ?? bigM) * 1e4).rounded(.down) / 1e4
+            let add = weakSurcharge(l, hire: hire)
             return add > 0 ? (l, add) : nil
         })
         plan.route = "mip-lots"
@@ -184,7 +191,7 @@ extension Planner {
                               model.laneSpan[l] > 0 else { continue }
                         let peak = (1...model.laneSpan[l]).map { d.volume(model, lane: l, day: $0, in: x1) }.max() ?? 0
                         let v = max(net.lanes[l].minShipmentM3 ?? 0, peak, 1)
-                        let add = (hire / v * 1e4).rounded(.down) / 1e4 - (hire / bigM * 1e4).rounded(.down) / 1e4
+                        let add = (hire / v * 1e4).rounded(.down) / 1e4 - weakSurcharge(l, hire: hire)
                         if add > 0 { strong.append((l, add)) }
                     }
                     base.surchargeLanes(strong)
