@@ -40,7 +40,8 @@ struct DiscreteLanes {
         var sends = [Bool](repeating: false, count: net.nodes.count)
         for lane in net.lanes { sends[lane.from] = true }
         let sinks = Set(lanes.map { net.lanes[$0].to }.filter { !sends[$0] })
-        var tank: [Int: Double] = [:], sold: [Int: Double] = [:]   // keyed by (node·P + product)·(T + 1) + day
+        // Tank capacity by node·P + product; demand by (node·P + product)·(T + 1) + day.
+        var tank: [Int: Double] = [:], sold: [Int: Double] = [:]
         for st in net.storage where sinks.contains(st.node) { tank[st.node * m.P + st.product, default: 0] += st.capacityM3 }
         for k in m.demandNode.indices where sinks.contains(Int(m.demandNode[k])) {
             sold[(Int(m.demandNode[k]) * m.P + Int(m.demandProduct[k])) * (m.T + 1) + Int(m.demandDay[k]), default: 0] += m.demandVolume[k]

@@ -107,7 +107,7 @@ extension Planner {
         var firstRepairOnly = false
         var hasCandidate: Bool { best != nil && !firstRepairOnly }
         let granularity: Double? = { if case .success(let sc) = FlowScaling.choose(for: model) { return 1 / sc.volumeScale }; return nil }()
-        func key(_ l: Int, _ t: Int) -> Int { l * (model.T + 1) + t }
+        func key(_ l: Int, _ t: Int) -> Int { d.key(model, lane: l, day: t) }
         func reclose() {
             work = base
             work.closeLaneDays(closedLots + closedUnused)

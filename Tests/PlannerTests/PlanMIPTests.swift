@@ -100,8 +100,10 @@ final class PlanMIPTests: XCTestCase {
     }
 
     /// Both candidates of a round, hand-checked. Demand 10 at S, batch 25 on the only lane
-    /// (hire 100, capacity 100, 1/m³), production 10/m³, a tank at S (holding 0.1): the
-    /// relaxation ships 10 at 1 + 100/100 per m³ (bound 10·10 + 10·2 = 120), below the batch.
+    /// (hire 100, capacity 100, 1/m³), production 10/m³, a tank of 50 at S (holding 0.1): the
+    /// lane can carry at most what S can take, 50 + 10 = 60 (its M), so the relaxation ships 10
+    /// at 1 + 100/60 per m³ (rounded down to 1.6666: bound 10·10 + 10·1 + 10·1.6666 = 126.666),
+    /// below the batch.
     /// Rounded up in place: 25 shipped, 15 more produced and held a day, 25·11 + 100 + 1.5 =
     /// 376.5 (the MIP optimum). Closed and solved again: a shortfall of 10 at 1,000. The
     /// cheaper is kept, with its gap to the bound.
@@ -114,8 +116,8 @@ final class PlanMIPTests: XCTestCase {
         XCTAssertEqual(lots.status, .feasible)
         XCTAssertEqual(lots.objective, 376.5, accuracy: 1e-9)
         XCTAssertEqual(lots.flow(lane: 0, product: p, day: 1), 25, accuracy: 1e-9)
-        XCTAssertEqual(lots.lowerBound ?? 0, 120, accuracy: 1e-9)
-        XCTAssertEqual(lots.mipGap ?? 0, (376.5 - 120) / 376.5, accuracy: 1e-12)
+        XCTAssertEqual(lots.lowerBound ?? 0, 126.666, accuracy: 1e-9)
+        XCTAssertEqual(lots.mipGap ?? 0, (376.5 - 126.666) / 376.5, accuracy: 1e-12)
         XCTAssertEqual(lots.laneDaysUsed.count, 1)
         // Closing the lot leaves the shortfall (LP 10,000): that round is undone, and the lot
         // flipped (rounded up inside the LP) gives 301.5 + the hire = 376.5 again.
