@@ -22,7 +22,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder (replaced atomically).")
     var out: String
 
-    @Option(name: .long, help: "auto | lp | mincost")
+    @Option(name: .long, help: "auto | lp | mincost | partition")
     var method: String = "auto"
 
     @Option(name: .long, help: "Time limit in seconds for GLPK (LP/MIP).")
@@ -76,7 +76,7 @@ struct PlanCommand: ParsableCommand {
     enum DemandSource: String, ExpressibleByArgument, CaseIterable { case file, forecast }
 
     func validate() throws {
-        if PlanMethod(rawValue: method) == nil { throw ValidationError("--method must be auto, lp or mincost, got '\(method)'") }
+        if PlanMethod(rawValue: method) == nil { throw ValidationError("--method must be auto, lp, mincost or partition, got '\(method)'") }
         if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if !(mipGap >= 0 && mipGap <= 1) { throw ValidationError("--mip-gap must be within 0...1") }
         if lots && !mip { throw ValidationError("--lots needs --mip") }

@@ -13,6 +13,9 @@ public enum PlanMethod: String, Sendable, CaseIterable {
     case lp
     /// Per-product min-cost flows only; refuses models that are not pure flows.
     case mincost
+    /// The full LP by our own primal-partitioning simplex: one spanning tree per product and a
+    /// working basis for the full shared rows (no GLPK). Needs exactly scalable data.
+    case partition
 }
 
 /// Options of ``Planner/plan(_:options:)``.
@@ -227,7 +230,7 @@ public enum Planner {
         var plan = Plan(unsolved: model, method: options.method)
         let discreteLanes = options.discrete ? DiscreteLanes(model) : nil
         if let d = discreteLanes, !d.lanes.isEmpty {
-            if options.method == .mincost {
+            if options.method == .mincost || options.method == .partition {
                 throw PlannerError.methodNotApplicable("lanes with min_shipment_m3/fixed_cost_per_day need binaries (MIP); use --method lp or auto")
             }
             if options.method == .auto && model.columnCount >= options.lotsThreshold {
@@ -274,6 +277,14 @@ public enum Planner {
                 if try !solveFlows(model, scaling: sc, relax: false, options: options, route: "mincost", into: &plan) {
                     throw PlannerError.notExactlyScalable("scaled data exceed the network simplex's Int64 ranges")
                 }
+            case .partition:
+                let sc: FlowScaling
+                switch FlowScaling.choose(for: model) {
+                case .success(let s): sc = s
+                case .failure(let e): throw e
+                }
+                plan.routeReason = "--method partition: the full LP by our primal-partitioning simplex"
+                PartitionRoute.solve(model, scaling: sc, options: options, into: &plan)
             case .auto:
                 try solveAuto(model, options: options, into: &plan)
             }

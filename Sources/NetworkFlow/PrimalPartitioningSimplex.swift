@@ -1,0 +1,720 @@
+// PrimalPartitioningSimplex.swift — primal simplex for bundled multi-commodity flow, with the
+// basis kept as one spanning tree per commodity plus a small dense "working basis".
+//
+// A basis of the coupled problem has one spanning tree per commodity (over its nodes and a root,
+// with artificial arcs root↔node) and, for every bundle, one more basic variable: the bundle's
+// slack, or an *extra* arc. The bundles whose slack is nonbasic (full bundles) are the working
+// set B; there are as many extra arcs E as bundles in B, and the |B|×|B| matrix
+// W[r][e] = coefficient of bundle r in the fundamental cycle of extra e is the working basis
+// (Kennington & Helgason's primal partitioning). Everything else is the network simplex:
+//
+// - duals: μ_B solves Wᵀμ = −C (C[e] = cost of e's cycle), so every extra arc prices out at 0;
+//   node potentials make every tree arc's *modified* cost c + μ_bundle price out at 0;
+// - pricing: reduced cost d_a = c_a + μ_bundle(a) + π(tail) − π(head); a full bundle's slack
+//   prices at μ_r (it enters when μ_r < 0);
+// - direction: the entering arc's cycle in its tree; if that cycle crosses bundles of B, the
+//   extras compensate (W δ = −w) so full bundles stay full;
+// - ratio test over every arc of those cycles and the slacks of the other bundles;
+// - the leaving variable is a bundle slack (the bundle joins B, the entering arc becomes an
+//   extra), an extra, or a tree arc (replaced in its tree by the entering arc or by an extra whose
+//   cycle holds it).
+//
+// Phase 1 starts from the all-artificial star trees and minimises the artificial flow (costs 1);
+// phase 2 fixes the artificial arcs at 0 and minimises the real cost. Pricing is LEMON's block
+// search; after a long run of degenerate pivots the entering and leaving choices switch to
+// Bland's smallest-index rule until the objective moves again.
+import Foundation
+
+/// Primal simplex for ``BundledFlowProblem`` (primal partitioning over per-commodity spanning
+/// trees). Exact in the LP sense (within floating-point tolerances); see the file's header.
+public struct PrimalPartitioningSimplex: Sendable {
+    /// Stop after this many pivots (status ``BundledFlowStatus/limitReached``).
+    public var maxPivots: Int? = nil
+    /// Reduced costs within this tolerance (relative to 1 + the largest |cost|) count as zero.
+    public var optimalityTolerance = 1e-9
+
+    public init() {}
+
+    public func solve(_ problem: BundledFlowProblem, deadline: ContinuousClock.Instant? = nil) -> BundledFlowResult {
+        if let e = problem.validate() { return BundledFlowResult(status: .invalid(e)) }
+        let engine = PartitionEngine(problem, tolerance: optimalityTolerance)
+        return engine.run(maxPivots: maxPivots ?? .max, deadline: deadline)
+    }
+}
+
+/// The solver's state. Arcs and nodes of all commodities share one index space: commodity k's
+/// nodes are `nodeStart[k] ..< nodeStart[k+1] − 1` and its root is `nodeStart[k+1] − 1`; its
+/// real arcs are `arcStart[k] ..< arcStart[k+1]`; the artificial arc of node g is `artBase + g`.
+final class PartitionEngine {
+    let K: Int
+    let nodeStart: [Int]
+    let arcStart: [Int]
+    let artBase: Int
+    let nodeCount: Int
+    let arcCount: Int
+    let bundleCount: Int
+
+    // Arcs.
+    var tail: [Int32], head: [Int32]
+    var cost: [Double], realCost: [Double]
+    var lower: [Double], upper: [Double]
+    var flow: [Double]
+    /// 0 at lower bound, 1 at upper bound, 2 tree arc, 3 extra arc.
+    var state: [UInt8]
+    var bundle: [Int32]
+    // Nodes.
+    var parent: [Int32], pred: [Int32], depth: [Int32]
+    var firstChild: [Int32], nextSib: [Int32], prevSib: [Int32]
+    var pi: [Double]
+    var nodeCommodity: [Int32]
+    // Bundles.
+    var capacity: [Double], slack: [Double], mu: [Double]
+    var inB: [Bool]
+    var memberStart: [Int], members: [Int32]
+    // Working basis.
+    var B: [Int32] = []          // full bundles (slack nonbasic at 0)
+    var E: [Int32] = []          // extra arcs, as many as B
+    var posB: [Int32]            // bundle → index in B or −1
+    var cycleArcs: [[Int32]] = []     // per extra (parallel to E)
+    var cycleCoef: [[Double]] = []
+    var cycleValid: [Bool] = []
+    var lu: DenseLU? = nil
+    var wDirty = true
+
+    // Scratch.
+    var delta: [Double]
+    var touched: [Int32] = []
+    var rowDelta: [Double]
+    var touchedRows: [Int32] = []
+    var tmpArcs: [Int32] = []
+    var tmpCoef: [Double] = []
+
+    let epsD: Double
+    var pivots = 0
+    var degenerateRun = 0
+    var bland = false
+    var blockStart = 0
+    let blockSize: Int
+    var largestB = 0
+
+    init(_ p: BundledFlowProblem, tolerance: Double) {
+        K = p.commodities.count
+        var ns = [0], as_ = [0]
+        for c in p.commodities {
+            ns.append(ns.last! + c.nodeCount + 1)
+            as_.append(as_.last! + c.arcCount)
+        }
+        nodeStart = ns; arcStart = as_
+        nodeCount = ns.last!
+        artBase = as_.last!
+        arcCount = artBase + nodeCount
+        bundleCount = p.bundleCount
+        tail = .init(repeating: 0, count: arcCount); head = .init(repeating: 0, count: arcCount)
+        cost = .init(repeating: 0, count: arcCount); realCost = .init(repeating: 0, count: arcCount)
+        lower = .init(repeating: 0, count: arcCount); upper = .init(repeating: 0, count: arcCount)
+        flow = .init(repeating: 0, count: arcCount)
+        state = .init(repeating: 0, count: arcCount)
+        bundle = .init(repeating: -1, count: arcCount)
+        parent = .init(repeating: -1, count: nodeCount); pred = .init(repeating: -1, count: nodeCount)
+        depth = .init(repeating: 0, count: nodeCount)
+        firstChild = .init(repeating: -1, count: nodeCount)
+        nextSib = .init(repeating: -1, count: nodeCount); prevSib = .init(repeating: -1, count: nodeCount)
+        pi = .init(repeating: 0, count: nodeCount)
+        nodeCommodity = .init(repeating: 0, count: nodeCount)
+        capacity = p.bundleCapacity.map(Double.init)
+        slack = .init(repeating: 0, count: bundleCount); mu = .init(repeating: 0, count: bundleCount)
+        inB = .init(repeating: false, count: bundleCount)
+        posB = .init(repeating: -1, count: bundleCount)
+        delta = .init(repeating: 0, count: arcCount)
+        rowDelta = .init(repeating: 0, count: bundleCount)
+        var maxCost = 0.0
+        for (k, c) in p.commodities.enumerated() {
+            let n0 = ns[k], a0 = as_[k]
+            for v in 0 ..< c.nodeCount + 1 { nodeCommodity[n0 + v] = Int32(k) }
+            for a in 0 ..< c.arcCount {
+                let g = a0 + a
+                tail[g] = Int32(n0 + Int(c.tail[a])); head[g] = Int32(n0 + Int(c.head[a]))
+                realCost[g] = Double(c.cost[a]); maxCost = max(maxCost, abs(realCost[g]))
+                lower[g] = Double(c.lower[a])
+                upper[g] = c.capacity[a] == MinCostFlowProblem.unbounded ? .infinity : Double(c.capacity[a])
+                flow[g] = lower[g]
+            }
+        }
+        epsD = tolerance * (1 + maxCost)
+        var ms = [0], mem = [Int32]()
+        for r in 0 ..< bundleCount {
+            for i in Int(p.memberStart[r]) ..< Int(p.memberStart[r + 1]) {
+                let g = Int32(as_[Int(p.memberCommodity[i])] + Int(p.memberArc[i]))
+                mem.append(g); bundle[Int(g)] = Int32(r)
+            }
+            ms.append(mem.count)
+        }
+        memberStart = ms; members = mem
+        blockSize = max(10, Int(Double(arcCount).squareRoot()))
+        // Artificial star trees carrying every node's imbalance with the arcs at their lower bounds.
+        var imbalance = [Double](repeating: 0, count: nodeCount)
+        for (k, c) in p.commodities.enumerated() {
+            for v in 0 ..< c.nodeCount { imbalance[ns[k] + v] = Double(c.supply[v]) }
+        }
+        for a in 0 ..< artBase where lower[a] != 0 {
+            imbalance[Int(tail[a])] -= lower[a]; imbalance[Int(head[a])] += lower[a]
+        }
+        for k in 0 ..< K {
+            let root = ns[k + 1] - 1
+            for g in ns[k] ..< root {
+                let a = artBase + g
+                if imbalance[g] >= 0 {
+                    tail[a] = Int32(g); head[a] = Int32(root); flow[a] = imbalance[g]
+                } else {
+                    tail[a] = Int32(root); head[a] = Int32(g); flow[a] = -imbalance[g]
+                }
+                lower[a] = 0; upper[a] = .infinity
+                state[a] = 2
+                attach(Int32(g), to: Int32(root)); pred[g] = Int32(a); depth[g] = 1
+            }
+            // The root's artificial arc index is unused: a fixed arc of no consequence.
+            let a = artBase + root
+            tail[a] = Int32(root); head[a] = Int32(root); upper[a] = 0
+        }
+        for r in 0 ..< bundleCount {
+            var used = 0.0
+            for i in memberStart[r] ..< memberStart[r + 1] { used += flow[Int(members[i])] }
+            slack[r] = capacity[r] - used
+        }
+    }
+
+    // MARK: Tree plumbing
+
+    @inline(__always) func detach(_ x: Int32) {
+        let xi = Int(x), p = Int(parent[xi])
+        if prevSib[xi] >= 0 { nextSib[Int(prevSib[xi])] = nextSib[xi] } else if p >= 0 { firstChild[p] = nextSib[xi] }
+        if nextSib[xi] >= 0 { prevSib[Int(nextSib[xi])] = prevSib[xi] }
+        prevSib[xi] = -1; nextSib[xi] = -1
+    }
+
+    @inline(__always) func attach(_ x: Int32, to p: Int32) {
+        let xi = Int(x), pi_ = Int(p)
+        nextSib[xi] = firstChild[pi_]; prevSib[xi] = -1
+        if firstChild[pi_] >= 0 { prevSib[Int(firstChild[pi_])] = x }
+        firstChild[pi_] = x; parent[xi] = p
+    }
+
+    /// Visits the subtree of `s` in preorder (parents before children).
+    @inline(__always) func forSubtree(_ s: Int32, _ body: (Int) -> Void) {
+        var x = s
+        body(Int(x))
+        while true {
+            if firstChild[Int(x)] >= 0 {
+                x = firstChild[Int(x)]
+            } else {
+                while x != s && nextSib[Int(x)] < 0 { x = parent[Int(x)] }
+                if x == s { return }
+                x = nextSib[Int(x)]
+            }
+            body(Int(x))
+        }
+    }
+
+    /// The child endpoint of tree arc `a`.
+    @inline(__always) func childOf(_ a: Int) -> Int32 {
+        let t = tail[a]
+        return pred[Int(t)] == Int32(a) && parent[Int(t)] == head[a] ? t : head[a]
+    }
+
+    @inline(__always) func modifiedCost(_ a: Int) -> Double {
+        let r = bundle[a]
+        return r >= 0 ? cost[a] + mu[Int(r)] : cost[a]
+    }
+
+    @inline(__always) func reducedCost(_ a: Int) -> Double {
+        modifiedCost(a) + pi[Int(tail[a])] - pi[Int(head[a])]
+    }
+
+    /// The fundamental cycle of arc `a` (+1 on a) into `arcs`/`coef`.
+    func cycle(_ a: Int32, _ arcs: inout [Int32], _ coef: inout [Double]) {
+        arcs.removeAll(keepingCapacity: true); coef.removeAll(keepingCapacity: true)
+        arcs.append(a); coef.append(1)
+        var u = tail[Int(a)], v = head[Int(a)]
+        while u != v {
+            if depth[Int(u)] > depth[Int(v)] {
+                let e = pred[Int(u)]
+                arcs.append(e); coef.append(head[Int(e)] == u ? 1 : -1)
+                u = parent[Int(u)]
+            } else {
+                let e = pred[Int(v)]
+                arcs.append(e); coef.append(tail[Int(e)] == v ? 1 : -1)
+                v = parent[Int(v)]
+            }
+        }
+    }
+
+    /// Recomputes every potential from the roots with the current μ.
+    func recomputePotentials() {
+        for k in 0 ..< K {
+            let root = Int32(nodeStart[k + 1] - 1)
+            pi[Int(root)] = 0
+            forSubtree(root) { x in
+                let e = Int(self.pred[x])
+                guard e >= 0 else { return }
+                let p = Int(self.parent[x])
+                self.pi[x] = self.tail[e] == Int32(p) ? self.pi[p] + self.modifiedCost(e) : self.pi[p] - self.modifiedCost(e)
+            }
+        }
+    }
+
+    // MARK: Working basis
+
+    func ensureCycle(_ i: Int) {
+        if !cycleValid[i] {
+            cycle(E[i], &cycleArcs[i], &cycleCoef[i])
+            cycleValid[i] = true
+        }
+    }
+
+    func invalidateCycles(commodity k: Int32) {
+        for i in 0 ..< E.count where nodeCommodity[Int(tail[Int(E[i])])] == k { cycleValid[i] = false; wDirty = true }
+    }
+
+    /// Rebuilds W (rows B, columns E) and factors it; returns false when singular.
+    func refactor() -> Bool {
+        let n = B.count
+        precondition(E.count == n)
+        largestB = max(largestB, n)
+        if n == 0 { lu = nil; wDirty = false; return true }
+        var w = [Double](repeating: 0, count: n * n)
+        for i in 0 ..< n {
+            ensureCycle(i)
+            let arcs = cycleArcs[i], coef = cycleCoef[i]
+            for j in 0 ..< arcs.count {
+                let r = bundle[Int(arcs[j])]
+                if r >= 0, posB[Int(r)] >= 0 { w[Int(posB[Int(r)]) * n + i] += coef[j] }
+            }
+        }
+        guard let f = DenseLU(w, n) else { return false }
+        lu = f; wDirty = false
+        return true
+    }
+
+    /// New μ from Wᵀμ = −C; shifts the potentials under tree arcs of bundles whose μ changed.
+    /// `old` holds the bundles whose μ may have been nonzero before (they leave B or change).
+    func updateDuals(previouslyPriced old: [Int32]) {
+        var newMu = [Double](repeating: 0, count: B.count)
+        if let lu {
+            var c = [Double](repeating: 0, count: B.count)
+            for i in 0 ..< E.count {
+                ensureCycle(i)
+                var s = 0.0
+                let arcs = cycleArcs[i], coef = cycleCoef[i]
+                for j in 0 ..< arcs.count { s += coef[j] * cost[Int(arcs[j])] }
+                c[i] = -s
+            }
+            newMu = lu.solveTransposed(c)
+        }
+        var changed = [(Int32, Double)]()
+        for r in old where !inB[Int(r)] && mu[Int(r)] != 0 {
+            changed.append((r, -mu[Int(r)])); mu[Int(r)] = 0
+        }
+        for (i, r) in B.enumerated() {
+            let d = newMu[i] - mu[Int(r)]
+            if d != 0 { changed.append((r, d)); mu[Int(r)] = newMu[i] }
+        }
+        for (r, d) in changed {
+            for m in memberStart[Int(r)] ..< memberStart[Int(r) + 1] {
+                let a = Int(members[m])
+                guard state[a] == 2 else { continue }
+                let child = childOf(a)
+                let shift = tail[a] == child ? -d : d
+                forSubtree(child) { self.pi[$0] += shift }
+            }
+        }
+    }
+
+    // MARK: Pivoting
+
+    enum Entering { case arc(Int32, Double), slack(Int32) }
+    enum Leaving { case ownBound, slack(Int32), extra(Int), tree(Int32) }
+
+    /// LEMON's block search (or Bland's first candidate). nil when optimal.
+    func price() -> Entering? {
+        // Full bundles' slacks first: few, and a negative price must go.
+        var best: Entering? = nil
+        var bestV = epsD
+        for r in B where -mu[Int(r)] > bestV {
+            if bland { return .slack(r) }
+            bestV = -mu[Int(r)]; best = .slack(r)
+        }
+        if best != nil { return best }
+        if bland {
+            for a in 0 ..< arcCount {
+                if let e = candidate(a) { return e.0 }
+            }
+            return nil
+        }
+        var a = blockStart, scanned = 0, inBlock = 0
+        while scanned < arcCount {
+            if let (e, v) = candidate(a), v > bestV { best = e; bestV = v }
+            a += 1; if a == arcCount { a = 0 }
+            scanned += 1; inBlock += 1
+            if inBlock >= blockSize {
+                if best != nil { break }
+                inBlock = 0
+            }
+        }
+        blockStart = a
+        return best
+    }
+
+    @inline(__always) func candidate(_ a: Int) -> (Entering, Double)? {
+        let s = state[a]
+        if s >= 2 || upper[a] - lower[a] <= 0 { return nil }
+        let d = reducedCost(a)
+        if s == 0 { return d < -epsD ? (.arc(Int32(a), 1), -d) : nil }
+        return d > epsD ? (.arc(Int32(a), -1), d) : nil
+    }
+
+    @inline(__always) func add(_ a: Int32, _ v: Double) {
+        let ai = Int(a)
+        if delta[ai] == 0 { touched.append(a) }
+        delta[ai] += v
+        if delta[ai] == 0 { delta[ai] = .leastNonzeroMagnitude }  // keep it marked as touched
+    }
+
+    /// One pivot. Returns false when the problem is unbounded or W singular (`trouble` says which).
+    func pivot(_ entering: Entering, trouble: inout BundledFlowStatus?) {
+        // Direction: the entering variable's cycle, extras compensating on full bundles.
+        var b = [Double](repeating: 0, count: B.count)
+        var enteringArc: Int32 = -1, sigma = 1.0
+        switch entering {
+        case let .arc(q, s):
+            enteringArc = q; sigma = s
+            cycle(q, &tmpArcs, &tmpCoef)
+            for j in 0 ..< tmpArcs.count {
+                let a = tmpArcs[j]
+                add(a, s * tmpCoef[j])
+                let r = bundle[Int(a)]
+                if r >= 0, posB[Int(r)] >= 0 { b[Int(posB[Int(r)])] += s * tmpCoef[j] }
+            }
+        case let .slack(r):
+            b[Int(posB[Int(r)])] = 1
+        }
+        var dE = [Double](repeating: 0, count: B.count)
+        if b.contains(where: { $0 != 0 }), let lu {
+            dE = lu.solve(b.map { -$0 })
+            for i in 0 ..< E.count where abs(dE[i]) > 1e-12 {
+                ensureCycle(i)
+                let arcs = cycleArcs[i], coef = cycleCoef[i]
+                for j in 0 ..< arcs.count { add(arcs[j], dE[i] * coef[j]) }
+            }
+        }
+        for a in touched {
+            let r = bundle[Int(a)]
+            if r >= 0, !inB[Int(r)] {
+                if rowDelta[Int(r)] == 0 { touchedRows.append(r) }
+                rowDelta[Int(r)] -= delta[Int(a)]
+                if rowDelta[Int(r)] == 0 { rowDelta[Int(r)] = .leastNonzeroMagnitude }
+            }
+        }
+        // Ratio test.
+        var theta = Double.infinity
+        var leaving = Leaving.ownBound
+        var leavingD = 0.0
+        var leavingIndex = Int.max
+        if enteringArc >= 0 {
+            let q = Int(enteringArc)
+            theta = sigma > 0 ? upper[q] - flow[q] : flow[q] - lower[q]
+            leavingD = 1; leavingIndex = q
+        }
+        let tieTol = 1e-12
+        @inline(__always) func consider(_ lim: Double, _ d: Double, _ index: Int, _ l: Leaving) {
+            let lim = max(lim, 0)
+            if theta == .infinity || lim < theta - tieTol * (1 + theta) {
+                theta = lim; leaving = l; leavingD = abs(d); leavingIndex = index
+            } else if lim <= theta + tieTol * (1 + theta) {
+                if bland ? index < leavingIndex : abs(d) > leavingD {
+                    theta = min(theta, lim); leaving = l; leavingD = abs(d); leavingIndex = index
+                }
+            }
+        }
+        for a in touched where a != enteringArc {
+            let ai = Int(a)
+            let d = delta[ai]
+            if abs(d) < 1e-11 { continue }
+            let lim = d > 0 ? upper[ai] - flow[ai] : flow[ai] - lower[ai]
+            if lim == .infinity { continue }
+            let l: Leaving
+            if state[ai] == 2 { l = .tree(a) } else if let i = E.firstIndex(of: a) { l = .extra(i) } else {
+                note("touched arc \(a) state \(state[ai]) not basic")
+                trouble = .numericalTrouble; clearScratch(); return   // a stale cycle: cannot happen
+            }
+            consider(lim / abs(d), d, ai, l)
+        }
+        for r in touchedRows {
+            let d = rowDelta[Int(r)]
+            if d < -1e-11 { consider(slack[Int(r)] / -d, d, arcCount + Int(r), .slack(r)) }
+        }
+        if theta == .infinity { trouble = .unbounded; clearScratch(); return }
+        // Move.
+        if theta > 0 {
+            for a in touched {
+                let ai = Int(a)
+                if abs(delta[ai]) >= 1e-300 { flow[ai] += theta * delta[ai] }
+            }
+            for r in touchedRows { slack[Int(r)] += theta * rowDelta[Int(r)] }
+            if case let .slack(r) = entering { slack[Int(r)] += theta }
+        }
+        if theta > 1e-12 { degenerateRun = 0; bland = false } else {
+            degenerateRun += 1
+            if degenerateRun > 2000 { bland = true }
+        }
+        pivots += 1
+        // Basis change.
+        var old: [Int32] = B
+        switch leaving {
+        case .ownBound:
+            let q = Int(enteringArc)
+            flow[q] = sigma > 0 ? upper[q] : lower[q]
+            state[q] = sigma > 0 ? 1 : 0
+            clearScratch(); return
+        case let .slack(r):
+            slack[Int(r)] = 0
+            addToB(r)
+            switch entering {
+            case let .arc(q, _): addExtra(q)
+            case let .slack(r2): removeFromB(r2)
+            }
+        case let .extra(i):
+            let e = Int(E[i])
+            snapNonbasic(e)
+            switch entering {
+            case let .arc(q, _):
+                E[i] = q; state[Int(q)] = 3; cycleValid[i] = false; wDirty = true
+            case let .slack(r2):
+                removeExtra(at: i); removeFromB(r2)
+            }
+        case let .tree(f):
+            let fi = Int(f)
+            let k = nodeCommodity[Int(tail[fi])]
+            var replacer: Int32 = -1
+            if enteringArc >= 0, nodeCommodity[Int(tail[Int(enteringArc)])] == k, tmpArcs.contains(f),
+               case .arc = entering {
+                replacer = enteringArc
+            }
+            var extraSlot = -1
+            if replacer < 0 {
+                for i in 0 ..< E.count where abs(dE[i]) > 1e-12 && nodeCommodity[Int(tail[Int(E[i])])] == k {
+                    ensureCycle(i)
+                    if cycleArcs[i].contains(f) { extraSlot = i; replacer = E[i]; break }
+                }
+            }
+            guard replacer >= 0 else { note("no replacer for tree arc \(f)"); trouble = .numericalTrouble; clearScratch(); return }
+            let shift = reducedCost(Int(replacer))
+            snapNonbasic(fi)
+            exchange(leaving: f, entering: replacer, shift: shift)
+            state[Int(replacer)] = 2
+            if extraSlot >= 0 {
+                switch entering {
+                case let .arc(q, _):
+                    E[extraSlot] = q; state[Int(q)] = 3; cycleValid[extraSlot] = false; wDirty = true
+                case let .slack(r2):
+                    removeExtra(at: extraSlot); removeFromB(r2)
+                }
+            }
+            invalidateCycles(commodity: k)
+        }
+        clearScratch()
+        guard wDirty else { return }
+        if !refactor() { note("W singular, |B| = \(B.count)"); trouble = .numericalTrouble; return }
+        old.append(contentsOf: B)
+        updateDuals(previouslyPriced: old)
+    }
+
+    func snapNonbasic(_ a: Int) {
+        if abs(flow[a] - lower[a]) <= abs(flow[a] - upper[a]) { flow[a] = lower[a]; state[a] = 0 } else { flow[a] = upper[a]; state[a] = 1 }
+    }
+
+    func addToB(_ r: Int32) {
+        inB[Int(r)] = true; posB[Int(r)] = Int32(B.count); B.append(r); wDirty = true
+    }
+
+    func removeFromB(_ r: Int32) {
+        let i = Int(posB[Int(r)])
+        B.remove(at: i)
+        for j in i ..< B.count { posB[Int(B[j])] = Int32(j) }
+        inB[Int(r)] = false; posB[Int(r)] = -1; wDirty = true
+    }
+
+    func addExtra(_ q: Int32) {
+        state[Int(q)] = 3
+        E.append(q); cycleArcs.append([]); cycleCoef.append([]); cycleValid.append(false); wDirty = true
+    }
+
+    func removeExtra(at i: Int) {
+        E.remove(at: i); cycleArcs.remove(at: i); cycleCoef.remove(at: i); cycleValid.remove(at: i); wDirty = true
+    }
+
+    func clearScratch() {
+        for a in touched { delta[Int(a)] = 0 }
+        touched.removeAll(keepingCapacity: true)
+        for r in touchedRows { rowDelta[Int(r)] = 0 }
+        touchedRows.removeAll(keepingCapacity: true)
+    }
+
+    /// Replaces tree arc `f` by arc `g` (same commodity; `f` on g's cycle) and shifts the
+    /// potentials of the re-hung subtree by `shift` (g's reduced cost, so that it prices at 0).
+    func exchange(leaving f: Int32, entering g: Int32, shift: Double) {
+        let b = childOf(Int(f))
+        let u = tail[Int(g)], v = head[Int(g)]
+        // Which endpoint of g lies in b's subtree?
+        var x = u
+        while depth[Int(x)] > depth[Int(b)] { x = parent[Int(x)] }
+        let inside = x == b ? u : v, outside = inside == u ? v : u
+        let piShift = inside == v ? shift : -shift
+        detach(b)
+        var node = inside, newParent = outside, newPred = g
+        while true {
+            let oldParent = parent[Int(node)], oldPred = pred[Int(node)]
+            if node != b { detach(node) }
+            attach(node, to: newParent); pred[Int(node)] = newPred
+            if node == b { break }
+            newParent = node; newPred = oldPred; node = oldParent
+        }
+        forSubtree(inside) { y in
+            self.depth[y] = self.depth[Int(self.parent[y])] + 1
+            self.pi[y] += piShift
+        }
+    }
+
+    // MARK: Driver
+
+    static let debug = ProcessInfo.processInfo.environment["FUELFLOW_DEBUG_PP"] != nil
+    func note(_ s: @autoclosure () -> String) {
+        if Self.debug { FileHandle.standardError.write(Data("pp: \(s())\n".utf8)) }
+    }
+
+    func run(maxPivots: Int, deadline: ContinuousClock.Instant?) -> BundledFlowResult {
+        for a in 0 ..< artBase { cost[a] = 0 }
+        for a in artBase ..< arcCount { cost[a] = 1 }
+        var status = BundledFlowStatus.optimal
+        // Lower bounds alone overfill a bundle: no flow fits.
+        if slack.contains(where: { $0 < 0 }) { return result(.infeasible) }
+        for phase in 1 ... 2 {
+            if phase == 2 {
+                var artificial = 0.0
+                for a in artBase ..< arcCount { artificial += flow[a] }
+                if artificial > 1e-7 * Double(max(1, nodeCount)) { status = .infeasible; break }
+                for a in artBase ..< arcCount { cost[a] = 0; flow[a] = 0; upper[a] = 0 }
+                for a in 0 ..< artBase { cost[a] = realCost[a] }
+            }
+            _ = refactor()
+            updateDuals(previouslyPriced: [])
+            recomputePotentials()
+            var stop: BundledFlowStatus? = nil
+            var verified = false
+            while stop == nil {
+                if pivots >= maxPivots { stop = .limitReached; break }
+                if pivots & 1023 == 0, let deadline, ContinuousClock.now >= deadline { stop = .limitReached; break }
+                if pivots % 50_000 == 49_999 { recomputePotentials() }
+                guard let e = price() else {
+                    if verified { break }
+                    // Refresh the duals once and look again before declaring optimality.
+                    if !refactor() { stop = .numericalTrouble; break }
+                    updateDuals(previouslyPriced: B); recomputePotentials()
+                    verified = true
+                    continue
+                }
+                verified = false
+                var trouble: BundledFlowStatus? = nil
+                pivot(e, trouble: &trouble)
+                if let trouble { stop = trouble }
+            }
+            if let stop { status = stop; break }
+        }
+        return result(status)
+    }
+
+    func result(_ status: BundledFlowStatus) -> BundledFlowResult {
+        var r = BundledFlowResult(status: status)
+        r.pivots = pivots
+        r.workingBasisSize = B.count
+        r.largestWorkingBasis = largestB
+        if case .invalid = status { return r }
+        var objective = 0.0
+        for a in 0 ..< artBase { objective += realCost[a] * flow[a] }
+        r.objective = objective
+        r.flow = (0 ..< K).map { k in Array(flow[arcStart[k] ..< arcStart[k + 1]]) }
+        r.potential = (0 ..< K).map { k in
+            let root = pi[nodeStart[k + 1] - 1]
+            return pi[nodeStart[k] ..< nodeStart[k + 1] - 1].map { $0 - root }
+        }
+        r.bundlePrice = mu.map { max(0, $0) }
+        r.feasible = isFeasible()
+        return r
+    }
+
+    func isFeasible() -> Bool {
+        for a in 0 ..< arcCount {
+            if flow[a] < lower[a] - 1e-6 || flow[a] > upper[a] + 1e-6 { return false }
+            if a >= artBase && flow[a] > 1e-6 { return false }
+        }
+        for r in 0 ..< bundleCount {
+            var used = 0.0
+            for i in memberStart[r] ..< memberStart[r + 1] { used += flow[Int(members[i])] }
+            if used > capacity[r] + 1e-6 * (1 + capacity[r]) { return false }
+        }
+        return true
+    }
+}
+
+/// Dense LU factorisation with partial pivoting of an n×n row-major matrix.
+struct DenseLU {
+    var a: [Double]
+    var perm: [Int]
+    let n: Int
+
+    init?(_ m: [Double], _ n: Int) {
+        self.n = n; a = m; perm = Array(0 ..< n)
+        for k in 0 ..< n {
+            var p = k, best = abs(a[k * n + k])
+            for i in k + 1 ..< n where abs(a[i * n + k]) > best { best = abs(a[i * n + k]); p = i }
+            if best < 1e-10 { return nil }
+            if p != k {
+                for j in 0 ..< n { a.swapAt(k * n + j, p * n + j) }
+                perm.swapAt(k, p)
+            }
+            let pivot = a[k * n + k]
+            for i in k + 1 ..< n {
+                let f = a[i * n + k] / pivot
+                if f == 0 { continue }
+                a[i * n + k] = f
+                for j in k + 1 ..< n { a[i * n + j] -= f * a[k * n + j] }
+            }
+        }
+    }
+
+    /// x with M x = b.
+    func solve(_ b: [Double]) -> [Double] {
+        var y = perm.map { b[$0] }
+        for i in 0 ..< n { for j in 0 ..< i { y[i] -= a[i * n + j] * y[j] } }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            for j in i + 1 ..< n { y[i] -= a[i * n + j] * y[j] }
+            y[i] /= a[i * n + i]
+        }
+        return y
+    }
+
+    /// x with Mᵀ x = b.
+    func solveTransposed(_ b: [Double]) -> [Double] {
+        // Mᵀ = Uᵀ Lᵀ Pᵀ... with P M = L U: Mᵀ x = b ⇔ Uᵀ Lᵀ (P x) = b.
+        var z = b
+        for i in 0 ..< n {
+            for j in 0 ..< i { z[i] -= a[j * n + i] * z[j] }
+            z[i] /= a[i * n + i]
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            for j in i + 1 ..< n { z[i] -= a[j * n + i] * z[j] }
+        }
+        var x = [Double](repeating: 0, count: n)
+        for i in 0 ..< n { x[perm[i]] = z[i] }
+        return x
+    }
+}

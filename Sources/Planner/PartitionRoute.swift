@@ -1,0 +1,113 @@
+// PartitionRoute.swift — the full LP as a bundled multi-commodity flow, solved exactly by our
+// primal-partitioning simplex (NetworkFlow.PrimalPartitioningSimplex): one spanning tree per
+// product and a dense working basis for the shared rows that are full.
+import Foundation
+import NetworkFlow
+
+enum PartitionRoute {
+    /// The model as a ``BundledFlowProblem``: each product's split-node graph (FlowRoute.build
+    /// with the shared limits as per-arc bounds and every throughput row as a split arc at its
+    /// full limit) and one bundle per shared row (a multi-product lane's capacity on a day: that
+    /// lane-day's arcs; a throughput row: the products' split arcs). Exactly the LP: the per-arc
+    /// bounds are implied by the bundles.
+    struct Built {
+        var problem: BundledFlowProblem
+        var arcColumn: [[Int32]]
+        var tier1: [[Int32]]
+        /// Model row of each bundle.
+        var bundleRow: [Int]
+    }
+
+    static func build(_ m: PlanModel, scaling sc: FlowScaling) -> Built {
+        let full = FlowRoute.fullThroughput(m)
+        var graphs = [MinCostFlowProblem](), arcColumn = [[Int32]](), tier1 = [[Int32]]()
+        for p in 0 ..< m.P {
+            let b = FlowRoute.build(m, product: p, scaling: sc, relaxCoupling: true, throughputCap: full)
+            graphs.append(b.problem); arcColumn.append(b.arcColumn); tier1.append(b.tier1)
+        }
+        // Shared row of each lane column (lanes carrying several products with a capacity).
+        var columnRow = [Int32](repeating: -1, count: m.productionBase)
+        for l in 0 ..< m.network.lanes.count where m.laneCapacityRowStart[l] >= 0 && m.laneProducts[l].count > 1 {
+            let span = m.laneSpan[l]
+            for k in 0 ..< m.laneProducts[l].count {
+                for t in 1 ... max(1, span) where span > 0 {
+                    columnRow[m.laneColumnStart[l] + k * span + t - 1] = Int32(m.laneCapacityRowStart[l] + t - 1)
+                }
+            }
+        }
+        var members = [[(commodity: Int, arc: ArcID)]](repeating: [], count: m.couplingRowCount)
+        for p in 0 ..< m.P {
+            for (a, j) in arcColumn[p].enumerated() {
+                let row: Int
+                if j < 0 {
+                    row = m.throughputBase + Int(-1 - j)
+                } else if Int(j) < m.productionBase, columnRow[Int(j)] >= 0 {
+                    row = Int(columnRow[Int(j)])
+                } else { continue }
+                members[row - m.laneCapacityBase].append((p, ArcID(a)))
+            }
+        }
+        var problem = BundledFlowProblem(commodities: graphs)
+        var bundleRow = [Int]()
+        for (i, ms) in members.enumerated() where !ms.isEmpty {
+            let r = m.laneCapacityBase + i
+            problem.addBundle(capacity: sc.limit(m.rowUpper[r]), members: ms)
+            bundleRow.append(r)
+        }
+        return Built(problem: problem, arcColumn: arcColumn, tier1: tier1, bundleRow: bundleRow)
+    }
+
+    /// Solves the model; fills `plan` (columns, duals, objective) when optimal.
+    static func solve(_ m: PlanModel, scaling sc: FlowScaling, options: PlanOptions, into plan: inout Plan) {
+        let clock = ContinuousClock()
+        let t0 = clock.now
+        let built = build(m, scaling: sc)
+        let buildSeconds = (clock.now - t0).seconds
+        options.progress?("primal partitioning: \(m.P) product graph(s), \(built.problem.bundleCount) shared row(s) as bundles (built in \(fmt(buildSeconds)) s)")
+        let res = PrimalPartitioningSimplex().solve(built.problem, deadline: options.deadline)
+        plan.route = "partition"
+        plan.scaling = sc
+        plan.notes.append("primal partitioning: \(res.pivots) pivots, working basis \(res.workingBasisSize) (largest \(res.largestWorkingBasis)), \(fmt((clock.now - t0).seconds)) s")
+        switch res.status {
+        case .optimal:
+            plan.status = .optimal
+        case .infeasible:
+            plan.status = .infeasible; return
+        case .unbounded:
+            plan.status = .unbounded; return
+        case .limitReached:
+            plan.status = .timeLimit; return
+        case .numericalTrouble, .invalid:
+            plan.status = .timeLimit
+            plan.notes.append("primal partitioning stopped: \(res.status)")
+            return
+        }
+        let vs = sc.volumeScale, cs = sc.costScale
+        var x = [Double](repeating: 0, count: m.columnCount)
+        var y = [Double](repeating: 0, count: m.rowCount)
+        for p in 0 ..< m.P {
+            let prob = built.problem.commodities[p], f = res.flow[p], pot = res.potential[p]
+            for a in 0 ..< prob.arcCount where f[a] != 0 && built.arcColumn[p][a] >= 0 {
+                x[Int(built.arcColumn[p][a])] += f[a] / vs
+            }
+            let r0 = m.productRowStart[p], R = m.productRowStart[p + 1] - r0
+            for i in 0 ..< R { y[r0 + i] = (pot[i] - pot[R]) / cs }
+            var ti = 0
+            let spen = m.network.products[p].safetyPenalty
+            for (k, st) in m.network.storage.enumerated() where st.product == p && m.safetyColumnStart[k] >= 0 {
+                for t in 1 ... m.T {
+                    let a = Int(built.tier1[p][ti]); ti += 1
+                    let s = x[m.storageBase + k * m.T + t - 1]
+                    x[m.safetyColumnStart[k] + t - 1] = max(0, st.safetyM3 - s)
+                    let rc = Double(prob.cost[a]) + pot[Int(prob.tail[a])] - pot[Int(prob.head[a])]
+                    y[m.safetyRowStart[k] + t - 1] = FlowRoute.safetyDual(firstTierReducedCost: rc / cs, stock: s,
+                                                                          safety: st.safetyM3, penalty: spen)
+                }
+            }
+        }
+        for (i, r) in built.bundleRow.enumerated() { y[r] = -res.bundlePrice[i] / cs }
+        plan.columnValues = x
+        plan.rowDuals = y
+        plan.objective = m.objective(of: x)
+    }
+}
