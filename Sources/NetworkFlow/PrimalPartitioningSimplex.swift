@@ -36,9 +36,23 @@ public struct PrimalPartitioningSimplex: Sendable {
     public init() {}
 
     public func solve(_ problem: BundledFlowProblem, deadline: ContinuousClock.Instant? = nil) -> BundledFlowResult {
+        solve(problem, start: nil, deadline: deadline)
+    }
+
+    /// Solves from per-commodity spanning trees (e.g. each commodity's optimal basis without the
+    /// bundles, ``NetworkSimplexSession/basis()``): tree flows follow from the supplies and the
+    /// non-tree arcs' bounds; a tree arc that cannot carry its subtree's balance is replaced by an
+    /// artificial arc. Overfull bundles and artificial flow are then priced at a big M (one
+    /// composite phase) instead of the cold start's phase 1. A start whose counts do not match,
+    /// or whose parent arcs do not form a tree, is ignored (cold start; `startAdopted` false).
+    public func solve(_ problem: BundledFlowProblem, start: [NetworkSimplexSession.Basis]?,
+                      deadline: ContinuousClock.Instant? = nil) -> BundledFlowResult {
         if let e = problem.validate() { return BundledFlowResult(status: .invalid(e)) }
         let engine = PartitionEngine(problem, tolerance: optimalityTolerance)
-        return engine.run(maxPivots: maxPivots ?? .max, deadline: deadline)
+        let warm = start.map { engine.adopt($0, problem) } ?? false
+        var r = engine.run(maxPivots: maxPivots ?? .max, deadline: deadline, warm: warm)
+        r.startAdopted = warm
+        return r
     }
 }
 
@@ -70,6 +84,8 @@ final class PartitionEngine {
     // Bundles.
     var capacity: [Double], slack: [Double], mu: [Double]
     var inB: [Bool]
+    /// Overfull at a warm start and not yet full (priced at M in the composite phase).
+    var overfull: [Bool]
     var memberStart: [Int], members: [Int32]
     // Working basis.
     var B: [Int32] = []          // full bundles (slack nonbasic at 0)
@@ -90,12 +106,17 @@ final class PartitionEngine {
     var tmpCoef: [Double] = []
 
     let epsD: Double
+    /// The composite phase's price of artificial flow and of overfull bundles.
+    var bigM: Double
+    let maxBigM: Double
     var pivots = 0
     var degenerateRun = 0
     var bland = false
     var blockStart = 0
     let blockSize: Int
     var largestB = 0
+    /// Overfull bundles that became full in the current pivot without leaving the basis.
+    var relieved: [Int32] = []
 
     init(_ p: BundledFlowProblem, tolerance: Double) {
         K = p.commodities.count
@@ -124,6 +145,7 @@ final class PartitionEngine {
         capacity = p.bundleCapacity.map(Double.init)
         slack = .init(repeating: 0, count: bundleCount); mu = .init(repeating: 0, count: bundleCount)
         inB = .init(repeating: false, count: bundleCount)
+        overfull = .init(repeating: false, count: bundleCount)
         posB = .init(repeating: -1, count: bundleCount)
         delta = .init(repeating: 0, count: arcCount)
         rowDelta = .init(repeating: 0, count: bundleCount)
@@ -141,6 +163,10 @@ final class PartitionEngine {
             }
         }
         epsD = tolerance * (1 + maxCost)
+        // Small enough for the potentials to keep their precision; raised when it proves cheaper
+        // than the real costs (see run).
+        bigM = 10 * (1 + maxCost)
+        maxBigM = 1e7 * (1 + maxCost)
         var ms = [0], mem = [Int32]()
         for r in 0 ..< bundleCount {
             for i in Int(p.memberStart[r]) ..< Int(p.memberStart[r + 1]) {
@@ -271,8 +297,12 @@ final class PartitionEngine {
         }
     }
 
-    func invalidateCycles(commodity k: Int32) {
-        for i in 0 ..< E.count where nodeCommodity[Int(tail[Int(E[i])])] == k { cycleValid[i] = false; wDirty = true }
+    /// Tree arc `f` of commodity `k` left its tree: the extras whose cycle held it have a new one
+    /// (the others' tree paths did not use f, so they are unchanged).
+    func invalidateCycles(through f: Int32, commodity k: Int32) {
+        for i in 0 ..< E.count where cycleValid[i] && nodeCommodity[Int(tail[Int(E[i])])] == k && cycleArcs[i].contains(f) {
+            cycleValid[i] = false; wDirty = true
+        }
     }
 
     /// Rebuilds W (rows B, columns E) and factors it; returns false when singular.
@@ -298,6 +328,11 @@ final class PartitionEngine {
     /// New μ from Wᵀμ = −C; shifts the potentials under tree arcs of bundles whose μ changed.
     /// `old` holds the bundles whose μ may have been nonzero before (they leave B or change).
     func updateDuals(previouslyPriced old: [Int32]) {
+        // Bundles that left B first: their μ is 0 again (and no longer a cost in the cycles).
+        var changed = [(Int32, Double)]()
+        for r in old where !inB[Int(r)] && mu[Int(r)] != 0 && !overfull[Int(r)] {
+            changed.append((r, -mu[Int(r)])); mu[Int(r)] = 0
+        }
         var newMu = [Double](repeating: 0, count: B.count)
         if let lu {
             var c = [Double](repeating: 0, count: B.count)
@@ -305,14 +340,14 @@ final class PartitionEngine {
                 ensureCycle(i)
                 var s = 0.0
                 let arcs = cycleArcs[i], coef = cycleCoef[i]
-                for j in 0 ..< arcs.count { s += coef[j] * cost[Int(arcs[j])] }
+                for j in 0 ..< arcs.count {
+                    // Full bundles' μ are the unknowns; an overfull bundle's penalty is a cost.
+                    let a = Int(arcs[j]), r = bundle[a]
+                    s += coef[j] * (r >= 0 && !inB[Int(r)] ? cost[a] + mu[Int(r)] : cost[a])
+                }
                 c[i] = -s
             }
             newMu = lu.solveTransposed(c)
-        }
-        var changed = [(Int32, Double)]()
-        for r in old where !inB[Int(r)] && mu[Int(r)] != 0 {
-            changed.append((r, -mu[Int(r)])); mu[Int(r)] = 0
         }
         for (i, r) in B.enumerated() {
             let d = newMu[i] - mu[Int(r)]
@@ -450,7 +485,10 @@ final class PartitionEngine {
         }
         for r in touchedRows {
             let d = rowDelta[Int(r)]
-            if d < -1e-11 { consider(slack[Int(r)] / -d, d, arcCount + Int(r), .slack(r)) }
+            if overfull[Int(r)] {
+                // Overfull (warm start): the bundle blocks when it becomes exactly full.
+                if d > 1e-11 { consider(-slack[Int(r)] / d, d, arcCount + Int(r), .slack(r)) }
+            } else if d < -1e-11 { consider(max(0, slack[Int(r)]) / -d, d, arcCount + Int(r), .slack(r)) }
         }
         if theta == .infinity { trouble = .unbounded; clearScratch(); return }
         // Move.
@@ -459,7 +497,15 @@ final class PartitionEngine {
                 let ai = Int(a)
                 if abs(delta[ai]) >= 1e-300 { flow[ai] += theta * delta[ai] }
             }
-            for r in touchedRows { slack[Int(r)] += theta * rowDelta[Int(r)] }
+            for r in touchedRows {
+                slack[Int(r)] += theta * rowDelta[Int(r)]
+                // An overfull bundle that became full with another variable leaving: no longer
+                // priced at M (its slack stays basic; updateDuals sets μ to 0).
+                if overfull[Int(r)] && slack[Int(r)] >= -1e-9 {
+                    overfull[Int(r)] = false; slack[Int(r)] = max(0, slack[Int(r)])
+                    relieved.append(r); wDirty = true
+                }
+            }
             if case let .slack(r) = entering { slack[Int(r)] += theta }
         }
         if theta > 1e-12 { degenerateRun = 0; bland = false } else {
@@ -468,15 +514,16 @@ final class PartitionEngine {
         }
         pivots += 1
         // Basis change.
-        var old: [Int32] = B
+        var old: [Int32] = B + relieved
+        relieved.removeAll()
         switch leaving {
         case .ownBound:
             let q = Int(enteringArc)
             flow[q] = sigma > 0 ? upper[q] : lower[q]
             state[q] = sigma > 0 ? 1 : 0
-            clearScratch(); return
         case let .slack(r):
             slack[Int(r)] = 0
+            overfull[Int(r)] = false
             addToB(r)
             switch entering {
             case let .arc(q, _): addExtra(q)
@@ -519,7 +566,7 @@ final class PartitionEngine {
                     removeExtra(at: extraSlot); removeFromB(r2)
                 }
             }
-            invalidateCycles(commodity: k)
+            invalidateCycles(through: f, commodity: k)
         }
         clearScratch()
         guard wDirty else { return }
@@ -584,6 +631,119 @@ final class PartitionEngine {
         }
     }
 
+    // MARK: Warm start
+
+    /// Replaces the artificial star trees by the given spanning trees (see
+    /// ``PrimalPartitioningSimplex/solve(_:start:deadline:)``). Returns false, nothing changed
+    /// that matters, when a start does not fit.
+    func adopt(_ start: [NetworkSimplexSession.Basis], _ p: BundledFlowProblem) -> Bool {
+        guard start.count == K else { return false }
+        for k in 0 ..< K {
+            guard start[k].parentArc.count == p.commodities[k].nodeCount,
+                  start[k].atUpper.count == p.commodities[k].arcCount else { return false }
+        }
+        // Parents first, checked for a tree (every node reached from its root).
+        var newParent = [Int32](repeating: -1, count: nodeCount)
+        var newPred = [Int32](repeating: -1, count: nodeCount)
+        for k in 0 ..< K {
+            let n0 = nodeStart[k], root = Int32(nodeStart[k + 1] - 1), a0 = arcStart[k]
+            for v in 0 ..< p.commodities[k].nodeCount {
+                let pa = Int(start[k].parentArc[v])
+                let g = n0 + v
+                if pa < 0 { newParent[g] = root; newPred[g] = Int32(artBase + g); continue }
+                guard pa < p.commodities[k].arcCount else { return false }
+                let a = a0 + pa
+                let t = Int(tail[a]), h = Int(head[a])
+                guard t != h, t == g || h == g else { return false }
+                newParent[g] = Int32(t == g ? h : t); newPred[g] = Int32(a)
+            }
+        }
+        for g in 0 ..< nodeCount { firstChild[g] = -1; nextSib[g] = -1; prevSib[g] = -1; parent[g] = -1 }
+        for g in 0 ..< nodeCount where newParent[g] >= 0 { attach(Int32(g), to: newParent[g]); pred[g] = newPred[g] }
+        var order = [Int32]()
+        order.reserveCapacity(nodeCount)
+        for k in 0 ..< K {
+            let root = Int32(nodeStart[k + 1] - 1)
+            depth[Int(root)] = 0
+            forSubtree(root) { x in
+                order.append(Int32(x))
+                if self.parent[x] >= 0 { self.depth[x] = self.depth[Int(self.parent[x])] + 1 }
+            }
+        }
+        if order.count != nodeCount {
+            // A cycle among the parent arcs: back to the star trees.
+            for g in 0 ..< nodeCount { firstChild[g] = -1; nextSib[g] = -1; prevSib[g] = -1; parent[g] = -1; depth[g] = 0 }
+            for k in 0 ..< K {
+                let root = Int32(nodeStart[k + 1] - 1)
+                for g in nodeStart[k] ..< Int(root) { attach(Int32(g), to: root); pred[g] = Int32(artBase + g); depth[g] = 1 }
+            }
+            return false
+        }
+        // Non-tree arcs at their bounds; node balances left for the tree.
+        var balance = [Double](repeating: 0, count: nodeCount)
+        for (k, c) in p.commodities.enumerated() {
+            for v in 0 ..< c.nodeCount { balance[nodeStart[k] + v] = Double(c.supply[v]) }
+            for a in 0 ..< c.arcCount {
+                let g = arcStart[k] + a
+                let up = start[k].atUpper[a] && upper[g].isFinite
+                flow[g] = up ? upper[g] : lower[g]
+                state[g] = up ? 1 : 0
+            }
+        }
+        for a in artBase ..< arcCount { flow[a] = 0; state[a] = 0 }
+        for g in 0 ..< nodeCount where pred[g] >= 0 { state[Int(pred[g])] = 2 }
+        for a in 0 ..< artBase where state[a] != 2 && flow[a] != 0 {
+            balance[Int(tail[a])] -= flow[a]; balance[Int(head[a])] += flow[a]
+        }
+        // Children before parents: each node sends its subtree's balance up its tree arc.
+        for x in order.reversed() {
+            let g = Int(x)
+            guard parent[g] >= 0 else { continue }
+            let b = balance[g], pa = Int(pred[g]), up = Int(parent[g])
+            if pa < artBase {
+                let f = tail[pa] == x ? b : -b
+                if f >= lower[pa] - 1e-9 && f <= upper[pa] + 1e-9 {
+                    flow[pa] = min(max(f, lower[pa]), upper[pa])
+                    balance[up] += b
+                    continue
+                }
+                // Cannot carry it: hang the subtree from the root by its artificial arc.
+                state[pa] = abs(f - lower[pa]) <= abs(f - upper[pa]) ? 0 : 1
+                flow[pa] = state[pa] == 0 ? lower[pa] : upper[pa]
+                let moved = flow[pa]
+                // The arc's bound flow stays on the arc: the balances at its ends change.
+                balance[Int(tail[pa])] -= moved; balance[Int(head[pa])] += moved
+                let root = Int32(nodeStart[Int(nodeCommodity[g]) + 1] - 1)
+                detach(x); attach(x, to: root)
+                let art = artBase + g
+                pred[g] = Int32(art); state[art] = 2
+            }
+            // Artificial arc to the root, oriented by the balance it carries.
+            let art = artBase + g, root = nodeStart[Int(nodeCommodity[g]) + 1] - 1
+            let bb = balance[g]
+            if bb >= 0 { tail[art] = Int32(g); head[art] = Int32(root); flow[art] = bb } else { tail[art] = Int32(root); head[art] = Int32(g); flow[art] = -bb }
+            upper[art] = .infinity
+            balance[root] += bb
+        }
+        for k in 0 ..< K {
+            let root = Int32(nodeStart[k + 1] - 1)
+            forSubtree(root) { x in if self.parent[x] >= 0 { self.depth[x] = self.depth[Int(self.parent[x])] + 1 } }
+        }
+        for r in 0 ..< bundleCount {
+            var used = 0.0
+            for i in memberStart[r] ..< memberStart[r + 1] { used += flow[Int(members[i])] }
+            slack[r] = capacity[r] - used
+        }
+        if Self.debug {
+            var art = 0.0, artArcs = 0, repaired = 0, rootChildren = 0
+            for a in artBase ..< arcCount where flow[a] > 0 { art += flow[a]; artArcs += 1 }
+            for g in 0 ..< nodeCount where parent[g] >= 0 && Int(pred[g]) >= artBase { rootChildren += 1 }
+            for k in 0 ..< K { for v in 0 ..< p.commodities[k].nodeCount where start[k].parentArc[v] >= 0 && Int(pred[nodeStart[k] + v]) >= artBase { repaired += 1 } }
+            note("start: artificial flow \(art) on \(artArcs) arcs, \(rootChildren) nodes on artificial arcs, \(repaired) repaired, overfull \(slack.filter { $0 < 0 }.count)")
+        }
+        return true
+    }
+
     // MARK: Driver
 
     static let debug = ProcessInfo.processInfo.environment["FUELFLOW_DEBUG_PP"] != nil
@@ -591,17 +751,32 @@ final class PartitionEngine {
         if Self.debug { FileHandle.standardError.write(Data("pp: \(s())\n".utf8)) }
     }
 
-    func run(maxPivots: Int, deadline: ContinuousClock.Instant?) -> BundledFlowResult {
-        for a in 0 ..< artBase { cost[a] = 0 }
-        for a in artBase ..< arcCount { cost[a] = 1 }
+    func run(maxPivots: Int, deadline: ContinuousClock.Instant?, warm: Bool) -> BundledFlowResult {
         var status = BundledFlowStatus.optimal
-        // Lower bounds alone overfill a bundle: no flow fits.
-        if slack.contains(where: { $0 < 0 }) { return result(.infeasible) }
-        for phase in 1 ... 2 {
+        if warm {
+            // Composite phase: real costs, artificial flow and overfull bundles at M.
+            for a in 0 ..< artBase { cost[a] = realCost[a] }
+            for a in artBase ..< arcCount { cost[a] = bigM }
+            for r in 0 ..< bundleCount where slack[r] < 0 { mu[r] = bigM; overfull[r] = true }
+            // Trees that carry every balance need no artificial flow later either.
+            if !(artBase ..< arcCount).contains(where: { flow[$0] > 0 }) {
+                for a in artBase ..< arcCount { upper[a] = 0 }
+            }
+            note("composite start: overfull \(overfull.filter { $0 }.count), artificial fixed \(upper[artBase] == 0)")
+        } else {
+            for a in 0 ..< artBase { cost[a] = 0 }
+            for a in artBase ..< arcCount { cost[a] = 1 }
+            // Lower bounds alone overfill a bundle: no flow fits.
+            if slack.contains(where: { $0 < 0 }) { return result(.infeasible) }
+        }
+        var phase = 1
+        while phase <= 2 {
             if phase == 2 {
                 var artificial = 0.0
                 for a in artBase ..< arcCount { artificial += flow[a] }
                 if artificial > 1e-7 * Double(max(1, nodeCount)) { status = .infeasible; break }
+                if overfull.contains(true) { note("infeasible: overfull \(overfull.enumerated().filter { $0.1 }.map { ($0.0, slack[$0.0]) }) M \(bigM)"); status = .infeasible; break }
+                for r in 0 ..< bundleCount where !inB[r] { mu[r] = 0; slack[r] = max(0, slack[r]) }
                 for a in artBase ..< arcCount { cost[a] = 0; flow[a] = 0; upper[a] = 0 }
                 for a in 0 ..< artBase { cost[a] = realCost[a] }
             }
@@ -613,7 +788,17 @@ final class PartitionEngine {
             while stop == nil {
                 if pivots >= maxPivots { stop = .limitReached; break }
                 if pivots & 1023 == 0, let deadline, ContinuousClock.now >= deadline { stop = .limitReached; break }
-                if pivots % 50_000 == 49_999 { recomputePotentials() }
+                if pivots % 10_000 == 9_999 {
+                    recomputePotentials()
+                    if Self.debug {
+                        var obj = 0.0, art = 0.0, over = 0, degenerate = 0
+                        for a in 0 ..< artBase { obj += realCost[a] * flow[a] }
+                        for a in artBase ..< arcCount { art += flow[a] }
+                        for r in 0 ..< bundleCount where slack[r] < 0 { over += 1 }
+                        degenerate = degenerateRun
+                        note("phase \(phase) pivot \(pivots + 1): cost \(obj), artificial \(art), overfull \(over), |B| \(B.count), degenerate run \(degenerate), bland \(bland)")
+                    }
+                }
                 guard let e = price() else {
                     if verified { break }
                     // Refresh the duals once and look again before declaring optimality.
@@ -628,8 +813,24 @@ final class PartitionEngine {
                 if let trouble { stop = trouble }
             }
             if let stop { status = stop; break }
+            if phase == 1 && warm && bigM < maxBigM && !compositeDone() {
+                // M was too cheap against the real costs: raise it and go on.
+                bigM *= 100
+                for a in artBase ..< arcCount { cost[a] = bigM }
+                for r in 0 ..< bundleCount where overfull[r] { mu[r] = bigM }
+                note("composite phase: M raised to \(bigM); overfull \(slack.enumerated().filter { $0.1 < -1e-9 }.prefix(5)), artificial \((artBase ..< arcCount).filter { flow[$0] > 1e-9 }.prefix(5).map { flow[$0] })")
+                phase = 1
+                continue
+            }
+            phase += 1
         }
         return result(status)
+    }
+
+    /// No artificial flow and no overfull bundle.
+    func compositeDone() -> Bool {
+        for a in artBase ..< arcCount where flow[a] > 1e-9 { return false }
+        return !overfull.contains(true)
     }
 
     func result(_ status: BundledFlowStatus) -> BundledFlowResult {

@@ -47,6 +47,22 @@ final class GeneratedNetworkTests: XCTestCase {
         }
     }
 
+    /// `--method partition` (our primal-partitioning simplex on the full LP) reaches GLPK's
+    /// optimum on coupled and pure networks, and its duals certify it (complementary slackness
+    /// with the balance, shared-row and safety duals it maps back).
+    func testPartitionAgreesWithLP() throws {
+        for seed in UInt64(11)...22 {
+            var net = generated(seed: seed, days: 3 + Int(seed % 4), stations: 20 + Int(seed % 3) * 10)
+            if seed % 4 == 0 { net = pure(net) }
+            let lp = try plan(net, .lp), pp = try plan(net, .partition)
+            XCTAssertEqual(lp.status, .optimal)
+            XCTAssertEqual(pp.status, .optimal, "seed \(seed): \(pp.notes)")
+            XCTAssertEqual(pp.route, "partition")
+            XCTAssertTrue(relClose(lp.objective, pp.objective), "seed \(seed): lp \(lp.objective) partition \(pp.objective)")
+            assertFeasible(pp); assertDualOptimal(pp)
+        }
+    }
+
     /// Relaxed versions of generated networks (ample shared capacities) are solved by the
     /// relaxation route and still agree with the LP.
     func testSlackCouplingTakesRelaxationRoute() throws {
