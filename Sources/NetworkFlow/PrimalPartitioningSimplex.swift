@@ -95,6 +95,7 @@ final class PartitionEngine {
     var cycleCoef: [[Double]] = []
     var cycleValid: [Bool] = []
     var lu: DenseLU? = nil
+    var lastW: [Double] = []
     var wDirty = true
 
     // Scratch.
@@ -310,7 +311,7 @@ final class PartitionEngine {
         let n = B.count
         precondition(E.count == n)
         largestB = max(largestB, n)
-        if n == 0 { lu = nil; wDirty = false; return true }
+        if n == 0 { lu = nil; lastW = []; wDirty = false; return true }
         var w = [Double](repeating: 0, count: n * n)
         for i in 0 ..< n {
             ensureCycle(i)
@@ -320,8 +321,10 @@ final class PartitionEngine {
                 if r >= 0, posB[Int(r)] >= 0 { w[Int(posB[Int(r)]) * n + i] += coef[j] }
             }
         }
+        // Cycles that changed only outside the full bundles leave W as it was.
+        if lu != nil && w == lastW { wDirty = false; return true }
         guard let f = DenseLU(w, n) else { return false }
-        lu = f; wDirty = false
+        lu = f; lastW = w; wDirty = false
         return true
     }
 
@@ -866,7 +869,8 @@ final class PartitionEngine {
     }
 }
 
-/// Dense LU factorisation with partial pivoting of an n×n row-major matrix.
+/// Dense LU factorisation with partial pivoting of an n×n row-major matrix (P M = L U, L unit
+/// lower triangular below the diagonal of `a`, U on and above it).
 struct DenseLU {
     var a: [Double]
     var perm: [Int]
@@ -874,45 +878,65 @@ struct DenseLU {
 
     init?(_ m: [Double], _ n: Int) {
         self.n = n; a = m; perm = Array(0 ..< n)
-        for k in 0 ..< n {
-            var p = k, best = abs(a[k * n + k])
-            for i in k + 1 ..< n where abs(a[i * n + k]) > best { best = abs(a[i * n + k]); p = i }
-            if best < 1e-10 { return nil }
-            if p != k {
-                for j in 0 ..< n { a.swapAt(k * n + j, p * n + j) }
-                perm.swapAt(k, p)
-            }
-            let pivot = a[k * n + k]
-            for i in k + 1 ..< n {
-                let f = a[i * n + k] / pivot
-                if f == 0 { continue }
-                a[i * n + k] = f
-                for j in k + 1 ..< n { a[i * n + j] -= f * a[k * n + j] }
+        var singular = false
+        perm.withUnsafeMutableBufferPointer { perm in
+            a.withUnsafeMutableBufferPointer { a in
+                for k in 0 ..< n {
+                    var p = k, best = abs(a[k * n + k])
+                    for i in k + 1 ..< n where abs(a[i * n + k]) > best { best = abs(a[i * n + k]); p = i }
+                    if best < 1e-10 { singular = true; return }
+                    if p != k {
+                        for j in 0 ..< n { a.swapAt(k * n + j, p * n + j) }
+                        perm.swapAt(k, p)
+                    }
+                    let pivot = a[k * n + k]
+                    for i in k + 1 ..< n {
+                        let f = a[i * n + k] / pivot
+                        if f == 0 { continue }
+                        a[i * n + k] = f
+                        for j in k + 1 ..< n { a[i * n + j] -= f * a[k * n + j] }
+                    }
+                }
             }
         }
+        if singular { return nil }
     }
 
     /// x with M x = b.
     func solve(_ b: [Double]) -> [Double] {
         var y = perm.map { b[$0] }
-        for i in 0 ..< n { for j in 0 ..< i { y[i] -= a[i * n + j] * y[j] } }
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            for j in i + 1 ..< n { y[i] -= a[i * n + j] * y[j] }
-            y[i] /= a[i * n + i]
+        a.withUnsafeBufferPointer { a in
+            y.withUnsafeMutableBufferPointer { y in
+                for i in 0 ..< n {
+                    var s = y[i]
+                    for j in 0 ..< i { s -= a[i * n + j] * y[j] }
+                    y[i] = s
+                }
+                for i in stride(from: n - 1, through: 0, by: -1) {
+                    var s = y[i]
+                    for j in i + 1 ..< n { s -= a[i * n + j] * y[j] }
+                    y[i] = s / a[i * n + i]
+                }
+            }
         }
         return y
     }
 
-    /// x with Mᵀ x = b.
+    /// x with Mᵀ x = b: Uᵀ Lᵀ (P x) = b, both triangles by rows of `a` (contiguous).
     func solveTransposed(_ b: [Double]) -> [Double] {
-        // Mᵀ = Uᵀ Lᵀ Pᵀ... with P M = L U: Mᵀ x = b ⇔ Uᵀ Lᵀ (P x) = b.
         var z = b
-        for i in 0 ..< n {
-            for j in 0 ..< i { z[i] -= a[j * n + i] * z[j] }
-            z[i] /= a[i * n + i]
-        }
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            for j in i + 1 ..< n { z[i] -= a[j * n + i] * z[j] }
+        a.withUnsafeBufferPointer { a in
+            z.withUnsafeMutableBufferPointer { z in
+                for j in 0 ..< n {
+                    let zj = z[j] / a[j * n + j]
+                    z[j] = zj
+                    if zj != 0 { for i in j + 1 ..< n { z[i] -= a[j * n + i] * zj } }
+                }
+                for j in stride(from: n - 1, through: 0, by: -1) {
+                    let zj = z[j]
+                    if zj != 0 { for i in 0 ..< j { z[i] -= a[j * n + i] * zj } }
+                }
+            }
         }
         var x = [Double](repeating: 0, count: n)
         for i in 0 ..< n { x[perm[i]] = z[i] }
