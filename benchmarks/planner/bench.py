@@ -6,7 +6,7 @@ Usage (from the package root, after `swift build -c release`):
 
 For each preset: generate the network (seed 1, no sales history; `province` uses data/example),
 export the model as free MPS with `fuelflow plan --no-solve --write-mps`, then time
-  * ours:   `fuelflow plan DIR --out OUT --method auto` (wall clock, loading included; the
+  * ours:   `fuelflow plan DIR --out OUT --method auto` (or `--method M`; wall clock, loading included; the
             solver's own time is read from plan.json),
   * HiGHS:  highspy, run() only (MPS reading excluded), default settings, same time limit,
   * glpsol: `glpsol --freemps` (primal simplex, GLPK's default), its own "Time used".
@@ -26,6 +26,7 @@ def main():
     ap.add_argument("--bin", default=".build/release/fuelflow")
     ap.add_argument("--work", default="/tmp/ff-bench")
     ap.add_argument("--skip-glpsol", action="store_true")
+    ap.add_argument("--method", default="auto", help="fuelflow's --method (auto, lp, mincost, partition)")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     rows = []
@@ -41,7 +42,7 @@ def main():
         if p.returncode != 0:
             print(p.stderr, file=sys.stderr); continue
         out = os.path.join(a.work, preset + "-plan")
-        p, t_ours = sh([a.bin, "plan", d, "--out", out, "--quiet", "--time-limit", str(a.time_limit)])
+        p, t_ours = sh([a.bin, "plan", d, "--out", out, "--quiet", "--method", a.method, "--time-limit", str(a.time_limit)])
         plan = json.load(open(os.path.join(out, "plan.json")))
         s = plan["solver"]
         row = dict(preset=preset, variables=s["variables"], constraints=s["constraints"], nonzeros=s["nonzeros"],
