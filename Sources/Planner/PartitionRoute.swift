@@ -4,12 +4,6 @@
 import Foundation
 import NetworkFlow
 
-/// Per-product start bases, written by disjoint workers.
-final class RelaxedStarts: @unchecked Sendable {
-    var bases: [NetworkSimplexSession.Basis?]
-    init(count: Int) { bases = Array(repeating: nil, count: count) }
-}
-
 enum PartitionRoute {
     /// The model as a ``BundledFlowProblem``: each product's split-node graph (FlowRoute.build
     /// with the shared limits as per-arc bounds and every throughput row as a split arc at its
@@ -70,20 +64,21 @@ enum PartitionRoute {
         let built = build(m, scaling: sc)
         let buildSeconds = (clock.now - t0).seconds
         options.progress?("primal partitioning: \(m.P) product graph(s), \(built.problem.bundleCount) shared row(s) as bundles (built in \(fmt(buildSeconds)) s)")
-        // Each product's optimum without the bundles (their limits as per-arc bounds), in
-        // parallel: its spanning tree is the start.
-        let starts = RelaxedStarts(count: m.P)
-        let graphs = built.problem.commodities
-        let work: @Sendable (Int) -> Void = { p in
-            let session = NetworkSimplexSession(graphs[p])
-            let r = session.solve(deadline: options.deadline)
-            if r.status == .optimal || r.status == .objectiveOverflow { starts.bases[p] = session.basis() }
+        // Each product's optimum without the bundles (their limits as per-arc bounds): the
+        // relaxation's network simplex sessions on the same split-node graphs, products in
+        // parallel and siblings started from their donor's basis (FlowRoute.solve).
+        let sessions = PricingSessions(products: m.P, scaling: sc, splitThroughput: true)
+        let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: options.threads,
+                                      deadline: options.deadline, sessions: sessions)
+        var bases = [NetworkSimplexSession.Basis]()
+        if relaxed.status == .optimal || relaxed.status == .objectiveOverflow {
+            for (p, ps) in sessions.products.enumerated() {
+                guard let b = ps.session?.basis(), ps.arcColumn == built.arcColumn[p] else { break }
+                bases.append(b)
+            }
         }
-        if options.threads <= 1 || m.P <= 1 { for p in 0 ..< m.P { work(p) } } else {
-            DispatchQueue.concurrentPerform(iterations: m.P, execute: work)
-        }
+        sessions.release()
         let startSeconds = (clock.now - t0).seconds
-        let bases = starts.bases.compactMap { $0 }
         options.progress?("primal partitioning: start from the products' own optima (\(fmt(startSeconds)) s)")
         let res = PrimalPartitioningSimplex().solve(built.problem, start: bases.count == m.P ? bases : nil,
                                                     deadline: options.deadline)
