@@ -312,6 +312,23 @@ enum FlowRoute {
         return (prob, arcColumn, tier1)
     }
 
+    /// Product p's b = max(0, safety − s) columns and safety-row duals, from the stocks already
+    /// in `x` and each first stock tier's reduced cost (arc `tier1[i]`, per m³, unscaled).
+    static func fillSafety(_ m: PlanModel, product p: Int, tier1: [Int32], x: UnsafeMutableBufferPointer<Double>,
+                           y: UnsafeMutableBufferPointer<Double>, firstTierReducedCost: (Int) -> Double) {
+        var ti = 0
+        let spen = m.network.products[p].safetyPenalty
+        for (k, st) in m.network.storage.enumerated() where st.product == p && m.safetyColumnStart[k] >= 0 {
+            for t in 1...m.T {
+                let a = Int(tier1[ti]); ti += 1
+                let s = x[m.storageBase + k * m.T + t - 1]
+                x[m.safetyColumnStart[k] + t - 1] = max(0, st.safetyM3 - s)
+                y[m.safetyRowStart[k] + t - 1] = safetyDual(firstTierReducedCost: firstTierReducedCost(a), stock: s,
+                                                            safety: st.safetyM3, penalty: spen)
+            }
+        }
+    }
+
     /// The dual of a safety row s + b ≥ safety from the first stock tier's reduced cost d₁
     /// (tier costs holding − penalty and holding): stock below the safety level leaves b > 0
     /// basic, so the dual is the penalty; at or above it, min(penalty, max(0, d₁ + penalty)).
@@ -492,17 +509,8 @@ enum FlowRoute {
             let r0 = m.productRowStart[p], R = m.productRowStart[p + 1] - r0
             let piS = res.potential[R]
             for i in 0..<R { y[r0 + i] = Double(res.potential[i] - piS) / cs }
-            // b = max(0, safety − s) and the safety-row duals from the first tier's reduced cost.
-            var ti = 0
-            let spen = m.network.products[p].safetyPenalty
-            for (k, st) in m.network.storage.enumerated() where st.product == p && m.safetyColumnStart[k] >= 0 {
-                for t in 1...m.T {
-                    let a = Int(tier1[ti]); ti += 1
-                    let s = x[m.storageBase + k * m.T + t - 1]
-                    x[m.safetyColumnStart[k] + t - 1] = max(0, st.safetyM3 - s)
-                    let rc = prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]
-                    y[m.safetyRowStart[k] + t - 1] = safetyDual(firstTierReducedCost: Double(rc) / cs, stock: s, safety: st.safetyM3, penalty: spen)
-                }
+            fillSafety(m, product: p, tier1: tier1, x: x, y: y) { a in
+                Double(prob.cost[a] + res.potential[Int(prob.tail[a])] - res.potential[Int(prob.head[a])]) / cs
             }
             if let basisOut {
                 basisOut.ok[p] = basis(m, product: p, problem: prob, result: res, arcColumn: arcColumn, tier1: tier1, x: x, into: basisOut)

@@ -109,16 +109,11 @@ enum PartitionRoute {
             }
             let r0 = m.productRowStart[p], R = m.productRowStart[p + 1] - r0
             for i in 0 ..< R { y[r0 + i] = (pot[i] - pot[R]) / cs }
-            var ti = 0
-            let spen = m.network.products[p].safetyPenalty
-            for (k, st) in m.network.storage.enumerated() where st.product == p && m.safetyColumnStart[k] >= 0 {
-                for t in 1 ... m.T {
-                    let a = Int(built.tier1[p][ti]); ti += 1
-                    let s = x[m.storageBase + k * m.T + t - 1]
-                    x[m.safetyColumnStart[k] + t - 1] = max(0, st.safetyM3 - s)
-                    let rc = Double(prob.cost[a]) + pot[Int(prob.tail[a])] - pot[Int(prob.head[a])]
-                    y[m.safetyRowStart[k] + t - 1] = FlowRoute.safetyDual(firstTierReducedCost: rc / cs, stock: s,
-                                                                          safety: st.safetyM3, penalty: spen)
+            x.withUnsafeMutableBufferPointer { xb in
+                y.withUnsafeMutableBufferPointer { yb in
+                    FlowRoute.fillSafety(m, product: p, tier1: built.tier1[p], x: xb, y: yb) { a in
+                        (Double(prob.cost[a]) + pot[Int(prob.tail[a])] - pot[Int(prob.head[a])]) / cs
+                    }
                 }
             }
         }
