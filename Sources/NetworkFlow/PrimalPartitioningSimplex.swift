@@ -32,6 +32,23 @@ public struct PrimalPartitioningSimplex: Sendable {
     public var maxPivots: Int? = nil
     /// Reduced costs within this tolerance (relative to 1 + the largest |cost|) count as zero.
     public var optimalityTolerance = 1e-9
+    /// Called every ``progressInterval`` seconds of pivoting (for long solves' progress lines).
+    public var progress: (@Sendable (Progress) -> Void)? = nil
+    public var progressInterval = 5.0
+
+    /// Where a solve stands.
+    public struct Progress: Sendable, Equatable {
+        /// Pivots so far.
+        public var pivots: Int
+        /// 1: phase 1 (cold) or the composite phase (warm); 2: the cost with every bundle kept.
+        public var phase: Int
+        /// Bundles the warm start overfilled that are still overfull.
+        public var overfullBundles: Int
+        /// Full bundles (the working basis's size).
+        public var fullBundles: Int
+        /// Σ cost · flow of the current flows.
+        public var cost: Double
+    }
 
     public init() {}
 
@@ -50,6 +67,7 @@ public struct PrimalPartitioningSimplex: Sendable {
         if let e = problem.validate() { return BundledFlowResult(status: .invalid(e)) }
         let engine = PartitionEngine(problem, tolerance: optimalityTolerance)
         let warm = start.map { engine.adopt($0, problem) } ?? false
+        engine.progress = progress; engine.progressInterval = progressInterval
         var r = engine.run(maxPivots: maxPivots ?? .max, deadline: deadline, warm: warm)
         r.startAdopted = warm
         return r
@@ -118,6 +136,9 @@ final class PartitionEngine {
     var blockStart = 0
     let blockSize: Int
     var largestB = 0
+    var progress: (@Sendable (PrimalPartitioningSimplex.Progress) -> Void)? = nil
+    var progressInterval = 5.0
+    var lastProgress = ContinuousClock.now
     /// Overfull bundles that became full in the current pivot without leaving the basis.
     var relieved: [Int32] = []
 
@@ -793,7 +814,17 @@ final class PartitionEngine {
             var verified = false
             while stop == nil {
                 if pivots >= maxPivots { stop = .limitReached; break }
-                if pivots & 1023 == 0, let deadline, ContinuousClock.now >= deadline { stop = .limitReached; break }
+                if pivots & 1023 == 0 {
+                    let now = ContinuousClock.now
+                    if let deadline, now >= deadline { stop = .limitReached; break }
+                    if let progress, (now - lastProgress) >= .seconds(progressInterval) {
+                        lastProgress = now
+                        var c = 0.0
+                        for a in 0 ..< artBase { c += realCost[a] * flow[a] }
+                        progress(.init(pivots: pivots, phase: phase, overfullBundles: overfull.lazy.filter { $0 }.count,
+                                       fullBundles: B.count, cost: c))
+                    }
+                }
                 if pivots % 10_000 == 9_999 {
                     recomputePotentials()
                     if Self.debug {

@@ -80,8 +80,14 @@ enum PartitionRoute {
         sessions.release()
         let startSeconds = (clock.now - t0).seconds
         options.progress?("primal partitioning: start from the products' own optima (\(fmt(startSeconds)) s)")
-        let res = PrimalPartitioningSimplex().solve(built.problem, start: bases.count == m.P ? bases : nil,
-                                                    deadline: options.deadline)
+        var solver = PrimalPartitioningSimplex()
+        if let report = options.progress {
+            let cs = sc.costScale
+            solver.progress = { s in
+                report("primal partitioning: \(s.pivots) pivots, phase \(s.phase), \(s.overfullBundles) shared row(s) still overfull, \(s.fullBundles) full, cost \(fmt(s.cost / cs))")
+            }
+        }
+        let res = solver.solve(built.problem, start: bases.count == m.P ? bases : nil, deadline: options.deadline)
         plan.route = "partition"
         plan.scaling = sc
         plan.notes.append("primal partitioning\(res.startAdopted ? " from the products' own optima (\(fmt(startSeconds)) s)" : ", cold"): \(res.pivots) pivots, working basis \(res.workingBasisSize) (largest \(res.largestWorkingBasis)), \(fmt((clock.now - t0).seconds)) s")

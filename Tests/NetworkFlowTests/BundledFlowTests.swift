@@ -706,6 +706,28 @@ final class BundledFlowTests: XCTestCase {
         }
     }
 
+    /// Long solves report where they stand: pivots in order, never past the end, phases 1–2.
+    func testProgressReports() {
+        let p = Self.largeProblem(seed: 1, K: 4, n: 600, m: 2400, lanes: 240, mixed: 60, twists: false)
+        final class Seen: @unchecked Sendable {
+            let lock = NSLock()
+            var reports: [PrimalPartitioningSimplex.Progress] = []
+        }
+        let seen = Seen()
+        var solver = PrimalPartitioningSimplex()
+        solver.progressInterval = 0
+        solver.progress = { r in seen.lock.lock(); seen.reports.append(r); seen.lock.unlock() }
+        let r = solver.solve(p)
+        XCTAssertEqual(r.status, .optimal)
+        XCTAssertGreaterThan(r.pivots, 2048)
+        // At every 1,024th pivot (pivot 0 included) once the interval has passed: here always.
+        XCTAssertGreaterThanOrEqual(seen.reports.count, r.pivots / 1024)
+        XCTAssertTrue(seen.reports.allSatisfy { $0.pivots % 1024 == 0 })
+        XCTAssertEqual(seen.reports.map(\.pivots), seen.reports.map(\.pivots).sorted())
+        XCTAssertTrue(seen.reports.allSatisfy { $0.pivots <= r.pivots && (1 ... 2).contains($0.phase) && $0.overfullBundles == 0 })
+        XCTAssertEqual(seen.reports.last?.phase, 2)
+    }
+
     func testLimitsStopEarly() {
         let p = Self.largeProblem(seed: 3, K: 4, n: 200, m: 800, lanes: 80, mixed: 20, twists: false)
         var solver = PrimalPartitioningSimplex()
