@@ -62,11 +62,19 @@ public struct PrimalPartitioningSimplex: Sendable {
     /// artificial arc. Overfull bundles and artificial flow are then priced at a big M (one
     /// composite phase) instead of the cold start's phase 1. A start whose counts do not match,
     /// or whose parent arcs do not form a tree, is ignored (cold start; `startAdopted` false).
+    ///
+    /// `startCapacity` (per commodity and arc, at most the arc's capacity) gives the bounds the
+    /// start trees are optimal under, e.g. each commodity's share of the bundles: a non-tree arc
+    /// at its upper bound then carries its start capacity, strictly inside its bounds where that
+    /// is below the capacity (a *superbasic* arc, which pricing moves up or down until it reaches
+    /// a bound or enters the basis). Shares that keep every bundle give a start with no
+    /// overfull bundle, so the composite phase has nothing to repair.
     public func solve(_ problem: BundledFlowProblem, start: [NetworkSimplexSession.Basis]?,
+                      startCapacity: [[Int64]]? = nil,
                       deadline: ContinuousClock.Instant? = nil) -> BundledFlowResult {
         if let e = problem.validate() { return BundledFlowResult(status: .invalid(e)) }
         let engine = PartitionEngine(problem, tolerance: optimalityTolerance)
-        let warm = start.map { engine.adopt($0, problem) } ?? false
+        let warm = start.map { engine.adopt($0, problem, startCapacity: startCapacity) } ?? false
         engine.progress = progress; engine.progressInterval = progressInterval
         var r = engine.run(maxPivots: maxPivots ?? .max, deadline: deadline, warm: warm)
         r.startAdopted = warm
@@ -91,7 +99,8 @@ final class PartitionEngine {
     var cost: [Double], realCost: [Double]
     var lower: [Double], upper: [Double]
     var flow: [Double]
-    /// 0 at lower bound, 1 at upper bound, 2 tree arc, 3 extra arc.
+    /// 0 at lower bound, 1 at upper bound, 2 tree arc, 3 extra arc, 4 superbasic (nonbasic
+    /// strictly between its bounds: a warm start's capacity share).
     var state: [UInt8]
     var bundle: [Int32]
     // Nodes.
@@ -127,6 +136,8 @@ final class PartitionEngine {
     var tmpCoef: [Double] = []
 
     let epsD: Double
+    /// μ changes at most this small are rounding, not a new price (see updateDuals).
+    let muTolerance: Double
     /// The composite phase's price of artificial flow and of overfull bundles.
     var bigM: Double
     let maxBigM: Double
@@ -187,6 +198,7 @@ final class PartitionEngine {
             }
         }
         epsD = tolerance * (1 + maxCost)
+        muTolerance = 1e-3 * epsD
         // Small enough for the potentials to keep their precision; raised when it proves cheaper
         // than the real costs (see run).
         bigM = 10 * (1 + maxCost)
@@ -377,8 +389,10 @@ final class PartitionEngine {
             newMu = lu.solveTransposed(c)
         }
         for (i, r) in B.enumerated() {
+            // A refactored W gives every μ new rounding: changes below a thousandth of the
+            // pricing tolerance keep the old μ (and spare the shifts under its tree arcs).
             let d = newMu[i] - mu[Int(r)]
-            if d != 0 { changed.append((r, d)); mu[Int(r)] = newMu[i] }
+            if abs(d) > muTolerance { changed.append((r, d)); mu[Int(r)] = newMu[i] }
         }
         for (r, d) in changed {
             for m in memberStart[Int(r)] ..< memberStart[Int(r) + 1] {
@@ -428,9 +442,14 @@ final class PartitionEngine {
 
     @inline(__always) func candidate(_ a: Int) -> (Entering, Double)? {
         let s = state[a]
-        if s >= 2 || upper[a] - lower[a] <= 0 { return nil }
+        if s == 2 || s == 3 || upper[a] - lower[a] <= 0 { return nil }
         let d = reducedCost(a)
         if s == 0 { return d < -epsD ? (.arc(Int32(a), 1), -d) : nil }
+        if s == 4 {
+            // Superbasic: either way.
+            if d < -epsD { return (.arc(Int32(a), 1), -d) }
+            return d > epsD ? (.arc(Int32(a), -1), d) : nil
+        }
         return d > epsD ? (.arc(Int32(a), -1), d) : nil
     }
 
@@ -663,11 +682,14 @@ final class PartitionEngine {
     /// Replaces the artificial star trees by the given spanning trees (see
     /// ``PrimalPartitioningSimplex/solve(_:start:deadline:)``). Returns false, nothing changed
     /// that matters, when a start does not fit.
-    func adopt(_ start: [NetworkSimplexSession.Basis], _ p: BundledFlowProblem) -> Bool {
+    func adopt(_ start: [NetworkSimplexSession.Basis], _ p: BundledFlowProblem, startCapacity: [[Int64]]? = nil) -> Bool {
         guard start.count == K else { return false }
         for k in 0 ..< K {
             guard start[k].parentArc.count == p.commodities[k].nodeCount,
                   start[k].atUpper.count == p.commodities[k].arcCount else { return false }
+            if let startCapacity {
+                guard startCapacity.count == K, startCapacity[k].count == p.commodities[k].arcCount else { return false }
+            }
         }
         // Parents first, checked for a tree (every node reached from its root).
         var newParent = [Int32](repeating: -1, count: nodeCount)
@@ -712,6 +734,13 @@ final class PartitionEngine {
             for v in 0 ..< c.nodeCount { balance[nodeStart[k] + v] = Double(c.supply[v]) }
             for a in 0 ..< c.arcCount {
                 let g = arcStart[k] + a
+                if start[k].atUpper[a], let startCapacity, startCapacity[k][a] != MinCostFlowProblem.unbounded {
+                    // At its start capacity: a bound, or superbasic strictly inside the bounds.
+                    let f = min(max(Double(startCapacity[k][a]), lower[g]), upper[g])
+                    flow[g] = f
+                    state[g] = f == upper[g] ? 1 : f == lower[g] ? 0 : 4
+                    continue
+                }
                 let up = start[k].atUpper[a] && upper[g].isFinite
                 flow[g] = up ? upper[g] : lower[g]
                 state[g] = up ? 1 : 0

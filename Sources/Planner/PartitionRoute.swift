@@ -57,6 +57,9 @@ enum PartitionRoute {
         return Built(problem: problem, arcColumn: arcColumn, tier1: tier1, bundleRow: bundleRow)
     }
 
+    /// Start from the products' own optima only (FUELFLOW_PP_START=relaxed; to measure).
+    static let relaxedStartOnly = ProcessInfo.processInfo.environment["FUELFLOW_PP_START"] == "relaxed"
+
     /// Solves the model; fills `plan` (columns, duals, objective) when optimal.
     static func solve(_ m: PlanModel, scaling sc: FlowScaling, options: PlanOptions, into plan: inout Plan) {
         let clock = ContinuousClock()
@@ -77,9 +80,30 @@ enum PartitionRoute {
                 bases.append(b)
             }
         }
+        // Then each product under its share of every shared row (the decomposition's first
+        // capacity-respecting plan, warm from the same trees): no shared row overfull, so the
+        // partitioning needs no composite phase; the shares' arcs start strictly inside their
+        // bounds (superbasic). A product whose shares leave it infeasible keeps its own optimum.
+        var startCapacity: [[Int64]]? = nil
+        var startKind = "the products' own optima"
+        if bases.count == m.P, m.couplingRowCount > 0, !Self.relaxedStartOnly {
+            let shared = Decomposition.capacityRespectingFlows(m, x0: relaxed.x, scaling: sc, threads: options.threads,
+                                                               equalShares: false, deadline: options.deadline, sessions: sessions)
+            var caps = [[Int64]]()
+            for (p, ps) in sessions.products.enumerated() {
+                if shared.ok[p], let b = ps.session?.basis(), let s = ps.session {
+                    bases[p] = b; caps.append(s.problem.capacity)
+                } else {
+                    caps.append(built.problem.commodities[p].capacity)
+                }
+            }
+            startCapacity = caps
+            let n = shared.ok.filter { $0 }.count
+            startKind = n == m.P ? "the shares of a capacity-respecting plan" : "the shares of a capacity-respecting plan (\(n) of \(m.P) products)"
+        }
         sessions.release()
         let startSeconds = (clock.now - t0).seconds
-        options.progress?("primal partitioning: start from the products' own optima (\(fmt(startSeconds)) s)")
+        options.progress?("primal partitioning: start from \(startKind) (\(fmt(startSeconds)) s)")
         var solver = PrimalPartitioningSimplex()
         if let report = options.progress {
             let cs = sc.costScale
@@ -87,10 +111,11 @@ enum PartitionRoute {
                 report("primal partitioning: \(s.pivots) pivots, phase \(s.phase), \(s.overfullBundles) shared row(s) still overfull, \(s.fullBundles) full, cost \(fmt(s.cost / cs))")
             }
         }
-        let res = solver.solve(built.problem, start: bases.count == m.P ? bases : nil, deadline: options.deadline)
+        let res = solver.solve(built.problem, start: bases.count == m.P ? bases : nil, startCapacity: startCapacity,
+                               deadline: options.deadline)
         plan.route = "partition"
         plan.scaling = sc
-        plan.notes.append("primal partitioning\(res.startAdopted ? " from the products' own optima (\(fmt(startSeconds)) s)" : ", cold"): \(res.pivots) pivots, working basis \(res.workingBasisSize) (largest \(res.largestWorkingBasis)), \(fmt((clock.now - t0).seconds)) s")
+        plan.notes.append("primal partitioning\(res.startAdopted ? " from \(startKind) (\(fmt(startSeconds)) s)" : ", cold"): \(res.pivots) pivots, working basis \(res.workingBasisSize) (largest \(res.largestWorkingBasis)), \(fmt((clock.now - t0).seconds)) s")
         switch res.status {
         case .optimal:
             plan.status = .optimal

@@ -599,6 +599,82 @@ final class BundledFlowTests: XCTestCase {
         XCTAssertLessThan(warmPivots, coldPivots)
     }
 
+    /// Each commodity's optimum under an equal share of every bundle (the planner's start from a
+    /// capacity-respecting plan): arcs at their share sit strictly inside their bounds
+    /// (superbasic) and pricing moves them either way; same optimum as GLPK, verified duals.
+    func testWarmStartFromShares() throws {
+        var adopted = 0, superbasic = 0, optimal = 0, sharePivots = 0, ownPivots = 0
+        for seed in UInt64(1) ... 800 {
+            let p = Self.randomProblem(seed: seed)
+            var caps = p.commodities.map { $0.capacity }
+            for r in 0 ..< p.bundleCount {
+                let range = Int(p.memberStart[r]) ..< Int(p.memberStart[r + 1])
+                let share = p.bundleCapacity[r] / Int64(range.count)
+                for i in range {
+                    let k = Int(p.memberCommodity[i]), a = Int(p.memberArc[i])
+                    let c = p.commodities[k]
+                    if c.capacity[a] == MinCostFlowProblem.unbounded || c.capacity[a] > share { caps[k][a] = max(share, c.lower[a]) }
+                }
+            }
+            var starts = [NetworkSimplexSession.Basis](), own = [NetworkSimplexSession.Basis]()
+            for (k, c) in p.commodities.enumerated() {
+                let session = NetworkSimplexSession(c)
+                if session.solve().status == .optimal, let b = session.basis() { own.append(b) }
+                guard session.setCapacities(caps[k]) == nil, session.solve().status == .optimal, let b = session.basis() else { break }
+                starts.append(b)
+                for a in 0 ..< c.arcCount where b.atUpper[a] && caps[k][a] != c.capacity[a] && caps[k][a] > c.lower[a] { superbasic += 1 }
+            }
+            guard starts.count == p.commodities.count, !starts.isEmpty else { continue }
+            let warm = PrimalPartitioningSimplex().solve(p, start: starts, startCapacity: caps)
+            XCTAssertTrue(warm.startAdopted, "seed \(seed)")
+            adopted += 1
+            let lp = try Self.linearProgram(p).solve()
+            switch lp.status {
+            case .optimal:
+                optimal += 1
+                XCTAssertEqual(warm.status, .optimal, "seed \(seed)")
+                XCTAssertEqual(warm.objective, lp.objective, accuracy: 1e-7 * max(1, abs(lp.objective)) + 1e-6, "seed \(seed)")
+                XCTAssertEqual(Self.verify(p, warm), [], "seed \(seed)")
+                if own.count == p.commodities.count {
+                    sharePivots += warm.pivots
+                    ownPivots += PrimalPartitioningSimplex().solve(p, start: own).pivots
+                }
+            case .infeasible:
+                XCTAssertEqual(warm.status, .infeasible, "seed \(seed)")
+            default:
+                break
+            }
+        }
+        XCTAssertGreaterThan(adopted, 300)
+        XCTAssertGreaterThan(optimal, 200)
+        XCTAssertGreaterThan(superbasic, 200, "the shares must leave arcs strictly inside their bounds")
+        print("BundledFlowTests shares: \(adopted) adopted, \(superbasic) superbasic arcs, pivots \(sharePivots) from shares, \(ownPivots) from own optima")
+    }
+
+    /// Hand-checked: s → t by a cheap arc A (cost 1, capacity 10) or a dear one B (cost 3);
+    /// 10 m³ to send. Started with A at a share of 4 (superbasic) and B carrying 6 in the tree,
+    /// pricing raises A to 10 (reduced cost 1 − 3 = −2): objective 10, one pivot. Started with A
+    /// over a share of 4 in a problem where B is the cheap one, A goes down to 0.
+    func testSuperbasicStartMovesEitherWay() {
+        for (costA, costB, expected, flowA) in [(Int64(1), Int64(3), 10.0, 10.0), (3, 1, 10.0, 0.0)] {
+            var g = MinCostFlowProblem(nodeCount: 2)
+            g.setSupply(0, 10); g.setSupply(1, -10)
+            g.addArc(from: 0, to: 1, capacity: 10, cost: costA)
+            g.addArc(from: 0, to: 1, capacity: 10, cost: costB)
+            var p = BundledFlowProblem(commodities: [g])
+            p.addBundle(capacity: 10, members: [(0, 0)])
+            // Tree: node 0 hangs from node 1 by B (parent arc of node 0 is B; node 1 from the root).
+            let start = NetworkSimplexSession.Basis(parentArc: [1, -1], atUpper: [true, false])
+            let r = PrimalPartitioningSimplex().solve(p, start: [start], startCapacity: [[4, 10]])
+            XCTAssertTrue(r.startAdopted)
+            XCTAssertEqual(r.status, .optimal)
+            XCTAssertEqual(r.objective, expected)
+            XCTAssertEqual(r.flow[0][0], flowA)
+            XCTAssertEqual(r.pivots, 1)
+            XCTAssertEqual(Self.verify(p, r), [])
+        }
+    }
+
     func testWithoutBundlesMatchesNetworkSimplexPerCommodity() throws {
         // No bundles: the commodities are independent min-cost flows.
         for seed in UInt64(10_001) ... 10_300 {

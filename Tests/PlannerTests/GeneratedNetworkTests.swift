@@ -51,6 +51,7 @@ final class GeneratedNetworkTests: XCTestCase {
     /// optimum on coupled and pure networks, and its duals certify it (complementary slackness
     /// with the balance, shared-row and safety duals it maps back).
     func testPartitionAgreesWithLP() throws {
+        var fromShares = 0
         for seed in UInt64(11)...22 {
             var net = generated(seed: seed, days: 3 + Int(seed % 4), stations: 20 + Int(seed % 3) * 10)
             if seed % 4 == 0 { net = pure(net) }
@@ -60,7 +61,10 @@ final class GeneratedNetworkTests: XCTestCase {
             XCTAssertEqual(pp.route, "partition")
             XCTAssertTrue(relClose(lp.objective, pp.objective), "seed \(seed): lp \(lp.objective) partition \(pp.objective)")
             assertFeasible(pp); assertDualOptimal(pp)
+            // Coupled networks start from a capacity-respecting plan's shares (superbasic arcs).
+            if pp.notes.contains(where: { $0.contains("from the shares of a capacity-respecting plan") }) { fromShares += 1 }
         }
+        XCTAssertGreaterThanOrEqual(fromShares, 9)
     }
 
     /// Relaxed versions of generated networks (ample shared capacities) are solved by the
