@@ -112,6 +112,10 @@ final class PartitionEngine {
     var supply: [Double] = []
     // Bundles.
     var capacity: [Double], slack: [Double], mu: [Double]
+    /// The μ the potentials are consistent with (see ``refreshEvery``): pricing reads reduced
+    /// costs against them; a chosen arc's exact reduced cost is checked on its cycle.
+    var muHat: [Double]
+    var pending: [Bool], pendingList: [Int32] = []
     var inB: [Bool]
     /// Overfull at a warm start and not yet full (priced at M in the composite phase).
     var overfull: [Bool]
@@ -123,8 +127,7 @@ final class PartitionEngine {
     var cycleArcs: [[Int32]] = []     // per extra (parallel to E)
     var cycleCoef: [[Double]] = []
     var cycleValid: [Bool] = []
-    var lu: DenseLU? = nil
-    var lastW: [Double] = []
+    var lu: BlockLU? = nil
     var wDirty = true
 
     // Scratch.
@@ -150,6 +153,12 @@ final class PartitionEngine {
     var progress: (@Sendable (PrimalPartitioningSimplex.Progress) -> Void)? = nil
     var progressInterval = 5.0
     var lastProgress = ContinuousClock.now
+    /// Potentials are recomputed from the roots (muHat = μ) after this many pivots, or when a
+    /// chosen arc's exact reduced cost shows it does not improve; between refreshes μ changes
+    /// cost nothing. 0: potentials shifted under every bundle whose μ changes (eager).
+    var refreshEvery = ProcessInfo.processInfo.environment["FUELFLOW_PP_REFRESH"].flatMap { Int($0) } ?? 200
+    var pivotsSinceRefresh = 0
+    var rejected = 0, refreshes = 0
     /// Overfull bundles that became full in the current pivot without leaving the basis.
     var relieved: [Int32] = []
 
@@ -179,6 +188,8 @@ final class PartitionEngine {
         nodeCommodity = .init(repeating: 0, count: nodeCount)
         capacity = p.bundleCapacity.map(Double.init)
         slack = .init(repeating: 0, count: bundleCount); mu = .init(repeating: 0, count: bundleCount)
+        muHat = mu
+        pending = .init(repeating: false, count: bundleCount)
         inB = .init(repeating: false, count: bundleCount)
         overfull = .init(repeating: false, count: bundleCount)
         posB = .init(repeating: -1, count: bundleCount)
@@ -286,7 +297,20 @@ final class PartitionEngine {
 
     @inline(__always) func modifiedCost(_ a: Int) -> Double {
         let r = bundle[a]
-        return r >= 0 ? cost[a] + mu[Int(r)] : cost[a]
+        return r >= 0 ? cost[a] + muHat[Int(r)] : cost[a]
+    }
+
+    /// The reduced cost of non-tree arc `a` under the current μ, whatever the potentials lag:
+    /// the modified cost around its fundamental cycle (tree arcs' reduced costs are 0, so the
+    /// potentials telescope away).
+    func exactReducedCost(_ a: Int32) -> Double {
+        cycle(a, &tmpArcs, &tmpCoef)
+        var d = 0.0
+        for j in 0 ..< tmpArcs.count {
+            let e = Int(tmpArcs[j]), r = bundle[e]
+            d += tmpCoef[j] * (r >= 0 ? cost[e] + mu[Int(r)] : cost[e])
+        }
+        return d
     }
 
     @inline(__always) func reducedCost(_ a: Int) -> Double {
@@ -313,6 +337,10 @@ final class PartitionEngine {
 
     /// Recomputes every potential from the roots with the current μ.
     func recomputePotentials() {
+        muHat = mu
+        for r in pendingList { pending[Int(r)] = false }
+        pendingList.removeAll(keepingCapacity: true)
+        pivotsSinceRefresh = 0
         for k in 0 ..< K {
             let root = Int32(nodeStart[k + 1] - 1)
             pi[Int(root)] = 0
@@ -342,26 +370,30 @@ final class PartitionEngine {
         }
     }
 
-    /// Rebuilds W (rows B, columns E) and factors it; returns false when singular.
+    /// Rebuilds W (rows B, columns E) and factors it block by block; returns false when singular.
     func refactor() -> Bool {
         let n = B.count
         precondition(E.count == n)
         largestB = max(largestB, n)
-        if n == 0 { lu = nil; lastW = []; wDirty = false; return true }
-        var w = [Double](repeating: 0, count: n * n)
+        if n == 0 { lu = nil; wDirty = false; return true }
+        var entries = [(row: Int32, column: Int32, value: Double)]()
         for i in 0 ..< n {
             ensureCycle(i)
             let arcs = cycleArcs[i], coef = cycleCoef[i]
             for j in 0 ..< arcs.count {
                 let r = bundle[Int(arcs[j])]
-                if r >= 0, posB[Int(r)] >= 0 { w[Int(posB[Int(r)]) * n + i] += coef[j] }
+                if r >= 0, posB[Int(r)] >= 0 { entries.append((posB[Int(r)], Int32(i), coef[j])) }
             }
         }
-        // Cycles that changed only outside the full bundles leave W as it was.
-        if lu != nil && w == lastW { wDirty = false; return true }
-        guard let f = DenseLU(w, n) else { return false }
-        lu = f; lastW = w; wDirty = false
+        guard let f = BlockLU(n: n, entries: entries) else { return false }
+        lu = f; wDirty = false
         return true
+    }
+
+    /// Sizes (rows) of W's connected blocks, largest first (debug notes).
+    func blockSizes() -> [Int] {
+        if wDirty { _ = refactor() }
+        return (lu?.blocks.map { $0.rows.count } ?? []).sorted(by: >)
     }
 
     /// New μ from Wᵀμ = −C; shifts the potentials under tree arcs of bundles whose μ changed.
@@ -394,8 +426,21 @@ final class PartitionEngine {
             let d = newMu[i] - mu[Int(r)]
             if abs(d) > muTolerance { changed.append((r, d)); mu[Int(r)] = newMu[i] }
         }
-        for (r, d) in changed {
-            for m in memberStart[Int(r)] ..< memberStart[Int(r) + 1] {
+        // Lazy potentials: they stay consistent with muHat until the next sync.
+        for (r, _) in changed where !pending[Int(r)] { pending[Int(r)] = true; pendingList.append(r) }
+        if refreshEvery == 0 { syncPotentials() }
+    }
+
+    /// Shifts the potentials under the tree arcs of every bundle whose μ moved since the last
+    /// sync (muHat → μ), each bundle once however often it moved.
+    func syncPotentials() {
+        for r in pendingList {
+            let ri = Int(r)
+            pending[ri] = false
+            let d = mu[ri] - muHat[ri]
+            muHat[ri] = mu[ri]
+            if d == 0 { continue }
+            for m in memberStart[ri] ..< memberStart[ri + 1] {
                 let a = Int(members[m])
                 guard state[a] == 2 else { continue }
                 let child = childOf(a)
@@ -403,6 +448,8 @@ final class PartitionEngine {
                 forSubtree(child) { self.pi[$0] += shift }
             }
         }
+        pendingList.removeAll(keepingCapacity: true)
+        pivotsSinceRefresh = 0
     }
 
     // MARK: Pivoting
@@ -862,9 +909,11 @@ final class PartitionEngine {
                         for a in artBase ..< arcCount { art += flow[a] }
                         for r in 0 ..< bundleCount where slack[r] < 0 { over += 1 }
                         degenerate = degenerateRun
-                        note("phase \(phase) pivot \(pivots + 1): cost \(obj), artificial \(art), overfull \(over), |B| \(B.count), degenerate run \(degenerate), bland \(bland)")
+                        let blocks = blockSizes()
+                        note("phase \(phase) pivot \(pivots + 1): cost \(obj), artificial \(art), overfull \(over), |B| \(B.count), degenerate run \(degenerate), bland \(bland), W blocks \(blocks.count), largest \(blocks.prefix(5))")
                     }
                 }
+                if refreshEvery > 0 && pivotsSinceRefresh >= refreshEvery { syncPotentials(); refreshes += 1 }
                 guard let e = price() else {
                     if verified { break }
                     // Refresh the duals once and look again before declaring optimality.
@@ -874,6 +923,16 @@ final class PartitionEngine {
                     continue
                 }
                 verified = false
+                if refreshEvery > 0, pivotsSinceRefresh > 0, case let .arc(q, sigma) = e {
+                    // Priced against stale potentials: pivot only if it really improves.
+                    let d = exactReducedCost(q)
+                    if sigma > 0 ? d >= -epsD : d <= epsD {
+                        rejected += 1; refreshes += 1
+                        syncPotentials()
+                        continue
+                    }
+                }
+                pivotsSinceRefresh += 1
                 var trouble: BundledFlowStatus? = nil
                 pivot(e, trouble: &trouble)
                 if let trouble { stop = trouble }
@@ -904,6 +963,7 @@ final class PartitionEngine {
         r.pivots = pivots
         r.workingBasisSize = B.count
         r.largestWorkingBasis = largestB
+        if Self.debug { let blocks = blockSizes(); note("end: \(pivots) pivots, \(refreshes) refreshes (\(rejected) rejected), |B| \(B.count), W blocks \(blocks.count), largest \(blocks.prefix(8))") }
         if case .invalid = status { return r }
         var objective = 0.0
         for a in 0 ..< artBase { objective += realCost[a] * flow[a] }
@@ -935,6 +995,91 @@ final class PartitionEngine {
             if used > capacity[r] + 1e-6 * (1 + capacity[r]) { return false }
         }
         return true
+    }
+}
+
+/// The working basis W factored by its connected blocks: rows and columns that share no nonzero
+/// with the rest form a block of their own (W is a direct sum of them, up to permutation). The
+/// planner's W splits by region: n3k's 220 full rows fall into 118 blocks of at most 9 rows, so
+/// each block's dense LU is tiny, and a solve touches only the blocks its right-hand side does.
+struct BlockLU {
+    struct Block {
+        /// Positions in B (W's rows) and in E (its columns), in the order of `lu`'s rows/columns.
+        var rows: [Int32], columns: [Int32]
+        var lu: DenseLU
+    }
+    var blocks: [Block]
+    /// Block of each row and each column.
+    var rowBlock: [Int32], columnBlock: [Int32]
+    let n: Int
+
+    /// nil when W is singular (a block not square, or a singular block).
+    init?(n: Int, entries: [(row: Int32, column: Int32, value: Double)]) {
+        self.n = n
+        var parent = Array(0 ..< 2 * n)
+        func find(_ a: Int) -> Int {
+            var a = a
+            while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }
+            return a
+        }
+        for e in entries {
+            let x = find(Int(e.row)), y = find(n + Int(e.column))
+            if x != y { parent[max(x, y)] = min(x, y) }
+        }
+        // Blocks numbered by their smallest row (deterministic), rows and columns in index order.
+        var blockOf = [Int32](repeating: -1, count: 2 * n)
+        var rowsOf = [[Int32]](), columnsOf = [[Int32]]()
+        for v in 0 ..< 2 * n {
+            let root = find(v)
+            if blockOf[root] < 0 { blockOf[root] = Int32(rowsOf.count); rowsOf.append([]); columnsOf.append([]) }
+            let b = Int(blockOf[root])
+            if v < n { rowsOf[b].append(Int32(v)) } else { columnsOf[b].append(Int32(v - n)) }
+        }
+        var rowBlock = [Int32](repeating: 0, count: n), columnBlock = [Int32](repeating: 0, count: n)
+        var local = [Int32](repeating: 0, count: 2 * n)
+        for b in rowsOf.indices {
+            guard rowsOf[b].count == columnsOf[b].count else { return nil }
+            for (i, r) in rowsOf[b].enumerated() { rowBlock[Int(r)] = Int32(b); local[Int(r)] = Int32(i) }
+            for (i, c) in columnsOf[b].enumerated() { columnBlock[Int(c)] = Int32(b); local[n + Int(c)] = Int32(i) }
+        }
+        var dense = rowsOf.map { [Double](repeating: 0, count: $0.count * $0.count) }
+        for e in entries {
+            let b = Int(rowBlock[Int(e.row)]), m = rowsOf[b].count
+            dense[b][Int(local[Int(e.row)]) * m + Int(local[n + Int(e.column)])] += e.value
+        }
+        var blocks = [Block]()
+        blocks.reserveCapacity(rowsOf.count)
+        for b in rowsOf.indices {
+            guard let f = DenseLU(dense[b], rowsOf[b].count) else { return nil }
+            blocks.append(Block(rows: rowsOf[b], columns: columnsOf[b], lu: f))
+        }
+        self.blocks = blocks; self.rowBlock = rowBlock; self.columnBlock = columnBlock
+    }
+
+    /// x (over W's columns) with W x = b (over its rows); only the blocks b touches are solved.
+    func solve(_ b: [Double]) -> [Double] {
+        var x = [Double](repeating: 0, count: n)
+        var done = Set<Int32>()
+        for r in 0 ..< n where b[r] != 0 {
+            let k = rowBlock[r]
+            guard done.insert(k).inserted else { continue }
+            let block = blocks[Int(k)]
+            let y = block.lu.solve(block.rows.map { b[Int($0)] })
+            for (i, c) in block.columns.enumerated() { x[Int(c)] = y[i] }
+        }
+        return x
+    }
+
+    /// μ (over W's rows) with Wᵀ μ = c (over its columns).
+    func solveTransposed(_ c: [Double]) -> [Double] {
+        var mu = [Double](repeating: 0, count: n)
+        for block in blocks {
+            let rhs = block.columns.map { c[Int($0)] }
+            if !rhs.contains(where: { $0 != 0 }) { continue }
+            let y = block.lu.solveTransposed(rhs)
+            for (i, r) in block.rows.enumerated() { mu[Int(r)] = y[i] }
+        }
+        return mu
     }
 }
 
