@@ -158,7 +158,8 @@ final class PartitionEngine {
     /// cost nothing. 0: potentials shifted under every bundle whose μ changes (eager).
     var refreshEvery = ProcessInfo.processInfo.environment["FUELFLOW_PP_REFRESH"].flatMap { Int($0) } ?? 200
     var pivotsSinceRefresh = 0
-    var rejected = 0, refreshes = 0
+    var rejected = 0, refreshes = 0, rejectedInARow = 0
+    let syncAfterRejections = ProcessInfo.processInfo.environment["FUELFLOW_PP_REJECTS"].flatMap { Int($0) } ?? 4
     /// Overfull bundles that became full in the current pivot without leaving the basis.
     var relieved: [Int32] = []
 
@@ -927,11 +928,14 @@ final class PartitionEngine {
                     // Priced against stale potentials: pivot only if it really improves.
                     let d = exactReducedCost(q)
                     if sigma > 0 ? d >= -epsD : d <= epsD {
-                        rejected += 1; refreshes += 1
-                        syncPotentials()
+                        // The next search starts past it: sync only when stale prices keep
+                        // choosing arcs that do not improve.
+                        rejected += 1; rejectedInARow += 1
+                        if rejectedInARow >= syncAfterRejections { syncPotentials(); refreshes += 1; rejectedInARow = 0 }
                         continue
                     }
                 }
+                rejectedInARow = 0
                 pivotsSinceRefresh += 1
                 var trouble: BundledFlowStatus? = nil
                 pivot(e, trouble: &trouble)
