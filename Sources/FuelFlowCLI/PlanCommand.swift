@@ -61,6 +61,9 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: "auto: coupled models with at least this many variables are solved by Dantzig–Wolfe decomposition (best feasible plan + certified gap at the time limit, default 600 s) instead of the warm-started LP.")
     var decompositionThreshold: Int = 0
 
+    @Option(name: .long, help: "auto: coupled models with fewer variables than this are first solved exactly by our primal-partitioning simplex, within a pivot budget (0 = never).")
+    var partitionThreshold: Int = PlanOptions.defaultPartitionThreshold
+
     @Option(name: .long, help: "Blocks of the decomposition: leaves (one per station and product; the master keeps refineries, terminals and depots), products (one per product), or auto (leaves when stations hold at least half of the variables).")
     var decomposition: String = "auto"
 
@@ -116,6 +119,7 @@ struct PlanCommand: ParsableCommand {
         }
         options.decompositionRounds = decompositionRounds
         options.decompositionThreshold = decompositionThreshold
+        options.partitionThreshold = partitionThreshold
         options.decomposition = DecompositionKind(rawValue: decomposition)
         let tBuild = ContinuousClock.now
         let model = PlanModel(network)

@@ -35,6 +35,10 @@ public struct PrimalPartitioningSimplex: Sendable {
     /// Called every ``progressInterval`` seconds of pivoting (for long solves' progress lines).
     public var progress: (@Sendable (Progress) -> Void)? = nil
     public var progressInterval = 5.0
+    /// Potentials follow μ lazily (synced every 200 pivots, or after 4 chosen arcs in a row
+    /// whose exact reduced cost, checked on their cycle, shows they do not improve); false:
+    /// shifted under every bundle whose μ moves, at every pivot.
+    public var lazyPotentials = true
 
     /// Where a solve stands.
     public struct Progress: Sendable, Equatable {
@@ -76,6 +80,7 @@ public struct PrimalPartitioningSimplex: Sendable {
         let engine = PartitionEngine(problem, tolerance: optimalityTolerance)
         let warm = start.map { engine.adopt($0, problem, startCapacity: startCapacity) } ?? false
         engine.progress = progress; engine.progressInterval = progressInterval
+        if !lazyPotentials { engine.refreshEvery = 0 }
         var r = engine.run(maxPivots: maxPivots ?? .max, deadline: deadline, warm: warm)
         r.startAdopted = warm
         return r

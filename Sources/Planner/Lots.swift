@@ -165,6 +165,8 @@ extension Planner {
             o.timeLimit = lpShare
             o.deadline = roundStart + .seconds(lpShare)
             o.decompositionGap = round == 1 ? options.lotsGap ?? 1e-3 : 1
+            // The rounds want the decomposition's quick plan and bound, not an exact LP.
+            o.partitionThreshold = 0
             let r = round
             o.progress = options.progress.map { say in { @Sendable in say("lots round \(r): " + $0) } }
             var sub = Plan(unsolved: work, method: .auto)
@@ -414,6 +416,7 @@ extension Planner {
                         o.timeLimit = left / 2
                         o.deadline = clock.now + .seconds(left / 2)
                         o.decompositionGap = 1
+                        o.partitionThreshold = 0
                         var sub = Plan(unsolved: work, method: .auto)
                         guard (try? solveAuto(work, options: o, into: &sub)) != nil, sub.hasPlan, sub.status != .infeasible else { continue }
                         let lpX = sub.columnValues

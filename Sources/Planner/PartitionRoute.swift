@@ -47,12 +47,22 @@ enum PartitionRoute {
                 members[row - m.laneCapacityBase].append((p, ArcID(a)))
             }
         }
+        // A member's per-arc bound at the shared limit is implied by its bundle (the members'
+        // lower bounds are ≥ 0): dropped, so that a full row's price is the bundle's, not split
+        // with an arc bound (one product alone at a throughput had its price on its arc).
+        var bundles = [(capacity: Int64, members: [(commodity: Int, arc: ArcID)], row: Int)]()
+        for (i, ms) in members.enumerated() where !ms.isEmpty {
+            let r = m.laneCapacityBase + i, cap = sc.limit(m.rowUpper[r])
+            bundles.append((cap, ms, r))
+            for (p, a) in ms where graphs[p].capacity[Int(a)] >= cap && graphs[p].lower[Int(a)] >= 0 {
+                graphs[p].setBounds(a, lower: graphs[p].lower[Int(a)], capacity: MinCostFlowProblem.unbounded)
+            }
+        }
         var problem = BundledFlowProblem(commodities: graphs)
         var bundleRow = [Int]()
-        for (i, ms) in members.enumerated() where !ms.isEmpty {
-            let r = m.laneCapacityBase + i
-            problem.addBundle(capacity: sc.limit(m.rowUpper[r]), members: ms)
-            bundleRow.append(r)
+        for b in bundles {
+            problem.addBundle(capacity: b.capacity, members: b.members)
+            bundleRow.append(b.row)
         }
         return Built(problem: problem, arcColumn: arcColumn, tier1: tier1, bundleRow: bundleRow)
     }
@@ -60,8 +70,12 @@ enum PartitionRoute {
     /// Start from the products' own optima only (FUELFLOW_PP_START=relaxed; to measure).
     static let relaxedStartOnly = ProcessInfo.processInfo.environment["FUELFLOW_PP_START"] == "relaxed"
 
+    /// Pivots `auto` allows (deterministic, unlike a time budget): 20,000 plus 20 per shared row
+    /// (n3k: 4,606 pivots for 1,161 shared rows).
+    static func pivotBudget(_ m: PlanModel) -> Int { 20_000 + 20 * m.couplingRowCount }
+
     /// Solves the model; fills `plan` (columns, duals, objective) when optimal.
-    static func solve(_ m: PlanModel, scaling sc: FlowScaling, options: PlanOptions, into plan: inout Plan) {
+    static func solve(_ m: PlanModel, scaling sc: FlowScaling, options: PlanOptions, maxPivots: Int? = nil, into plan: inout Plan) {
         let clock = ContinuousClock()
         let t0 = clock.now
         let built = build(m, scaling: sc)
@@ -73,31 +87,26 @@ enum PartitionRoute {
         let sessions = PricingSessions(products: m.P, scaling: sc, splitThroughput: true)
         let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: options.threads,
                                       deadline: options.deadline, sessions: sessions)
-        var bases = [NetworkSimplexSession.Basis]()
+        // Each start basis with the capacities it is optimal under (its arcs at upper carry
+        // them; the problem's bundle members have no per-arc bound of their own).
+        var bases = [NetworkSimplexSession.Basis](), caps = [[Int64]]()
         if relaxed.status == .optimal || relaxed.status == .objectiveOverflow {
             for (p, ps) in sessions.products.enumerated() {
-                guard let b = ps.session?.basis(), ps.arcColumn == built.arcColumn[p] else { break }
-                bases.append(b)
+                guard let s = ps.session, let b = s.basis(), ps.arcColumn == built.arcColumn[p] else { break }
+                bases.append(b); caps.append(s.problem.capacity)
             }
         }
         // Then each product under its share of every shared row (the decomposition's first
         // capacity-respecting plan, warm from the same trees): no shared row overfull, so the
         // partitioning needs no composite phase; the shares' arcs start strictly inside their
         // bounds (superbasic). A product whose shares leave it infeasible keeps its own optimum.
-        var startCapacity: [[Int64]]? = nil
         var startKind = "the products' own optima"
         if bases.count == m.P, m.couplingRowCount > 0, !Self.relaxedStartOnly {
             let shared = Decomposition.capacityRespectingFlows(m, x0: relaxed.x, scaling: sc, threads: options.threads,
                                                                equalShares: false, deadline: options.deadline, sessions: sessions)
-            var caps = [[Int64]]()
             for (p, ps) in sessions.products.enumerated() {
-                if shared.ok[p], let b = ps.session?.basis(), let s = ps.session {
-                    bases[p] = b; caps.append(s.problem.capacity)
-                } else {
-                    caps.append(built.problem.commodities[p].capacity)
-                }
+                if shared.ok[p], let s = ps.session, let b = s.basis() { bases[p] = b; caps[p] = s.problem.capacity }
             }
-            startCapacity = caps
             let n = shared.ok.filter { $0 }.count
             startKind = n == m.P ? "the shares of a capacity-respecting plan" : "the shares of a capacity-respecting plan (\(n) of \(m.P) products)"
         }
@@ -105,13 +114,14 @@ enum PartitionRoute {
         let startSeconds = (clock.now - t0).seconds
         options.progress?("primal partitioning: start from \(startKind) (\(fmt(startSeconds)) s)")
         var solver = PrimalPartitioningSimplex()
+        solver.maxPivots = maxPivots
         if let report = options.progress {
             let cs = sc.costScale
             solver.progress = { s in
                 report("primal partitioning: \(s.pivots) pivots, phase \(s.phase), \(s.overfullBundles) shared row(s) still overfull, \(s.fullBundles) full, cost \(fmt(s.cost / cs))")
             }
         }
-        let res = solver.solve(built.problem, start: bases.count == m.P ? bases : nil, startCapacity: startCapacity,
+        let res = solver.solve(built.problem, start: bases.count == m.P ? bases : nil, startCapacity: bases.count == m.P ? caps : nil,
                                deadline: options.deadline)
         plan.route = "partition"
         plan.scaling = sc

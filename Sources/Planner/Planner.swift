@@ -46,6 +46,16 @@ public struct PlanOptions: Sendable {
     /// and at the time limit it has a feasible plan with a certified gap where GLPK's dual simplex
     /// has nothing. See docs/model.md and docs/benchmarks.md.
     public var decompositionThreshold: Int = 0
+    /// `auto` first solves coupled models with fewer variables than this (whose relaxation
+    /// violates shared rows) exactly by our primal-partitioning simplex (``PartitionRoute``),
+    /// within a pivot budget (``PartitionRoute/pivotBudget(_:)``) and half the time left; if it
+    /// stops short, the decomposition (or the LP) goes on as before. 0 = never. Measured
+    /// (docs/benchmarks.md, "Session 17"): exact and faster than the decomposition up to the
+    /// 656 k-variable network; national (6.5 M) needs ~10⁵–10⁶ pivots, far over budget.
+    public var partitionThreshold: Int = PlanOptions.defaultPartitionThreshold
+    public static let defaultPartitionThreshold = 1_000_000
+    /// Testing aid: the pivot budget of `auto`'s partitioning attempt (nil: ``PartitionRoute/pivotBudget(_:)``).
+    var partitionPivots: Int? = nil
     /// Below this many variables, a decomposition that stops short of the optimum for another
     /// reason than the time limit (stalled prices, a failed master) hands over to the full LP
     /// (GLPK) for the time that remains (lp-warm needed 70 s at 219 k variables).
@@ -394,6 +404,20 @@ public enum Planner {
             }
             plan.notes += relaxed.notes
             plan.notes.append("relaxation violates \(v.count) shared row(s) (worst by \(fmt(v.worst * 100))% of the limit)")
+            if warm == nil, options.decompositionRounds == 0, model.columnCount < options.partitionThreshold {
+                // Exact by our own LP engine, within a pivot budget and half the time left.
+                var o = options
+                if let d = options.deadline { o.deadline = .now + (d - .now) / 2 }
+                var attempt = plan
+                let budget = options.partitionPivots ?? PartitionRoute.pivotBudget(model)
+                PartitionRoute.solve(model, scaling: sc, options: o, maxPivots: budget, into: &attempt)
+                if attempt.status == .optimal {
+                    attempt.routeReason = "the per-product relaxation (\(fmt(relaxed.solveSeconds)) s) violates \(v.count) shared row(s) and the model has \(model.columnCount) variables (< \(options.partitionThreshold)): the full LP, exactly, by our primal-partitioning simplex over the products' spanning trees, from the shares of a capacity-respecting plan"
+                    plan = attempt
+                    return
+                }
+                plan.notes.append((attempt.notes.last ?? "primal partitioning") + " — stopped short (\(attempt.status.rawValue), budget \(budget) pivots); the next route goes on")
+            }
             let t0 = ContinuousClock.now
             if large || options.decompositionRounds > 0 {
                 let limit = options.timeLimit ?? (large ? PlanOptions.defaultDecompositionTimeLimit : 600)

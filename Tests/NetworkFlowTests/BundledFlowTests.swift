@@ -543,12 +543,23 @@ final class BundledFlowTests: XCTestCase {
     }
 
     func testRandomInstancesAgainstGLPK() throws {
+        try randomInstancesAgainstGLPK(lazyPotentials: true)
+    }
+
+    /// The same with the potentials shifted at every pivot.
+    func testRandomInstancesAgainstGLPKEagerPotentials() throws {
+        try randomInstancesAgainstGLPK(lazyPotentials: false)
+    }
+
+    func randomInstancesAgainstGLPK(lazyPotentials: Bool) throws {
         var tally = [String: Int]()
         var pricedBundles = 0, pricedInstances = 0, pivots = 0
+        var solver = PrimalPartitioningSimplex()
+        solver.lazyPotentials = lazyPotentials
         for seed in UInt64(1) ... 800 {
             let p = Self.randomProblem(seed: seed)
             XCTAssertNil(p.validate(), "seed \(seed)")
-            let r = PrimalPartitioningSimplex().solve(p)
+            let r = solver.solve(p)
             let outcome = try crossCheck(p, r, "seed \(seed)")
             tally[outcome, default: 0] += 1
             pivots += r.pivots

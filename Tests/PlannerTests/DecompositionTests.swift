@@ -18,6 +18,7 @@ final class DecompositionRouteTests: XCTestCase {
         var o = PlanOptions(method: .auto, timeLimit: timeLimit, threads: 2)
         o.decompositionGap = gap
         o.decompositionThreshold = 0
+        o.partitionThreshold = 0   // the decomposition, not the exact partitioning first
         o.decompositionRounds = rounds
         o.decomposition = kind
         return try Planner.plan(net, options: o)
@@ -109,6 +110,7 @@ final class DecompositionRouteTests: XCTestCase {
             for method in [PlanMethod.lp, .auto] {
                 var o = PlanOptions(method: method, timeLimit: 30, threads: 2)
                 o.decompositionThreshold = 0
+                o.partitionThreshold = 0   // the decomposition, not the exact partitioning first
                 var p = Plan(unsolved: floored, method: method)
                 if method == .lp { try Planner.solveLP(floored, options: o, route: "lp", into: &p) } else { try Planner.solveAuto(floored, options: o, into: &p) }
                 XCTAssertEqual(p.status == .optimal, exact.status == .optimal, "seed \(seed) \(method): \(p.status) vs \(exact.status)")
@@ -181,6 +183,7 @@ final class DecompositionRouteTests: XCTestCase {
                 for threads in [2, 2, 1] {
                     var o = PlanOptions(method: .auto, timeLimit: 600, threads: threads)
                     o.decompositionThreshold = 0
+                    o.partitionThreshold = 0   // the decomposition, not the exact partitioning first
                     o.decompositionRounds = 3
                     o.decomposition = kind
                     runs.append(try Planner.plan(net, options: o))
@@ -216,6 +219,7 @@ final class DecompositionRouteTests: XCTestCase {
         let messages = MessageLog()
         var o = PlanOptions(method: .auto, timeLimit: 30, threads: 2, progress: { messages.append($0) })
         o.decompositionThreshold = 0
+        o.partitionThreshold = 0   // the decomposition, not the exact partitioning first
         o.decomposition = .products
         let dw = try Planner.plan(n.network, options: o)
         XCTAssertEqual(dw.route, "decomposition", "\(dw.notes)")
@@ -266,6 +270,7 @@ final class DecompositionRouteTests: XCTestCase {
             for kind in DecompositionKind.allCases {
                 var o = PlanOptions(method: .auto, timeLimit: 30, threads: 2)
                 o.decompositionThreshold = 0
+                o.partitionThreshold = 0   // the decomposition, not the exact partitioning first
                 o.decomposition = kind
                 o.decompositionRounds = 1
                 o.simulateDecompositionStall = true
@@ -298,6 +303,7 @@ final class DecompositionRouteTests: XCTestCase {
                               file: StaticString = #filePath, line: UInt = #line) throws {
         var o = PlanOptions(method: .auto, timeLimit: 120, threads: 2)
         o.decompositionThreshold = 0
+        o.partitionThreshold = 0   // the decomposition, not the exact partitioning first
         o.decomposition = kind
         let p = try Planner.plan(net, options: o)
         XCTAssertEqual(p.status, .optimal, "\(p.notes)", file: file, line: line)
@@ -320,6 +326,7 @@ final class DecompositionRouteTests: XCTestCase {
         net.lanes[lane].capacityM3PerDay = 5
         var warm = PlanOptions(method: .auto, threads: 2)
         warm.decompositionThreshold = 100_000_000   // the warm-started full LP (2 s; `lp` takes 14 s)
+        warm.partitionThreshold = 0
         let lp = try Planner.plan(net, options: warm)
         XCTAssertEqual(lp.route, "lp-warm")
         try assertStallHandsOver(net, kind: .products, lp: lp)

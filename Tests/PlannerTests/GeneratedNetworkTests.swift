@@ -40,11 +40,30 @@ final class GeneratedNetworkTests: XCTestCase {
             let net = generated(seed: seed, days: 3 + Int(seed % 3))
             let lp = try plan(net, .lp), auto = try plan(net, .auto)
             XCTAssertEqual(lp.status, .optimal)
-            XCTAssertTrue(["mincost-relaxation", "decomposition"].contains(auto.route), "seed \(seed): \(auto.route) \(auto.notes)")
+            XCTAssertTrue(["mincost-relaxation", "partition"].contains(auto.route), "seed \(seed): \(auto.route) \(auto.notes)")
             XCTAssertTrue(relClose(lp.objective, auto.objective), "seed \(seed): lp \(lp.objective) auto \(auto.objective) (\(auto.route))")
             XCTAssertThrowsError(try plan(net, .mincost))
             for p in [lp, auto] { assertFeasible(p); assertDualOptimal(p) }
         }
+    }
+
+    /// `auto`'s exact partitioning attempt stops at its pivot budget (here 1 pivot): the
+    /// decomposition goes on from there to the same optimum, and the note says why.
+    func testAutoFallsBackWhenPartitioningStopsShort() throws {
+        var tried = 0
+        for seed in UInt64(11)...14 {
+            let net = generated(seed: seed, days: 4)
+            var o = PlanOptions(method: .auto, threads: 2)
+            o.partitionPivots = 1
+            let auto = try Planner.plan(net, options: o), lp = try plan(net, .lp)
+            if auto.route == "mincost-relaxation" { continue }
+            tried += 1
+            XCTAssertEqual(auto.route, "decomposition", "seed \(seed): \(auto.notes)")
+            XCTAssertTrue(auto.notes.contains { $0.contains("stopped short (time_limit, budget 1 pivots)") }, "seed \(seed): \(auto.notes)")
+            XCTAssertTrue(relClose(lp.objective, auto.objective), "seed \(seed): lp \(lp.objective) auto \(auto.objective)")
+            assertFeasible(auto)
+        }
+        XCTAssertGreaterThan(tried, 0)
     }
 
     /// `--method partition` (our primal-partitioning simplex on the full LP) reaches GLPK's

@@ -6,7 +6,7 @@ import XCTest
 /// every method that applies and must give the same objective, flows and (unique) duals.
 final class HandSolvedTests: XCTestCase {
     func methods(_ net: Network) -> [PlanMethod] {
-        PlanModel(net).couplingRowCount == 0 ? [.lp, .mincost, .auto] : [.lp, .auto]
+        PlanModel(net).couplingRowCount == 0 ? [.lp, .mincost, .auto, .partition] : [.lp, .auto, .partition]
     }
 
     /// R --truck, 2/m³--> S, production 10/m³ in [0,100], demand 30 on day 1 (T = 1).

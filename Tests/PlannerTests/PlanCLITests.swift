@@ -198,7 +198,7 @@ extension PlanCLITests {
         let out = dir.appendingPathComponent("plan")
         let example = Self.packageRoot.appendingPathComponent("data/example").path
         let r = try run(["plan", example, "--out", out.path, "--quiet", "--decomposition-threshold", "0",
-                         "--time-limit", "0.3"])
+                         "--partition-threshold", "0", "--time-limit", "0.3"])
         XCTAssertTrue(r.status == 3 || r.status == 0, r.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("plan.json"))) as! [String: Any]
         let total = try XCTUnwrap(json["total_cost"] as? Double)
@@ -226,7 +226,7 @@ extension PlanCLITests {
         let example = Self.packageRoot.appendingPathComponent("data/example").path
         for kind in ["leaves", "products", "auto"] {
             let out = dir.appendingPathComponent(kind)
-            let r = try run(["plan", example, "--out", out.path, "--quiet", "--decomposition", kind])
+            let r = try run(["plan", example, "--out", out.path, "--quiet", "--partition-threshold", "0", "--decomposition", kind])
             XCTAssertEqual(r.status, 0, r.stderr)
             let json = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("plan.json"))) as! [String: Any]
             XCTAssertEqual(json["status"] as? String, "optimal")
@@ -253,7 +253,7 @@ extension PlanCLITests {
         let example = Self.packageRoot.appendingPathComponent("data/example").path
         let optimum = 1578139.924675
         let loose = dir.appendingPathComponent("loose")
-        let r = try run(["plan", example, "--out", loose.path, "--quiet", "--gap", "0.05"])
+        let r = try run(["plan", example, "--out", loose.path, "--quiet", "--partition-threshold", "0", "--gap", "0.05"])
         XCTAssertEqual(r.status, 3, r.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: loose.appendingPathComponent("plan.json"))) as! [String: Any]
         XCTAssertEqual(json["status"] as? String, "feasible")
