@@ -74,23 +74,33 @@ enum PartitionRoute {
     /// (n3k: 4,606 pivots for 1,161 shared rows).
     static func pivotBudget(_ m: PlanModel) -> Int { 20_000 + 20 * m.couplingRowCount }
 
-    /// Solves the model; fills `plan` (columns, duals, objective) when optimal.
-    static func solve(_ m: PlanModel, scaling sc: FlowScaling, options: PlanOptions, maxPivots: Int? = nil, into plan: inout Plan) {
+    /// Solves the model; fills `plan` (columns, duals, objective) when optimal. `relaxation`:
+    /// `auto`'s relaxation already solved on split-node sessions (its flows `x`), which this
+    /// route then continues from instead of solving its own (and leaves to the caller).
+    static func solve(_ m: PlanModel, scaling base: FlowScaling, options: PlanOptions, maxPivots: Int? = nil,
+                      relaxation: (sessions: PricingSessions, x: [Double])? = nil, into plan: inout Plan) {
         let clock = ContinuousClock()
         let t0 = clock.now
+        let given = relaxation.flatMap { $0.sessions.splitThroughput && $0.sessions.products.count == m.P ? $0 : nil }
+        let sc = given?.sessions.scaling ?? base
         let built = build(m, scaling: sc)
         let buildSeconds = (clock.now - t0).seconds
         options.progress?("primal partitioning: \(m.P) product graph(s), \(built.problem.bundleCount) shared row(s) as bundles (built in \(fmt(buildSeconds)) s)")
         // Each product's optimum without the bundles (their limits as per-arc bounds): the
         // relaxation's network simplex sessions on the same split-node graphs, products in
         // parallel and siblings started from their donor's basis (FlowRoute.solve).
-        let sessions = PricingSessions(products: m.P, scaling: sc, splitThroughput: true)
-        let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: options.threads,
-                                      deadline: options.deadline, sessions: sessions)
+        let sessions = given?.sessions ?? PricingSessions(products: m.P, scaling: sc, splitThroughput: true)
+        var relaxedOK = true, relaxedX = given?.x ?? []
+        if given == nil {
+            let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: options.threads,
+                                          deadline: options.deadline, sessions: sessions)
+            relaxedOK = relaxed.status == .optimal || relaxed.status == .objectiveOverflow
+            relaxedX = relaxed.x
+        }
         // Each start basis with the capacities it is optimal under (its arcs at upper carry
         // them; the problem's bundle members have no per-arc bound of their own).
         var bases = [NetworkSimplexSession.Basis](), caps = [[Int64]]()
-        if relaxed.status == .optimal || relaxed.status == .objectiveOverflow {
+        if relaxedOK {
             for (p, ps) in sessions.products.enumerated() {
                 guard let s = ps.session, let b = s.basis(), ps.arcColumn == built.arcColumn[p] else { break }
                 bases.append(b); caps.append(s.problem.capacity)
@@ -102,7 +112,7 @@ enum PartitionRoute {
         // bounds (superbasic). A product whose shares leave it infeasible keeps its own optimum.
         var startKind = "the products' own optima"
         if bases.count == m.P, m.couplingRowCount > 0, !Self.relaxedStartOnly {
-            let shared = Decomposition.capacityRespectingFlows(m, x0: relaxed.x, scaling: sc, threads: options.threads,
+            let shared = Decomposition.capacityRespectingFlows(m, x0: relaxedX, scaling: sc, threads: options.threads,
                                                                equalShares: false, deadline: options.deadline, sessions: sessions)
             for (p, ps) in sessions.products.enumerated() {
                 if shared.ok[p], let s = ps.session, let b = s.basis() { bases[p] = b; caps[p] = s.problem.capacity }
@@ -110,7 +120,8 @@ enum PartitionRoute {
             let n = shared.ok.filter { $0 }.count
             startKind = n == m.P ? "the shares of a capacity-respecting plan" : "the shares of a capacity-respecting plan (\(n) of \(m.P) products)"
         }
-        sessions.release()
+        if given == nil { sessions.release() }
+        if given != nil { startKind += ", on the relaxation's sessions" }
         let startSeconds = (clock.now - t0).seconds
         options.progress?("primal partitioning: start from \(startKind) (\(fmt(startSeconds)) s)")
         var solver = PrimalPartitioningSimplex()

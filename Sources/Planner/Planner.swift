@@ -410,7 +410,8 @@ public enum Planner {
                 if let d = options.deadline { o.deadline = .now + (d - .now) / 2 }
                 var attempt = plan
                 let budget = options.partitionPivots ?? PartitionRoute.pivotBudget(model)
-                PartitionRoute.solve(model, scaling: sc, options: o, maxPivots: budget, into: &attempt)
+                PartitionRoute.solve(model, scaling: sc, options: o, maxPivots: budget,
+                                     relaxation: sessions.map { ($0, relaxed.columnValues) }, into: &attempt)
                 if attempt.status == .optimal {
                     attempt.routeReason = "the per-product relaxation (\(fmt(relaxed.solveSeconds)) s) violates \(v.count) shared row(s) and the model has \(model.columnCount) variables (< \(options.partitionThreshold)): the full LP, exactly, by our primal-partitioning simplex over the products' spanning trees, from the shares of a capacity-respecting plan"
                     plan = attempt

@@ -47,14 +47,37 @@ final class GeneratedNetworkTests: XCTestCase {
         }
     }
 
+    /// On models whose relaxation is the decomposition's pricing problem (≥ 200,000 variables;
+    /// forced here), `auto`'s partitioning continues from the relaxation's split-node sessions
+    /// instead of solving its own, to the LP's optimum with certifying duals.
+    func testAutoPartitionContinuesFromTheRelaxationsSessions() throws {
+        var continued = 0
+        for seed in UInt64(11)...16 {
+            let net = generated(seed: seed, days: 3 + Int(seed % 3))
+            var o = PlanOptions(method: .auto, threads: 2)
+            o.pricingRelaxationFrom = 0
+            let auto = try Planner.plan(net, options: o), lp = try plan(net, .lp)
+            if auto.route == "mincost-relaxation" { continue }
+            XCTAssertEqual(auto.route, "partition", "seed \(seed): \(auto.notes)")
+            if auto.notes.contains(where: { $0.contains("on the relaxation's sessions") }) { continued += 1 }
+            XCTAssertTrue(relClose(lp.objective, auto.objective), "seed \(seed): lp \(lp.objective) auto \(auto.objective)")
+            assertFeasible(auto); assertDualOptimal(auto)
+        }
+        XCTAssertGreaterThan(continued, 0)
+    }
+
     /// `auto`'s exact partitioning attempt stops at its pivot budget (here 1 pivot): the
     /// decomposition goes on from there to the same optimum, and the note says why.
     func testAutoFallsBackWhenPartitioningStopsShort() throws {
         var tried = 0
+        // Also from the relaxation's sessions (forced as on models ≥ 200,000 variables): the
+        // decomposition then continues from sessions the partitioning left at the shares.
         for seed in UInt64(11)...14 {
+          for sessions in [false, true] {
             let net = generated(seed: seed, days: 4)
             var o = PlanOptions(method: .auto, threads: 2)
             o.partitionPivots = 1
+            if sessions { o.pricingRelaxationFrom = 0 }
             let auto = try Planner.plan(net, options: o), lp = try plan(net, .lp)
             if auto.route == "mincost-relaxation" { continue }
             tried += 1
@@ -62,6 +85,7 @@ final class GeneratedNetworkTests: XCTestCase {
             XCTAssertTrue(auto.notes.contains { $0.contains("stopped short (time_limit, budget 1 pivots)") }, "seed \(seed): \(auto.notes)")
             XCTAssertTrue(relClose(lp.objective, auto.objective), "seed \(seed): lp \(lp.objective) auto \(auto.objective)")
             assertFeasible(auto)
+          }
         }
         XCTAssertGreaterThan(tried, 0)
     }
