@@ -1007,73 +1007,161 @@ final class PartitionEngine {
     }
 }
 
-/// The working basis W factored by its connected blocks: rows and columns that share no nonzero
-/// with the rest form a block of their own (W is a direct sum of them, up to permutation). The
-/// planner's W splits by region: n3k's 220 full rows fall into 118 blocks of at most 9 rows, so
-/// each block's dense LU is tiny, and a solve touches only the blocks its right-hand side does.
+/// The working basis W in block triangular form: a perfect matching of rows to columns, then the
+/// strongly connected components of "row i uses the column matched to row j" (Tarjan), each a
+/// diagonal block with its own dense LU; the entries between blocks are kept as lists. A solve
+/// runs through the blocks in dependency order, substituting what earlier blocks gave. This
+/// refines W's connected blocks (n3k's 220 full rows fall into 118 of at most 9), and a block
+/// whose right-hand side is zero is skipped.
 struct BlockLU {
     struct Block {
         /// Positions in B (W's rows) and in E (its columns), in the order of `lu`'s rows/columns.
         var rows: [Int32], columns: [Int32]
         var lu: DenseLU
+        /// Entries of the block's rows in other blocks' columns: (local row, column, value).
+        var rowCoupling: [(Int32, Int32, Double)]
+        /// Entries of the block's columns in other blocks' rows: (local column, row, value).
+        var columnCoupling: [(Int32, Int32, Double)]
     }
+    /// In dependency order for ``solve(_:)`` (a block's rows use only its own columns and
+    /// earlier blocks'); ``solveTransposed(_:)`` runs them backwards.
     var blocks: [Block]
-    /// Block of each row and each column.
-    var rowBlock: [Int32], columnBlock: [Int32]
     let n: Int
 
-    /// nil when W is singular (a block not square, or a singular block).
+    /// nil when W is singular (no perfect matching, or a singular diagonal block).
     init?(n: Int, entries: [(row: Int32, column: Int32, value: Double)]) {
         self.n = n
-        var parent = Array(0 ..< 2 * n)
-        func find(_ a: Int) -> Int {
-            var a = a
-            while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }
-            return a
+        // Rows' entries, duplicates summed.
+        var rowStart = [Int](repeating: 0, count: n + 1)
+        for e in entries { rowStart[Int(e.row) + 1] += 1 }
+        for r in 0 ..< n { rowStart[r + 1] += rowStart[r] }
+        var fill = rowStart
+        var col = [Int32](repeating: 0, count: entries.count), val = [Double](repeating: 0, count: entries.count)
+        for e in entries { let k = fill[Int(e.row)]; col[k] = e.column; val[k] = e.value; fill[Int(e.row)] += 1 }
+        // Perfect matching rows → columns (greedy, then augmenting paths), over nonzero entries.
+        var matchRow = [Int32](repeating: -1, count: n), matchColumn = [Int32](repeating: -1, count: n)
+        for r in 0 ..< n {
+            for k in rowStart[r] ..< rowStart[r + 1] where val[k] != 0 && matchColumn[Int(col[k])] < 0 {
+                matchRow[r] = col[k]; matchColumn[Int(col[k])] = Int32(r); break
+            }
         }
-        for e in entries {
-            let x = find(Int(e.row)), y = find(n + Int(e.column))
-            if x != y { parent[max(x, y)] = min(x, y) }
+        var seen = [Int32](repeating: -1, count: n)
+        var stack = [(row: Int32, next: Int)]()
+        for r0 in 0 ..< n where matchRow[r0] < 0 {
+            // DFS for an augmenting path from row r0 (columns visited once per search).
+            stack.removeAll(keepingCapacity: true)
+            stack.append((Int32(r0), rowStart[r0]))
+            var found = false
+            while let top = stack.last, !found {
+                let r = Int(top.row)
+                var k = top.next
+                var pushed = false
+                while k < rowStart[r + 1] {
+                    let c = Int(col[k]); k += 1
+                    if val[k - 1] == 0 || seen[c] == Int32(r0) { continue }
+                    seen[c] = Int32(r0)
+                    stack[stack.count - 1].next = k
+                    let owner = matchColumn[c]
+                    if owner < 0 {
+                        // Augment along the stack: each row takes the column it reached.
+                        var cc = Int32(c)
+                        for i in stride(from: stack.count - 1, through: 0, by: -1) {
+                            let rr = Int(stack[i].row), prev = matchRow[rr]
+                            matchRow[rr] = cc; matchColumn[Int(cc)] = Int32(rr); cc = prev
+                        }
+                        found = true
+                    } else {
+                        stack.append((owner, rowStart[Int(owner)]))
+                    }
+                    pushed = true
+                    break
+                }
+                if !pushed && !found { stack.removeLast() }
+            }
+            if !found { return nil }
         }
-        // Blocks numbered by their smallest row (deterministic), rows and columns in index order.
-        var blockOf = [Int32](repeating: -1, count: 2 * n)
-        var rowsOf = [[Int32]](), columnsOf = [[Int32]]()
-        for v in 0 ..< 2 * n {
-            let root = find(v)
-            if blockOf[root] < 0 { blockOf[root] = Int32(rowsOf.count); rowsOf.append([]); columnsOf.append([]) }
-            let b = Int(blockOf[root])
-            if v < n { rowsOf[b].append(Int32(v)) } else { columnsOf[b].append(Int32(v - n)) }
+        // Tarjan's strongly connected components over rows: i → j when row i has an entry in
+        // the column matched to row j. Components come out sinks first: dependency order.
+        var index = [Int32](repeating: -1, count: n), low = [Int32](repeating: 0, count: n)
+        var onStack = [Bool](repeating: false, count: n), sccStack = [Int32](), counter: Int32 = 0
+        var component = [Int32](repeating: -1, count: n)
+        var members = [[Int32]]()
+        var call = [(node: Int32, next: Int)]()
+        for s in 0 ..< n where index[s] < 0 {
+            call.append((Int32(s), rowStart[s]))
+            index[s] = counter; low[s] = counter; counter += 1
+            sccStack.append(Int32(s)); onStack[s] = true
+            while let top = call.last {
+                let v = Int(top.node)
+                var k = top.next
+                var descended = false
+                while k < rowStart[v + 1] {
+                    let w = Int(matchColumn[Int(col[k])]); k += 1
+                    if w == v || val[k - 1] == 0 { continue }
+                    if index[w] < 0 {
+                        call[call.count - 1].next = k
+                        index[w] = counter; low[w] = counter; counter += 1
+                        sccStack.append(Int32(w)); onStack[w] = true
+                        call.append((Int32(w), rowStart[w]))
+                        descended = true
+                        break
+                    } else if onStack[w] {
+                        low[v] = min(low[v], index[w])
+                    }
+                }
+                if descended { continue }
+                call.removeLast()
+                if let parent = call.last { low[Int(parent.node)] = min(low[Int(parent.node)], low[v]) }
+                if low[v] == index[v] {
+                    var comp = [Int32]()
+                    while true {
+                        let w = sccStack.removeLast()
+                        onStack[Int(w)] = false; component[Int(w)] = Int32(members.count); comp.append(w)
+                        if w == Int32(v) { break }
+                    }
+                    members.append(comp.sorted())
+                }
+            }
         }
-        var rowBlock = [Int32](repeating: 0, count: n), columnBlock = [Int32](repeating: 0, count: n)
-        var local = [Int32](repeating: 0, count: 2 * n)
-        for b in rowsOf.indices {
-            guard rowsOf[b].count == columnsOf[b].count else { return nil }
-            for (i, r) in rowsOf[b].enumerated() { rowBlock[Int(r)] = Int32(b); local[Int(r)] = Int32(i) }
-            for (i, c) in columnsOf[b].enumerated() { columnBlock[Int(c)] = Int32(b); local[n + Int(c)] = Int32(i) }
-        }
-        var dense = rowsOf.map { [Double](repeating: 0, count: $0.count * $0.count) }
-        for e in entries {
-            let b = Int(rowBlock[Int(e.row)]), m = rowsOf[b].count
-            dense[b][Int(local[Int(e.row)]) * m + Int(local[n + Int(e.column)])] += e.value
+        // Each component's diagonal block, factored; the entries outside it as couplings.
+        var local = [Int32](repeating: 0, count: n)            // row → its index in its block
+        var localColumn = [Int32](repeating: 0, count: n)      // column → index in its block
+        for comp in members {
+            for (i, r) in comp.enumerated() { local[Int(r)] = Int32(i); localColumn[Int(matchRow[Int(r)])] = Int32(i) }
         }
         var blocks = [Block]()
-        blocks.reserveCapacity(rowsOf.count)
-        for b in rowsOf.indices {
-            guard let f = DenseLU(dense[b], rowsOf[b].count) else { return nil }
-            blocks.append(Block(rows: rowsOf[b], columns: columnsOf[b], lu: f))
+        blocks.reserveCapacity(members.count)
+        var columnCoupling = [[(Int32, Int32, Double)]](repeating: [], count: members.count)
+        var dense = members.map { [Double](repeating: 0, count: $0.count * $0.count) }
+        var rowCoupling = [[(Int32, Int32, Double)]](repeating: [], count: members.count)
+        for r in 0 ..< n {
+            let b = Int(component[r]), m = members[b].count
+            for k in rowStart[r] ..< rowStart[r + 1] where val[k] != 0 {
+                let c = Int(col[k]), cb = Int(component[Int(matchColumn[c])])
+                if cb == b {
+                    dense[b][Int(local[r]) * m + Int(localColumn[c])] += val[k]
+                } else {
+                    rowCoupling[b].append((local[r], Int32(c), val[k]))
+                    columnCoupling[cb].append((localColumn[c], Int32(r), val[k]))
+                }
+            }
         }
-        self.blocks = blocks; self.rowBlock = rowBlock; self.columnBlock = columnBlock
+        for (b, comp) in members.enumerated() {
+            guard let f = DenseLU(dense[b], comp.count) else { return nil }
+            blocks.append(Block(rows: comp, columns: comp.map { matchRow[Int($0)] }, lu: f,
+                                rowCoupling: rowCoupling[b], columnCoupling: columnCoupling[b]))
+        }
+        self.blocks = blocks
     }
 
-    /// x (over W's columns) with W x = b (over its rows); only the blocks b touches are solved.
+    /// x (over W's columns) with W x = b (over its rows).
     func solve(_ b: [Double]) -> [Double] {
         var x = [Double](repeating: 0, count: n)
-        var done = Set<Int32>()
-        for r in 0 ..< n where b[r] != 0 {
-            let k = rowBlock[r]
-            guard done.insert(k).inserted else { continue }
-            let block = blocks[Int(k)]
-            let y = block.lu.solve(block.rows.map { b[Int($0)] })
+        for block in blocks {
+            var rhs = block.rows.map { b[Int($0)] }
+            for (i, c, v) in block.rowCoupling where x[Int(c)] != 0 { rhs[Int(i)] -= v * x[Int(c)] }
+            if !rhs.contains(where: { $0 != 0 }) { continue }
+            let y = block.lu.solve(rhs)
             for (i, c) in block.columns.enumerated() { x[Int(c)] = y[i] }
         }
         return x
@@ -1082,8 +1170,9 @@ struct BlockLU {
     /// μ (over W's rows) with Wᵀ μ = c (over its columns).
     func solveTransposed(_ c: [Double]) -> [Double] {
         var mu = [Double](repeating: 0, count: n)
-        for block in blocks {
-            let rhs = block.columns.map { c[Int($0)] }
+        for block in blocks.reversed() {
+            var rhs = block.columns.map { c[Int($0)] }
+            for (i, r, v) in block.columnCoupling where mu[Int(r)] != 0 { rhs[Int(i)] -= v * mu[Int(r)] }
             if !rhs.contains(where: { $0 != 0 }) { continue }
             let y = block.lu.solveTransposed(rhs)
             for (i, r) in block.rows.enumerated() { mu[Int(r)] = y[i] }

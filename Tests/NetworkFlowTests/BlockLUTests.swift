@@ -1,0 +1,62 @@
+// BlockLUTests.swift — the working basis's block triangular factorisation (BlockLU) against the
+// matrix it factors: random sparse matrices, permuted, with strongly connected parts of several
+// sizes, duplicate entries and singular cases.
+import FuelFlowSupport
+import XCTest
+@testable import NetworkFlow
+
+final class BlockLUTests: XCTestCase {
+    /// Random n×n sparse matrices (rows and columns permuted): a nonzero diagonal under the
+    /// permutation, plus entries below it (a triangular part) and, with some probability, above
+    /// it (which makes cycles: blocks of several rows). W x = b and Wᵀ μ = c are checked by
+    /// their residuals against the dense matrix.
+    func testSolvesRandomSparseMatrices() {
+        var rng = Xoshiro256StarStar(seed: 17)
+        var multiRowBlocks = 0, trivial = 0
+        for trial in 0 ..< 300 {
+            let n = Int(rng.uniform(1 ... 40))
+            let rowPerm = (0 ..< n).shuffled(using: &rng), colPerm = (0 ..< n).shuffled(using: &rng)
+            var entries = [(row: Int32, column: Int32, value: Double)]()
+            var dense = [Double](repeating: 0, count: n * n)
+            func add(_ i: Int, _ j: Int, _ v: Double) {
+                entries.append((Int32(rowPerm[i]), Int32(colPerm[j]), v))
+                dense[rowPerm[i] * n + colPerm[j]] += v
+            }
+            let upper = rng.percent(50) ? Double(rng.uniform(1 ... 30)) / 100 : 0
+            for i in 0 ..< n {
+                add(i, i, (rng.percent(50) ? 1 : -1) * Double(rng.uniform(5 ... 20)))
+                for j in 0 ..< n where j != i {
+                    let p = j < i ? 0.15 : upper
+                    if Double(rng.uniform(0 ... 999)) / 1000 < p { add(i, j, Double(rng.uniform(-9 ... 9))) }
+                }
+                if rng.percent(10) { add(i, i, 1) }   // a duplicate entry: summed
+            }
+            guard let f = BlockLU(n: n, entries: entries) else { XCTFail("trial \(trial): singular"); continue }
+            if f.blocks.contains(where: { $0.rows.count > 1 }) { multiRowBlocks += 1 } else { trivial += 1 }
+            XCTAssertEqual(f.blocks.reduce(0) { $0 + $1.rows.count }, n)
+            let b = (0 ..< n).map { _ in rng.percent(30) ? 0 : Double(rng.uniform(-50 ... 50)) }
+            let x = f.solve(b), mu = f.solveTransposed(b)
+            for i in 0 ..< n {
+                var r = -b[i], rt = -b[i]
+                for j in 0 ..< n { r += dense[i * n + j] * x[j]; rt += dense[j * n + i] * mu[j] }
+                XCTAssertEqual(r, 0, accuracy: 1e-8 * (1 + abs(b[i])), "trial \(trial) row \(i)")
+                XCTAssertEqual(rt, 0, accuracy: 1e-8 * (1 + abs(b[i])), "trial \(trial) column \(i)")
+            }
+        }
+        XCTAssertGreaterThan(multiRowBlocks, 50)
+        XCTAssertGreaterThan(trivial, 50)
+    }
+
+    /// Hand-checked: [[2, 1], [0, 3]] is two 1×1 blocks (x₂ first, then x₁); [[0, 1], [1, 0]]
+    /// needs the matching; an empty column and a rank-deficient pair are singular.
+    func testHandCases() throws {
+        let upper = try XCTUnwrap(BlockLU(n: 2, entries: [(0, 0, 2), (0, 1, 1), (1, 1, 3)]))
+        XCTAssertEqual(upper.blocks.map { $0.rows.count }, [1, 1])
+        XCTAssertEqual(upper.solve([4, 6]), [1, 2])            // 2·1 + 2 = 4, 3·2 = 6
+        XCTAssertEqual(upper.solveTransposed([2, 7]), [1, 2])  // 2·1 = 2, 1·1 + 3·2 = 7
+        let swap = try XCTUnwrap(BlockLU(n: 2, entries: [(0, 1, 1), (1, 0, 1)]))
+        XCTAssertEqual(swap.solve([5, 7]), [7, 5])
+        XCTAssertNil(BlockLU(n: 2, entries: [(0, 0, 1), (1, 0, 1)]))                       // column 1 empty
+        XCTAssertNil(BlockLU(n: 2, entries: [(0, 0, 1), (0, 1, 1), (1, 0, 2), (1, 1, 2)]))  // rank 1
+    }
+}
