@@ -120,8 +120,7 @@ enum PartitionRoute {
             let n = shared.ok.filter { $0 }.count
             startKind = n == m.P ? "the shares of a capacity-respecting plan" : "the shares of a capacity-respecting plan (\(n) of \(m.P) products)"
         }
-        if given == nil { sessions.release() }
-        if given != nil { startKind += ", on the relaxation's sessions" }
+        if given == nil { sessions.release() } else { startKind += ", on the relaxation's sessions" }
         let startSeconds = (clock.now - t0).seconds
         options.progress?("primal partitioning: start from \(startKind) (\(fmt(startSeconds)) s)")
         var solver = PrimalPartitioningSimplex()
