@@ -1158,6 +1158,13 @@ struct BlockLU {
     func solve(_ b: [Double]) -> [Double] {
         var x = [Double](repeating: 0, count: n)
         for block in blocks {
+            if block.rows.count == 1 {
+                // Most blocks are one row: no arrays for them (this runs every pivot).
+                var r = b[Int(block.rows[0])]
+                for (_, c, v) in block.rowCoupling where x[Int(c)] != 0 { r -= v * x[Int(c)] }
+                if r != 0 { x[Int(block.columns[0])] = r / block.lu.a[0] }
+                continue
+            }
             var rhs = block.rows.map { b[Int($0)] }
             for (i, c, v) in block.rowCoupling where x[Int(c)] != 0 { rhs[Int(i)] -= v * x[Int(c)] }
             if !rhs.contains(where: { $0 != 0 }) { continue }
@@ -1171,6 +1178,12 @@ struct BlockLU {
     func solveTransposed(_ c: [Double]) -> [Double] {
         var mu = [Double](repeating: 0, count: n)
         for block in blocks.reversed() {
+            if block.rows.count == 1 {
+                var r = c[Int(block.columns[0])]
+                for (_, row, v) in block.columnCoupling where mu[Int(row)] != 0 { r -= v * mu[Int(row)] }
+                if r != 0 { mu[Int(block.rows[0])] = r / block.lu.a[0] }
+                continue
+            }
             var rhs = block.columns.map { c[Int($0)] }
             for (i, r, v) in block.columnCoupling where mu[Int(r)] != 0 { rhs[Int(i)] -= v * mu[Int(r)] }
             if !rhs.contains(where: { $0 != 0 }) { continue }
