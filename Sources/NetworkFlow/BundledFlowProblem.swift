@@ -162,7 +162,7 @@ public struct BundledFlowResult: Sendable, Equatable {
     public var largestWorkingBasis = 0
     /// Whether `flow` meets the supplies, bounds and bundles (within 10⁻⁶ per unit).
     public var feasible = false
-    /// Whether the solve started from the given spanning trees (``PrimalPartitioningSimplex/solve(_:start:deadline:)``).
+    /// Whether the solve started from the given spanning trees (``PrimalPartitioningSimplex/solve(_:start:startCapacity:deadline:)``).
     public var startAdopted = false
 
     public init(status: BundledFlowStatus) { self.status = status }

@@ -402,13 +402,16 @@ final class PartitionEngine {
         return (lu?.blocks.map { $0.rows.count } ?? []).sorted(by: >)
     }
 
-    /// New μ from Wᵀμ = −C; shifts the potentials under tree arcs of bundles whose μ changed.
-    /// `old` holds the bundles whose μ may have been nonzero before (they leave B or change).
+    /// New μ from Wᵀμ = −C; the bundles whose μ changed are marked for the next potential sync
+    /// (``syncPotentials()``; at once when eager). `old` holds the bundles whose μ may have been
+    /// nonzero before (they leave B or change).
     func updateDuals(previouslyPriced old: [Int32]) {
+        @inline(__always) func moved(_ r: Int32) {
+            if !pending[Int(r)] { pending[Int(r)] = true; pendingList.append(r) }
+        }
         // Bundles that left B first: their μ is 0 again (and no longer a cost in the cycles).
-        var changed = [(Int32, Double)]()
         for r in old where !inB[Int(r)] && mu[Int(r)] != 0 && !overfull[Int(r)] {
-            changed.append((r, -mu[Int(r)])); mu[Int(r)] = 0
+            mu[Int(r)] = 0; moved(r)
         }
         var newMu = [Double](repeating: 0, count: B.count)
         if let lu {
@@ -429,11 +432,9 @@ final class PartitionEngine {
         for (i, r) in B.enumerated() {
             // A refactored W gives every μ new rounding: changes below a thousandth of the
             // pricing tolerance keep the old μ (and spare the shifts under its tree arcs).
-            let d = newMu[i] - mu[Int(r)]
-            if abs(d) > muTolerance { changed.append((r, d)); mu[Int(r)] = newMu[i] }
+            if abs(newMu[i] - mu[Int(r)]) > muTolerance { mu[Int(r)] = newMu[i]; moved(r) }
         }
         // Lazy potentials: they stay consistent with muHat until the next sync.
-        for (r, _) in changed where !pending[Int(r)] { pending[Int(r)] = true; pendingList.append(r) }
         if refreshEvery == 0 { syncPotentials() }
     }
 
@@ -733,7 +734,7 @@ final class PartitionEngine {
     // MARK: Warm start
 
     /// Replaces the artificial star trees by the given spanning trees (see
-    /// ``PrimalPartitioningSimplex/solve(_:start:deadline:)``). Returns false, nothing changed
+    /// ``PrimalPartitioningSimplex/solve(_:start:startCapacity:deadline:)``). Returns false, nothing changed
     /// that matters, when a start does not fit.
     func adopt(_ start: [NetworkSimplexSession.Basis], _ p: BundledFlowProblem, startCapacity: [[Int64]]? = nil) -> Bool {
         guard start.count == K else { return false }
