@@ -35,9 +35,10 @@ public struct PrimalPartitioningSimplex: Sendable {
     /// Called every ``progressInterval`` seconds of pivoting (for long solves' progress lines).
     public var progress: (@Sendable (Progress) -> Void)? = nil
     public var progressInterval = 5.0
-    /// Potentials follow μ lazily (synced every 200 pivots, or after 4 chosen arcs in a row
-    /// whose exact reduced cost, checked on their cycle, shows they do not improve); false:
-    /// shifted under every bundle whose μ moves, at every pivot.
+    /// Potentials follow μ lazily: pricing keeps each block's 32 best arcs by their stale
+    /// reduced cost and checks them on their cycles; the best that really improves enters. The
+    /// potentials are synced every 1,000 pivots, or after 64 blocks in a row without such an
+    /// arc. false: shifted under every bundle whose μ moves, at every pivot.
     public var lazyPotentials = true
 
     /// Where a solve stands.
@@ -132,6 +133,15 @@ final class PartitionEngine {
     var cycleArcs: [[Int32]] = []     // per extra (parallel to E)
     var cycleCoef: [[Double]] = []
     var cycleValid: [Bool] = []
+    /// Per extra, its cycle's arcs that belong to a bundle (W's column before the rows outside
+    /// B are dropped) and the cycle's cost; refactoring W and solving for μ read these, not the
+    /// whole cycles.
+    var columnBundle: [[Int32]] = []
+    var columnCoef: [[Double]] = []
+    var cycleCost: [Double] = []
+    /// Nodes of the subtree the last exchange re-hung carry `stampNow` (see invalidateCycles).
+    var stamp: [UInt32]
+    var stampNow: UInt32 = 0
     var lu: BlockLU? = nil
     var wDirty = true
 
@@ -158,15 +168,27 @@ final class PartitionEngine {
     var progress: (@Sendable (PrimalPartitioningSimplex.Progress) -> Void)? = nil
     var progressInterval = 5.0
     var lastProgress = ContinuousClock.now
-    /// Potentials are recomputed from the roots (muHat = μ) after this many pivots, or when a
-    /// chosen arc's exact reduced cost shows it does not improve; between refreshes μ changes
-    /// cost nothing. 0: potentials shifted under every bundle whose μ changes (eager).
-    var refreshEvery = ProcessInfo.processInfo.environment["FUELFLOW_PP_REFRESH"].flatMap { Int($0) } ?? 200
+    /// Potentials are synced with μ (muHat = μ) after this many pivots, or when
+    /// ``syncAfterRejections`` blocks in a row had no candidate whose exact reduced cost improves;
+    /// between syncs μ changes cost nothing. 0: potentials shifted under every bundle whose μ
+    /// changes (eager). National: 200 pivots and 4 rejections gave 45,056 pivots in 150 s
+    /// (2,482 syncs); 1,000 and 64 blocks of 32 candidates 62,464 in 95 s (68 syncs) and a
+    /// lower cost per pivot (docs/benchmarks.md, session 18).
+    var refreshEvery = ProcessInfo.processInfo.environment["FUELFLOW_PP_REFRESH"].flatMap { Int($0) } ?? 1000
     var pivotsSinceRefresh = 0
-    var rejected = 0, refreshes = 0, rejectedInARow = 0
-    let syncAfterRejections = ProcessInfo.processInfo.environment["FUELFLOW_PP_REJECTS"].flatMap { Int($0) } ?? 4
+    var rejected = 0, refreshes = 0
+    /// Blocks in a row whose checked candidates all fail before the potentials are synced.
+    let syncAfterRejections = ProcessInfo.processInfo.environment["FUELFLOW_PP_REJECTS"].flatMap { Int($0) } ?? 64
+    /// How many of a block's best arcs (by stale reduced cost) are checked on their cycles.
+    let candidatesChecked = ProcessInfo.processInfo.environment["FUELFLOW_PP_CANDIDATES"].flatMap { Int($0) } ?? 32
+    var candidates: [(arc: Int32, sigma: Double, value: Double)] = []
     /// Overfull bundles that became full in the current pivot without leaving the basis.
     var relieved: [Int32] = []
+    /// Bundles that left B in the current pivot (their μ goes back to 0).
+    var leftB: [Int32] = []
+    // Scratch for W's solves (no arrays allocated per pivot).
+    var wRhs: [Double] = [], wSol: [Double] = []
+    var dualRhs: [Double] = [], dualSol: [Double] = []
 
     init(_ p: BundledFlowProblem, tolerance: Double) {
         K = p.commodities.count
@@ -192,6 +214,7 @@ final class PartitionEngine {
         nextSib = .init(repeating: -1, count: nodeCount); prevSib = .init(repeating: -1, count: nodeCount)
         pi = .init(repeating: 0, count: nodeCount)
         nodeCommodity = .init(repeating: 0, count: nodeCount)
+        stamp = .init(repeating: 0, count: nodeCount)
         capacity = p.bundleCapacity.map(Double.init)
         slack = .init(repeating: 0, count: bundleCount); mu = .init(repeating: 0, count: bundleCount)
         muHat = mu
@@ -364,15 +387,38 @@ final class PartitionEngine {
     func ensureCycle(_ i: Int) {
         if !cycleValid[i] {
             cycle(E[i], &cycleArcs[i], &cycleCoef[i])
+            columnBundle[i].removeAll(keepingCapacity: true)
+            columnCoef[i].removeAll(keepingCapacity: true)
+            var c = 0.0
+            let arcs = cycleArcs[i], coef = cycleCoef[i]
+            for j in 0 ..< arcs.count {
+                let a = Int(arcs[j])
+                c += coef[j] * cost[a]
+                let r = bundle[a]
+                if r >= 0 { columnBundle[i].append(r); columnCoef[i].append(coef[j]) }
+            }
+            cycleCost[i] = c
             cycleValid[i] = true
         }
     }
 
-    /// Tree arc `f` of commodity `k` left its tree: the extras whose cycle held it have a new one
-    /// (the others' tree paths did not use f, so they are unchanged).
-    func invalidateCycles(through f: Int32, commodity k: Int32) {
-        for i in 0 ..< E.count where cycleValid[i] && nodeCommodity[Int(tail[Int(E[i])])] == k && cycleArcs[i].contains(f) {
-            cycleValid[i] = false; wDirty = true
+    /// The cycles' costs are cached: every cycle is recomputed after the costs change.
+    func invalidateAllCycles() {
+        for i in cycleValid.indices { cycleValid[i] = false }
+        wDirty = true
+    }
+
+    /// A tree arc of commodity `k` left its tree and the subtree below it was re-hung (its nodes
+    /// stamped by ``exchange(leaving:entering:shift:)``): the extras whose cycle held the arc,
+    /// those with exactly one end in that subtree, have a new one (the others' tree paths are
+    /// unchanged).
+    func invalidateCycles(commodity k: Int32) {
+        for i in 0 ..< E.count where cycleValid[i] {
+            let e = Int(E[i])
+            guard nodeCommodity[Int(tail[e])] == k else { continue }
+            if (stamp[Int(tail[e])] == stampNow) != (stamp[Int(head[e])] == stampNow) {
+                cycleValid[i] = false; wDirty = true
+            }
         }
     }
 
@@ -385,10 +431,12 @@ final class PartitionEngine {
         var entries = [(row: Int32, column: Int32, value: Double)]()
         for i in 0 ..< n {
             ensureCycle(i)
-            let arcs = cycleArcs[i], coef = cycleCoef[i]
-            for j in 0 ..< arcs.count {
-                let r = bundle[Int(arcs[j])]
-                if r >= 0, posB[Int(r)] >= 0 { entries.append((posB[Int(r)], Int32(i), coef[j])) }
+            columnBundle[i].withUnsafeBufferPointer { rows in
+                columnCoef[i].withUnsafeBufferPointer { coef in
+                    for j in 0 ..< rows.count where posB[Int(rows[j])] >= 0 {
+                        entries.append((posB[Int(rows[j])], Int32(i), coef[j]))
+                    }
+                }
             }
         }
         guard let f = BlockLU(n: n, entries: entries) else { return false }
@@ -399,7 +447,7 @@ final class PartitionEngine {
     /// Sizes (rows) of W's connected blocks, largest first (debug notes).
     func blockSizes() -> [Int] {
         if wDirty { _ = refactor() }
-        return (lu?.blocks.map { $0.rows.count } ?? []).sorted(by: >)
+        return (lu?.blockSizes ?? []).sorted(by: >)
     }
 
     /// New μ from Wᵀμ = −C; the bundles whose μ changed are marked for the next potential sync
@@ -413,26 +461,28 @@ final class PartitionEngine {
         for r in old where !inB[Int(r)] && mu[Int(r)] != 0 && !overfull[Int(r)] {
             mu[Int(r)] = 0; moved(r)
         }
-        var newMu = [Double](repeating: 0, count: B.count)
+        dualSol.removeAll(keepingCapacity: true)
+        dualSol.append(contentsOf: repeatElement(0, count: B.count))
         if let lu {
-            var c = [Double](repeating: 0, count: B.count)
+            dualRhs.removeAll(keepingCapacity: true)
+            dualRhs.append(contentsOf: repeatElement(0, count: B.count))
             for i in 0 ..< E.count {
                 ensureCycle(i)
-                var s = 0.0
-                let arcs = cycleArcs[i], coef = cycleCoef[i]
-                for j in 0 ..< arcs.count {
-                    // Full bundles' μ are the unknowns; an overfull bundle's penalty is a cost.
-                    let a = Int(arcs[j]), r = bundle[a]
-                    s += coef[j] * (r >= 0 && !inB[Int(r)] ? cost[a] + mu[Int(r)] : cost[a])
+                var s = cycleCost[i]
+                columnBundle[i].withUnsafeBufferPointer { rows in
+                    columnCoef[i].withUnsafeBufferPointer { coef in
+                        // Full bundles' μ are the unknowns; an overfull bundle's penalty is a cost.
+                        for j in 0 ..< rows.count where !inB[Int(rows[j])] { s += coef[j] * mu[Int(rows[j])] }
+                    }
                 }
-                c[i] = -s
+                dualRhs[i] = -s
             }
-            newMu = lu.solveTransposed(c)
+            lu.solveTransposed(dualRhs, into: &dualSol)
         }
         for (i, r) in B.enumerated() {
             // A refactored W gives every μ new rounding: changes below a thousandth of the
             // pricing tolerance keep the old μ (and spare the shifts under its tree arcs).
-            if abs(newMu[i] - mu[Int(r)]) > muTolerance { mu[Int(r)] = newMu[i]; moved(r) }
+            if abs(dualSol[i] - mu[Int(r)]) > muTolerance { mu[Int(r)] = dualSol[i]; moved(r) }
         }
         // Lazy potentials: they stay consistent with muHat until the next sync.
         if refreshEvery == 0 { syncPotentials() }
@@ -440,8 +490,11 @@ final class PartitionEngine {
 
     /// Shifts the potentials under the tree arcs of every bundle whose μ moved since the last
     /// sync (muHat → μ), each bundle once however often it moved.
+    /// Subtrees under tree arcs high in a tree hold most of its nodes: once the shifts have
+    /// visited as many nodes as the trees hold, the rest is recomputed from the roots instead.
     func syncPotentials() {
-        for r in pendingList {
+        var visited = 0
+        for (n, r) in pendingList.enumerated() {
             let ri = Int(r)
             pending[ri] = false
             let d = mu[ri] - muHat[ri]
@@ -452,7 +505,12 @@ final class PartitionEngine {
                 guard state[a] == 2 else { continue }
                 let child = childOf(a)
                 let shift = tail[a] == child ? -d : d
-                forSubtree(child) { self.pi[$0] += shift }
+                forSubtree(child) { self.pi[$0] += shift; visited += 1 }
+            }
+            if visited > nodeCount && n + 1 < pendingList.count {
+                // recomputePotentials takes every μ; the pending marks left are cleared there.
+                recomputePotentials()
+                return
             }
         }
         pendingList.removeAll(keepingCapacity: true)
@@ -464,34 +522,65 @@ final class PartitionEngine {
     enum Entering { case arc(Int32, Double), slack(Int32) }
     enum Leaving { case ownBound, slack(Int32), extra(Int), tree(Int32) }
 
-    /// LEMON's block search (or Bland's first candidate). nil when optimal.
-    func price() -> Entering? {
+    enum Pricing { case enter(Entering), optimal, stale }
+
+    /// LEMON's block search (or Bland's first candidate). With stale potentials (lazy, see
+    /// ``refreshEvery``) each block's best few arcs by their stale reduced cost are checked on
+    /// their cycles and the best that really improves enters; a block with none goes on to the
+    /// next, and after ``syncAfterRejections`` such blocks in a row the potentials need a sync
+    /// (`.stale`). `.optimal`: no arc prices out against the current potentials.
+    func price() -> Pricing {
         // Full bundles' slacks first: few, and a negative price must go.
         var best: Entering? = nil
         var bestV = epsD
         for r in B where -mu[Int(r)] > bestV {
-            if bland { return .slack(r) }
+            if bland { return .enter(.slack(r)) }
             bestV = -mu[Int(r)]; best = .slack(r)
         }
-        if best != nil { return best }
+        if let best { return .enter(best) }
         if bland {
             for a in 0 ..< arcCount {
-                if let e = candidate(a) { return e.0 }
+                if let e = candidate(a) { return .enter(e.0) }
             }
-            return nil
+            return .optimal
         }
-        var a = blockStart, scanned = 0, inBlock = 0
+        let stale = refreshEvery > 0 && pivotsSinceRefresh > 0
+        let keep = stale ? candidatesChecked : 1
+        candidates.removeAll(keepingCapacity: true)
+        var a = blockStart, scanned = 0, inBlock = 0, emptyBlocks = 0
         while scanned < arcCount {
-            if let (e, v) = candidate(a), v > bestV { best = e; bestV = v }
+            if let (e, v) = candidate(a), case let .arc(q, sigma) = e,
+               candidates.count < keep || v > candidates[candidates.count - 1].value {
+                // Kept sorted by value, best first.
+                if candidates.count == keep { candidates.removeLast() }
+                var i = candidates.count
+                while i > 0 && candidates[i - 1].value < v { i -= 1 }
+                candidates.insert((q, sigma, v), at: i)
+            }
             a += 1; if a == arcCount { a = 0 }
             scanned += 1; inBlock += 1
-            if inBlock >= blockSize {
-                if best != nil { break }
+            if inBlock >= blockSize || scanned == arcCount {
                 inBlock = 0
+                guard !candidates.isEmpty else { continue }
+                if !stale { blockStart = a; return .enter(.arc(candidates[0].arc, candidates[0].sigma)) }
+                // The exact reduced costs decide.
+                var chosen = -1, chosenV = epsD
+                for (i, c) in candidates.enumerated() {
+                    let d = c.sigma * exactReducedCost(c.arc)
+                    if -d > chosenV { chosen = i; chosenV = -d }
+                }
+                if chosen >= 0 {
+                    blockStart = a
+                    return .enter(.arc(candidates[chosen].arc, candidates[chosen].sigma))
+                }
+                rejected += candidates.count
+                candidates.removeAll(keepingCapacity: true)
+                emptyBlocks += 1
+                if emptyBlocks >= syncAfterRejections { blockStart = a; return .stale }
             }
         }
         blockStart = a
-        return best
+        return .optimal
     }
 
     @inline(__always) func candidate(_ a: Int) -> (Entering, Double)? {
@@ -517,7 +606,9 @@ final class PartitionEngine {
     /// One pivot. Returns false when the problem is unbounded or W singular (`trouble` says which).
     func pivot(_ entering: Entering, trouble: inout BundledFlowStatus?) {
         // Direction: the entering variable's cycle, extras compensating on full bundles.
-        var b = [Double](repeating: 0, count: B.count)
+        // W's right-hand side, negated: W dE = −b.
+        wRhs.removeAll(keepingCapacity: true)
+        wRhs.append(contentsOf: repeatElement(0, count: B.count))
         var enteringArc: Int32 = -1, sigma = 1.0
         switch entering {
         case let .arc(q, s):
@@ -527,14 +618,19 @@ final class PartitionEngine {
                 let a = tmpArcs[j]
                 add(a, s * tmpCoef[j])
                 let r = bundle[Int(a)]
-                if r >= 0, posB[Int(r)] >= 0 { b[Int(posB[Int(r)])] += s * tmpCoef[j] }
+                if r >= 0, posB[Int(r)] >= 0 { wRhs[Int(posB[Int(r)])] -= s * tmpCoef[j] }
             }
         case let .slack(r):
-            b[Int(posB[Int(r)])] = 1
+            wRhs[Int(posB[Int(r)])] = -1
         }
-        var dE = [Double](repeating: 0, count: B.count)
-        if b.contains(where: { $0 != 0 }), let lu {
-            dE = lu.solve(b.map { -$0 })
+        if wRhs.contains(where: { $0 != 0 }), let lu {
+            lu.solve(wRhs, into: &wSol)
+        } else {
+            wSol.removeAll(keepingCapacity: true)
+            wSol.append(contentsOf: repeatElement(0, count: B.count))
+        }
+        let dE = wSol
+        if lu != nil {
             for i in 0 ..< E.count where abs(dE[i]) > 1e-12 {
                 ensureCycle(i)
                 let arcs = cycleArcs[i], coef = cycleCoef[i]
@@ -614,8 +710,9 @@ final class PartitionEngine {
         }
         pivots += 1
         // Basis change.
-        var old: [Int32] = B + relieved
-        relieved.removeAll()
+        leftB.append(contentsOf: relieved)
+        relieved.removeAll(keepingCapacity: true)
+        defer { leftB.removeAll(keepingCapacity: true) }
         switch leaving {
         case .ownBound:
             let q = Int(enteringArc)
@@ -666,13 +763,12 @@ final class PartitionEngine {
                     removeExtra(at: extraSlot); removeFromB(r2)
                 }
             }
-            invalidateCycles(through: f, commodity: k)
+            invalidateCycles(commodity: k)
         }
         clearScratch()
         guard wDirty else { return }
         if !refactor() { note("W singular, |B| = \(B.count)"); trouble = .numericalTrouble; return }
-        old.append(contentsOf: B)
-        updateDuals(previouslyPriced: old)
+        updateDuals(previouslyPriced: leftB)
     }
 
     func snapNonbasic(_ a: Int) {
@@ -688,15 +784,18 @@ final class PartitionEngine {
         B.remove(at: i)
         for j in i ..< B.count { posB[Int(B[j])] = Int32(j) }
         inB[Int(r)] = false; posB[Int(r)] = -1; wDirty = true
+        leftB.append(r)
     }
 
     func addExtra(_ q: Int32) {
         state[Int(q)] = 3
-        E.append(q); cycleArcs.append([]); cycleCoef.append([]); cycleValid.append(false); wDirty = true
+        E.append(q); cycleArcs.append([]); cycleCoef.append([]); cycleValid.append(false)
+        columnBundle.append([]); columnCoef.append([]); cycleCost.append(0); wDirty = true
     }
 
     func removeExtra(at i: Int) {
-        E.remove(at: i); cycleArcs.remove(at: i); cycleCoef.remove(at: i); cycleValid.remove(at: i); wDirty = true
+        E.remove(at: i); cycleArcs.remove(at: i); cycleCoef.remove(at: i); cycleValid.remove(at: i)
+        columnBundle.remove(at: i); columnCoef.remove(at: i); cycleCost.remove(at: i); wDirty = true
     }
 
     func clearScratch() {
@@ -725,9 +824,13 @@ final class PartitionEngine {
             if node == b { break }
             newParent = node; newPred = oldPred; node = oldParent
         }
+        stampNow &+= 1
+        if stampNow == 0 { for i in stamp.indices { stamp[i] = 0 }; stampNow = 1 }
+        let now = stampNow
         forSubtree(inside) { y in
             self.depth[y] = self.depth[Int(self.parent[y])] + 1
             self.pi[y] += piShift
+            self.stamp[y] = now
         }
     }
 
@@ -890,12 +993,13 @@ final class PartitionEngine {
                 for a in artBase ..< arcCount { cost[a] = 0; flow[a] = 0; upper[a] = 0 }
                 for a in 0 ..< artBase { cost[a] = realCost[a] }
             }
+            invalidateAllCycles()
             _ = refactor()
             updateDuals(previouslyPriced: [])
             recomputePotentials()
             var stop: BundledFlowStatus? = nil
             var verified = false
-            while stop == nil {
+            loop: while stop == nil {
                 if pivots >= maxPivots { stop = .limitReached; break }
                 if pivots & 1023 == 0 {
                     let now = ContinuousClock.now
@@ -921,27 +1025,22 @@ final class PartitionEngine {
                     }
                 }
                 if refreshEvery > 0 && pivotsSinceRefresh >= refreshEvery { syncPotentials(); refreshes += 1 }
-                guard let e = price() else {
-                    if verified { break }
+                let e: Entering
+                switch price() {
+                case let .enter(chosen):
+                    e = chosen
+                case .stale:
+                    syncPotentials(); refreshes += 1
+                    continue
+                case .optimal:
+                    if verified { break loop }
                     // Refresh the duals once and look again before declaring optimality.
-                    if !refactor() { stop = .numericalTrouble; break }
+                    if !refactor() { stop = .numericalTrouble; break loop }
                     updateDuals(previouslyPriced: B); recomputePotentials()
                     verified = true
                     continue
                 }
                 verified = false
-                if refreshEvery > 0, pivotsSinceRefresh > 0, case let .arc(q, sigma) = e {
-                    // Priced against stale potentials: pivot only if it really improves.
-                    let d = exactReducedCost(q)
-                    if sigma > 0 ? d >= -epsD : d <= epsD {
-                        // The next search starts past it: sync only when stale prices keep
-                        // choosing arcs that do not improve.
-                        rejected += 1; rejectedInARow += 1
-                        if rejectedInARow >= syncAfterRejections { syncPotentials(); refreshes += 1; rejectedInARow = 0 }
-                        continue
-                    }
-                }
-                rejectedInARow = 0
                 pivotsSinceRefresh += 1
                 var trouble: BundledFlowStatus? = nil
                 pivot(e, trouble: &trouble)
@@ -1013,21 +1112,33 @@ final class PartitionEngine {
 /// diagonal block with its own dense LU; the entries between blocks are kept as lists. A solve
 /// runs through the blocks in dependency order, substituting what earlier blocks gave. This
 /// refines W's connected blocks (n3k's 220 full rows fall into 118 of at most 9), and a block
-/// whose right-hand side is zero is skipped.
+/// whose right-hand side is zero is skipped. W is refactored at almost every pivot, so the
+/// storage is flat (a few arrays for all blocks, none per block).
 struct BlockLU {
-    struct Block {
-        /// Positions in B (W's rows) and in E (its columns), in the order of `lu`'s rows/columns.
-        var rows: [Int32], columns: [Int32]
-        var lu: DenseLU
-        /// Entries of the block's rows in other blocks' columns: (local row, column, value).
-        var rowCoupling: [(Int32, Int32, Double)]
-        /// Entries of the block's columns in other blocks' rows: (local column, row, value).
-        var columnCoupling: [(Int32, Int32, Double)]
-    }
-    /// In dependency order for ``solve(_:)`` (a block's rows use only its own columns and
-    /// earlier blocks'); ``solveTransposed(_:)`` runs them backwards.
-    var blocks: [Block]
     let n: Int
+    /// W's rows block by block, in dependency order for ``solve(_:)`` (a block's rows use only
+    /// its own columns and earlier blocks'); ``solveTransposed(_:)`` runs the blocks backwards.
+    /// Block b holds `rows[blockStart[b] ..< blockStart[b + 1]]`; its columns are the rows'
+    /// matched columns, in the same order.
+    var rows: [Int32] = []
+    var blockStart: [Int32] = [0]
+    var matchRow: [Int32] = []
+    /// Each block's dense LU (m² values at `factorStart[b]`; a one-row block keeps its entry)
+    /// and row permutation (at `blockStart[b]`).
+    var factor: [Double] = []
+    var factorStart: [Int] = []
+    var permutation: [Int32] = []
+    /// Entries of a block's rows in other blocks' columns, (local row, column, value), at
+    /// `rowCouplingStart[b] ..< rowCouplingStart[b + 1]`.
+    var rowCouplingLocal: [Int32] = [], rowCouplingColumn: [Int32] = [], rowCouplingValue: [Double] = []
+    var rowCouplingStart: [Int32] = []
+    /// Entries of a block's columns in other blocks' rows, (local column, row, value).
+    var columnCouplingLocal: [Int32] = [], columnCouplingRow: [Int32] = [], columnCouplingValue: [Double] = []
+    var columnCouplingStart: [Int32] = []
+
+    var blockCount: Int { blockStart.count - 1 }
+    /// Rows per diagonal block, in dependency order.
+    var blockSizes: [Int] { (0 ..< blockCount).map { Int(blockStart[$0 + 1] - blockStart[$0]) } }
 
     /// nil when W is singular (no perfect matching, or a singular diagonal block).
     init?(n: Int, entries: [(row: Int32, column: Int32, value: Double)]) {
@@ -1086,7 +1197,8 @@ struct BlockLU {
         var index = [Int32](repeating: -1, count: n), low = [Int32](repeating: 0, count: n)
         var onStack = [Bool](repeating: false, count: n), sccStack = [Int32](), counter: Int32 = 0
         var component = [Int32](repeating: -1, count: n)
-        var members = [[Int32]]()
+        var order = [Int32](), starts: [Int32] = [0]
+        order.reserveCapacity(n)
         var call = [(node: Int32, next: Int)]()
         for s in 0 ..< n where index[s] < 0 {
             call.append((Int32(s), rowStart[s]))
@@ -1114,158 +1226,211 @@ struct BlockLU {
                 call.removeLast()
                 if let parent = call.last { low[Int(parent.node)] = min(low[Int(parent.node)], low[v]) }
                 if low[v] == index[v] {
-                    var comp = [Int32]()
+                    let first = order.count
                     while true {
                         let w = sccStack.removeLast()
-                        onStack[Int(w)] = false; component[Int(w)] = Int32(members.count); comp.append(w)
+                        onStack[Int(w)] = false; component[Int(w)] = Int32(starts.count - 1); order.append(w)
                         if w == Int32(v) { break }
                     }
-                    members.append(comp.sorted())
+                    if order.count - first > 1 { order[first...].sort() }
+                    starts.append(Int32(order.count))
                 }
             }
         }
-        // Each component's diagonal block, factored; the entries outside it as couplings.
-        var local = [Int32](repeating: 0, count: n)            // row → its index in its block
-        var localColumn = [Int32](repeating: 0, count: n)      // column → index in its block
-        for comp in members {
-            for (i, r) in comp.enumerated() { local[Int(r)] = Int32(i); localColumn[Int(matchRow[Int(r)])] = Int32(i) }
+        let blocks = starts.count - 1
+        // Each row's index in its block (and each column's, through the matching).
+        var local = [Int32](repeating: 0, count: n)
+        for b in 0 ..< blocks {
+            for i in Int(starts[b]) ..< Int(starts[b + 1]) { local[Int(order[i])] = Int32(i) - starts[b] }
         }
-        var blocks = [Block]()
-        blocks.reserveCapacity(members.count)
-        var columnCoupling = [[(Int32, Int32, Double)]](repeating: [], count: members.count)
-        var dense = members.map { [Double](repeating: 0, count: $0.count * $0.count) }
-        var rowCoupling = [[(Int32, Int32, Double)]](repeating: [], count: members.count)
+        // The diagonal blocks' entries into their dense factors; the others counted, then placed.
+        var fStart = [Int](repeating: 0, count: blocks + 1)
+        for b in 0 ..< blocks {
+            let m = Int(starts[b + 1] - starts[b])
+            fStart[b + 1] = fStart[b] + m * m
+        }
+        var dense = [Double](repeating: 0, count: fStart[blocks])
+        var rcStart = [Int32](repeating: 0, count: blocks + 1), ccStart = [Int32](repeating: 0, count: blocks + 1)
         for r in 0 ..< n {
-            let b = Int(component[r]), m = members[b].count
+            let b = Int(component[r]), m = Int(starts[b + 1] - starts[b])
             for k in rowStart[r] ..< rowStart[r + 1] where val[k] != 0 {
-                let c = Int(col[k]), cb = Int(component[Int(matchColumn[c])])
+                let c = Int(col[k]), owner = Int(matchColumn[c]), cb = Int(component[owner])
                 if cb == b {
-                    dense[b][Int(local[r]) * m + Int(localColumn[c])] += val[k]
+                    dense[fStart[b] + Int(local[r]) * m + Int(local[owner])] += val[k]
                 } else {
-                    rowCoupling[b].append((local[r], Int32(c), val[k]))
-                    columnCoupling[cb].append((localColumn[c], Int32(r), val[k]))
+                    rcStart[b + 1] += 1; ccStart[cb + 1] += 1
                 }
             }
         }
-        for (b, comp) in members.enumerated() {
-            guard let f = DenseLU(dense[b], comp.count) else { return nil }
-            blocks.append(Block(rows: comp, columns: comp.map { matchRow[Int($0)] }, lu: f,
-                                rowCoupling: rowCoupling[b], columnCoupling: columnCoupling[b]))
-        }
-        self.blocks = blocks
-    }
-
-    /// x (over W's columns) with W x = b (over its rows).
-    func solve(_ b: [Double]) -> [Double] {
-        var x = [Double](repeating: 0, count: n)
-        for block in blocks {
-            if block.rows.count == 1 {
-                // Most blocks are one row: no arrays for them (this runs every pivot).
-                var r = b[Int(block.rows[0])]
-                for (_, c, v) in block.rowCoupling where x[Int(c)] != 0 { r -= v * x[Int(c)] }
-                if r != 0 { x[Int(block.columns[0])] = r / block.lu.a[0] }
-                continue
+        for b in 0 ..< blocks { rcStart[b + 1] += rcStart[b]; ccStart[b + 1] += ccStart[b] }
+        let couplings = Int(rcStart[blocks])
+        var rcLocal = [Int32](repeating: 0, count: couplings), rcColumn = [Int32](repeating: 0, count: couplings)
+        var rcValue = [Double](repeating: 0, count: couplings)
+        var ccLocal = [Int32](repeating: 0, count: couplings), ccRow = [Int32](repeating: 0, count: couplings)
+        var ccValue = [Double](repeating: 0, count: couplings)
+        var rcFill = rcStart, ccFill = ccStart
+        for r in 0 ..< n {
+            let b = Int(component[r])
+            for k in rowStart[r] ..< rowStart[r + 1] where val[k] != 0 {
+                let c = Int(col[k]), owner = Int(matchColumn[c]), cb = Int(component[owner])
+                guard cb != b else { continue }
+                let i = Int(rcFill[b]); rcFill[b] += 1
+                rcLocal[i] = local[r]; rcColumn[i] = Int32(c); rcValue[i] = val[k]
+                let j = Int(ccFill[cb]); ccFill[cb] += 1
+                ccLocal[j] = local[owner]; ccRow[j] = Int32(r); ccValue[j] = val[k]
             }
-            var rhs = block.rows.map { b[Int($0)] }
-            for (i, c, v) in block.rowCoupling where x[Int(c)] != 0 { rhs[Int(i)] -= v * x[Int(c)] }
-            if !rhs.contains(where: { $0 != 0 }) { continue }
-            let y = block.lu.solve(rhs)
-            for (i, c) in block.columns.enumerated() { x[Int(c)] = y[i] }
         }
-        return x
-    }
-
-    /// μ (over W's rows) with Wᵀ μ = c (over its columns).
-    func solveTransposed(_ c: [Double]) -> [Double] {
-        var mu = [Double](repeating: 0, count: n)
-        for block in blocks.reversed() {
-            if block.rows.count == 1 {
-                var r = c[Int(block.columns[0])]
-                for (_, row, v) in block.columnCoupling where mu[Int(row)] != 0 { r -= v * mu[Int(row)] }
-                if r != 0 { mu[Int(block.rows[0])] = r / block.lu.a[0] }
-                continue
-            }
-            var rhs = block.columns.map { c[Int($0)] }
-            for (i, r, v) in block.columnCoupling where mu[Int(r)] != 0 { rhs[Int(i)] -= v * mu[Int(r)] }
-            if !rhs.contains(where: { $0 != 0 }) { continue }
-            let y = block.lu.solveTransposed(rhs)
-            for (i, r) in block.rows.enumerated() { mu[Int(r)] = y[i] }
-        }
-        return mu
-    }
-}
-
-/// Dense LU factorisation with partial pivoting of an n×n row-major matrix (P M = L U, L unit
-/// lower triangular below the diagonal of `a`, U on and above it).
-struct DenseLU {
-    var a: [Double]
-    var perm: [Int]
-    let n: Int
-
-    init?(_ m: [Double], _ n: Int) {
-        self.n = n; a = m; perm = Array(0 ..< n)
+        // Factor the blocks of more than one row (LU with partial pivoting, in place).
+        var perm = [Int32](repeating: 0, count: n)
         var singular = false
-        perm.withUnsafeMutableBufferPointer { perm in
-            a.withUnsafeMutableBufferPointer { a in
-                for k in 0 ..< n {
-                    var p = k, best = abs(a[k * n + k])
-                    for i in k + 1 ..< n where abs(a[i * n + k]) > best { best = abs(a[i * n + k]); p = i }
-                    if best < 1e-10 { singular = true; return }
-                    if p != k {
-                        for j in 0 ..< n { a.swapAt(k * n + j, p * n + j) }
-                        perm.swapAt(k, p)
-                    }
-                    let pivot = a[k * n + k]
-                    for i in k + 1 ..< n {
-                        let f = a[i * n + k] / pivot
-                        if f == 0 { continue }
-                        a[i * n + k] = f
-                        for j in k + 1 ..< n { a[i * n + j] -= f * a[k * n + j] }
-                    }
+        dense.withUnsafeMutableBufferPointer { dense in
+            perm.withUnsafeMutableBufferPointer { perm in
+                for b in 0 ..< blocks where !singular {
+                    let m = Int(starts[b + 1] - starts[b])
+                    let a = dense.baseAddress! + fStart[b], p = perm.baseAddress! + Int(starts[b])
+                    if m == 1 { singular = abs(a[0]) < 1e-10; continue }
+                    singular = !DenseLU.factor(a, p, m)
                 }
             }
         }
         if singular { return nil }
+        rows = order; blockStart = starts; self.matchRow = matchRow
+        factor = dense; factorStart = fStart; permutation = perm
+        rowCouplingLocal = rcLocal; rowCouplingColumn = rcColumn; rowCouplingValue = rcValue; rowCouplingStart = rcStart
+        columnCouplingLocal = ccLocal; columnCouplingRow = ccRow; columnCouplingValue = ccValue; columnCouplingStart = ccStart
     }
 
-    /// x with M x = b.
+    /// x (over W's columns) with W x = b (over its rows).
     func solve(_ b: [Double]) -> [Double] {
-        var y = perm.map { b[$0] }
-        a.withUnsafeBufferPointer { a in
-            y.withUnsafeMutableBufferPointer { y in
-                for i in 0 ..< n {
-                    var s = y[i]
-                    for j in 0 ..< i { s -= a[i * n + j] * y[j] }
-                    y[i] = s
-                }
-                for i in stride(from: n - 1, through: 0, by: -1) {
-                    var s = y[i]
-                    for j in i + 1 ..< n { s -= a[i * n + j] * y[j] }
-                    y[i] = s / a[i * n + i]
-                }
-            }
-        }
-        return y
+        var x = [Double]()
+        solve(b, into: &x)
+        return x
     }
 
-    /// x with Mᵀ x = b: Uᵀ Lᵀ (P x) = b, both triangles by rows of `a` (contiguous).
-    func solveTransposed(_ b: [Double]) -> [Double] {
-        var z = b
-        a.withUnsafeBufferPointer { a in
-            z.withUnsafeMutableBufferPointer { z in
-                for j in 0 ..< n {
-                    let zj = z[j] / a[j * n + j]
-                    z[j] = zj
-                    if zj != 0 { for i in j + 1 ..< n { z[i] -= a[j * n + i] * zj } }
+    /// ``solve(_:)`` into `x` (resized to n).
+    func solve(_ b: [Double], into x: inout [Double]) {
+        x.removeAll(keepingCapacity: true)
+        x.append(contentsOf: repeatElement(0, count: n))
+        var rhs = [Double]()
+        for blk in 0 ..< blockCount {
+            let s = Int(blockStart[blk]), m = Int(blockStart[blk + 1]) - s
+            if m == 1 {
+                var r = b[Int(rows[s])]
+                for k in Int(rowCouplingStart[blk]) ..< Int(rowCouplingStart[blk + 1]) {
+                    let c = Int(rowCouplingColumn[k])
+                    if x[c] != 0 { r -= rowCouplingValue[k] * x[c] }
                 }
-                for j in stride(from: n - 1, through: 0, by: -1) {
-                    let zj = z[j]
-                    if zj != 0 { for i in 0 ..< j { z[i] -= a[j * n + i] * zj } }
+                if r != 0 { x[Int(matchRow[Int(rows[s])])] = r / factor[factorStart[blk]] }
+                continue
+            }
+            rhs.removeAll(keepingCapacity: true)
+            for i in s ..< s + m { rhs.append(b[Int(rows[i])]) }
+            for k in Int(rowCouplingStart[blk]) ..< Int(rowCouplingStart[blk + 1]) {
+                let c = Int(rowCouplingColumn[k])
+                if x[c] != 0 { rhs[Int(rowCouplingLocal[k])] -= rowCouplingValue[k] * x[c] }
+            }
+            if !rhs.contains(where: { $0 != 0 }) { continue }
+            factor.withUnsafeBufferPointer { f in
+                permutation.withUnsafeBufferPointer { p in
+                    DenseLU.solve(f.baseAddress! + factorStart[blk], p.baseAddress! + s, m, &rhs)
                 }
             }
+            for i in 0 ..< m { x[Int(matchRow[Int(rows[s + i])])] = rhs[i] }
         }
-        var x = [Double](repeating: 0, count: n)
-        for i in 0 ..< n { x[perm[i]] = z[i] }
-        return x
+    }
+
+    /// μ (over W's rows) with Wᵀ μ = c (over its columns).
+    func solveTransposed(_ c: [Double]) -> [Double] {
+        var mu = [Double]()
+        solveTransposed(c, into: &mu)
+        return mu
+    }
+
+    /// ``solveTransposed(_:)`` into `mu` (resized to n).
+    func solveTransposed(_ c: [Double], into mu: inout [Double]) {
+        mu.removeAll(keepingCapacity: true)
+        mu.append(contentsOf: repeatElement(0, count: n))
+        var rhs = [Double]()
+        for blk in stride(from: blockCount - 1, through: 0, by: -1) {
+            let s = Int(blockStart[blk]), m = Int(blockStart[blk + 1]) - s
+            if m == 1 {
+                var r = c[Int(matchRow[Int(rows[s])])]
+                for k in Int(columnCouplingStart[blk]) ..< Int(columnCouplingStart[blk + 1]) {
+                    let row = Int(columnCouplingRow[k])
+                    if mu[row] != 0 { r -= columnCouplingValue[k] * mu[row] }
+                }
+                if r != 0 { mu[Int(rows[s])] = r / factor[factorStart[blk]] }
+                continue
+            }
+            rhs.removeAll(keepingCapacity: true)
+            for i in s ..< s + m { rhs.append(c[Int(matchRow[Int(rows[i])])]) }
+            for k in Int(columnCouplingStart[blk]) ..< Int(columnCouplingStart[blk + 1]) {
+                let row = Int(columnCouplingRow[k])
+                if mu[row] != 0 { rhs[Int(columnCouplingLocal[k])] -= columnCouplingValue[k] * mu[row] }
+            }
+            if !rhs.contains(where: { $0 != 0 }) { continue }
+            factor.withUnsafeBufferPointer { f in
+                permutation.withUnsafeBufferPointer { p in
+                    DenseLU.solveTransposed(f.baseAddress! + factorStart[blk], p.baseAddress! + s, m, &rhs)
+                }
+            }
+            for i in 0 ..< m { mu[Int(rows[s + i])] = rhs[i] }
+        }
+    }
+}
+
+/// Dense LU with partial pivoting of an m × m block stored by rows, in place: P M = L U, L unit
+/// lower (below the diagonal), U upper; `perm[i]` is the row of M in row i of P M.
+enum DenseLU {
+    static func factor(_ a: UnsafeMutablePointer<Double>, _ perm: UnsafeMutablePointer<Int32>, _ n: Int) -> Bool {
+        for i in 0 ..< n { perm[i] = Int32(i) }
+        for k in 0 ..< n {
+            var p = k, best = abs(a[k * n + k])
+            for i in k + 1 ..< n where abs(a[i * n + k]) > best { best = abs(a[i * n + k]); p = i }
+            if best < 1e-10 { return false }
+            if p != k {
+                for j in 0 ..< n { let t = a[k * n + j]; a[k * n + j] = a[p * n + j]; a[p * n + j] = t }
+                let t = perm[k]; perm[k] = perm[p]; perm[p] = t
+            }
+            let pivot = a[k * n + k]
+            for i in k + 1 ..< n {
+                let f = a[i * n + k] / pivot
+                if f == 0 { continue }
+                a[i * n + k] = f
+                for j in k + 1 ..< n { a[i * n + j] -= f * a[k * n + j] }
+            }
+        }
+        return true
+    }
+
+    /// x with M x = b, in `b`.
+    static func solve(_ a: UnsafePointer<Double>, _ perm: UnsafePointer<Int32>, _ n: Int, _ b: inout [Double]) {
+        var y = (0 ..< n).map { b[Int(perm[$0])] }
+        for i in 0 ..< n {
+            var s = y[i]
+            for j in 0 ..< i { s -= a[i * n + j] * y[j] }
+            y[i] = s
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            var s = y[i]
+            for j in i + 1 ..< n { s -= a[i * n + j] * y[j] }
+            y[i] = s / a[i * n + i]
+        }
+        b = y
+    }
+
+    /// x with Mᵀ x = b, in `b`: Uᵀ Lᵀ (P x) = b, both triangles by rows of `a` (contiguous).
+    static func solveTransposed(_ a: UnsafePointer<Double>, _ perm: UnsafePointer<Int32>, _ n: Int, _ b: inout [Double]) {
+        var z = b
+        for j in 0 ..< n {
+            let zj = z[j] / a[j * n + j]
+            z[j] = zj
+            if zj != 0 { for i in j + 1 ..< n { z[i] -= a[j * n + i] * zj } }
+        }
+        for j in stride(from: n - 1, through: 0, by: -1) {
+            let zj = z[j]
+            if zj != 0 { for i in 0 ..< j { z[i] -= a[j * n + i] * zj } }
+        }
+        for i in 0 ..< n { b[Int(perm[i])] = z[i] }
     }
 }

@@ -32,8 +32,8 @@ final class BlockLUTests: XCTestCase {
                 if rng.percent(10) { add(i, i, 1) }   // a duplicate entry: summed
             }
             guard let f = BlockLU(n: n, entries: entries) else { XCTFail("trial \(trial): singular"); continue }
-            if f.blocks.contains(where: { $0.rows.count > 1 }) { multiRowBlocks += 1 } else { trivial += 1 }
-            XCTAssertEqual(f.blocks.reduce(0) { $0 + $1.rows.count }, n)
+            if f.blockSizes.contains(where: { $0 > 1 }) { multiRowBlocks += 1 } else { trivial += 1 }
+            XCTAssertEqual(f.blockSizes.reduce(0, +), n)
             let b = (0 ..< n).map { _ in rng.percent(30) ? 0 : Double(rng.uniform(-50 ... 50)) }
             let x = f.solve(b), mu = f.solveTransposed(b)
             for i in 0 ..< n {
@@ -51,7 +51,7 @@ final class BlockLUTests: XCTestCase {
     /// needs the matching; an empty column and a rank-deficient pair are singular.
     func testHandCases() throws {
         let upper = try XCTUnwrap(BlockLU(n: 2, entries: [(0, 0, 2), (0, 1, 1), (1, 1, 3)]))
-        XCTAssertEqual(upper.blocks.map { $0.rows.count }, [1, 1])
+        XCTAssertEqual(upper.blockSizes, [1, 1])
         XCTAssertEqual(upper.solve([4, 6]), [1, 2])            // 2·1 + 2 = 4, 3·2 = 6
         XCTAssertEqual(upper.solveTransposed([2, 7]), [1, 2])  // 2·1 = 2, 1·1 + 3·2 = 7
         let swap = try XCTUnwrap(BlockLU(n: 2, entries: [(0, 1, 1), (1, 0, 1)]))
