@@ -177,8 +177,12 @@ final class PartitionEngine {
     var refreshEvery = ProcessInfo.processInfo.environment["FUELFLOW_PP_REFRESH"].flatMap { Int($0) } ?? 1000
     var pivotsSinceRefresh = 0
     var rejected = 0, refreshes = 0
-    /// Blocks in a row whose checked candidates all fail before the potentials are synced.
+    /// Blocks in a row whose checked candidates all fail before the potentials are synced, at
+    /// most; earlier when the work those blocks cost (arcs scanned, cycles walked) exceeds what
+    /// the last sync cost (nodes visited): stale potentials are worth keeping only while
+    /// checking is cheaper than syncing.
     let syncAfterRejections = ProcessInfo.processInfo.environment["FUELFLOW_PP_REJECTS"].flatMap { Int($0) } ?? 64
+    var staleWork = 0, lastSyncCost = 0
     /// How many of a block's best arcs (by stale reduced cost) are checked on their cycles.
     let candidatesChecked = ProcessInfo.processInfo.environment["FUELFLOW_PP_CANDIDATES"].flatMap { Int($0) } ?? 32
     var candidates: [(arc: Int32, sigma: Double, value: Double)] = []
@@ -370,6 +374,7 @@ final class PartitionEngine {
         for r in pendingList { pending[Int(r)] = false }
         pendingList.removeAll(keepingCapacity: true)
         pivotsSinceRefresh = 0
+        staleWork = 0; lastSyncCost = nodeCount
         for k in 0 ..< K {
             let root = Int32(nodeStart[k + 1] - 1)
             pi[Int(root)] = 0
@@ -515,6 +520,7 @@ final class PartitionEngine {
         }
         pendingList.removeAll(keepingCapacity: true)
         pivotsSinceRefresh = 0
+        staleWork = 0; lastSyncCost = visited
     }
 
     // MARK: Pivoting
@@ -564,9 +570,10 @@ final class PartitionEngine {
                 guard !candidates.isEmpty else { continue }
                 if !stale { blockStart = a; return .enter(.arc(candidates[0].arc, candidates[0].sigma)) }
                 // The exact reduced costs decide.
-                var chosen = -1, chosenV = epsD
+                var chosen = -1, chosenV = epsD, walked = 0
                 for (i, c) in candidates.enumerated() {
                     let d = c.sigma * exactReducedCost(c.arc)
+                    walked += tmpArcs.count
                     if -d > chosenV { chosen = i; chosenV = -d }
                 }
                 if chosen >= 0 {
@@ -576,7 +583,8 @@ final class PartitionEngine {
                 rejected += candidates.count
                 candidates.removeAll(keepingCapacity: true)
                 emptyBlocks += 1
-                if emptyBlocks >= syncAfterRejections { blockStart = a; return .stale }
+                staleWork += walked + blockSize
+                if emptyBlocks >= syncAfterRejections || staleWork > lastSyncCost { blockStart = a; return .stale }
             }
         }
         blockStart = a
