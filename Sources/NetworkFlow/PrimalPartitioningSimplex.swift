@@ -130,6 +130,10 @@ final class PartitionEngine {
     var B: [Int32] = []          // full bundles (slack nonbasic at 0)
     var E: [Int32] = []          // extra arcs, as many as B
     var posB: [Int32]            // bundle → index in B or −1
+    var posE: [Int32]            // arc → index in E or −1
+    /// The extra arc each full bundle was matched to in W's last factorisation: the next one
+    /// starts its matching from these (W changes little from one pivot to the next).
+    var matchedArc: [Int32]
     var cycleArcs: [[Int32]] = []     // per extra (parallel to E)
     var cycleCoef: [[Double]] = []
     var cycleValid: [Bool] = []
@@ -141,6 +145,8 @@ final class PartitionEngine {
     var cycleCost: [Double] = []
     /// Nodes of the subtree the last exchange re-hung carry `stampNow` (see invalidateCycles).
     var stamp: [UInt32]
+    /// Scratch (−1 between uses): a bundle's entry in the column being built.
+    var bundleSlot: [Int32]
     var stampNow: UInt32 = 0
     var lu: BlockLU? = nil
     var wDirty = true
@@ -226,6 +232,9 @@ final class PartitionEngine {
         inB = .init(repeating: false, count: bundleCount)
         overfull = .init(repeating: false, count: bundleCount)
         posB = .init(repeating: -1, count: bundleCount)
+        matchedArc = .init(repeating: -1, count: bundleCount)
+        bundleSlot = .init(repeating: -1, count: bundleCount)
+        posE = .init(repeating: -1, count: arcCount)
         delta = .init(repeating: 0, count: arcCount)
         rowDelta = .init(repeating: 0, count: bundleCount)
         var maxCost = 0.0
@@ -399,8 +408,23 @@ final class PartitionEngine {
             for j in 0 ..< arcs.count {
                 let a = Int(arcs[j])
                 c += coef[j] * cost[a]
-                let r = bundle[a]
-                if r >= 0 { columnBundle[i].append(r); columnCoef[i].append(coef[j]) }
+                let r = Int(bundle[a])
+                guard r >= 0 else { continue }
+                // One entry per bundle: a cycle through two of its arcs sums them (they may cancel).
+                if bundleSlot[r] >= 0 {
+                    columnCoef[i][Int(bundleSlot[r])] += coef[j]
+                } else {
+                    bundleSlot[r] = Int32(columnBundle[i].count)
+                    columnBundle[i].append(Int32(r)); columnCoef[i].append(coef[j])
+                }
+            }
+            for r in columnBundle[i] { bundleSlot[Int(r)] = -1 }
+            if columnCoef[i].contains(0) {
+                var k = 0
+                for j in 0 ..< columnBundle[i].count where columnCoef[i][j] != 0 {
+                    columnBundle[i][k] = columnBundle[i][j]; columnCoef[i][k] = columnCoef[i][j]; k += 1
+                }
+                columnBundle[i].removeLast(columnBundle[i].count - k); columnCoef[i].removeLast(columnCoef[i].count - k)
             }
             cycleCost[i] = c
             cycleValid[i] = true
@@ -444,7 +468,9 @@ final class PartitionEngine {
                 }
             }
         }
-        guard let f = BlockLU(n: n, entries: entries) else { return false }
+        let start = B.map { r in matchedArc[Int(r)] >= 0 ? posE[Int(matchedArc[Int(r)])] : -1 }
+        guard let f = BlockLU(n: n, entries: entries, initialMatch: start) else { return false }
+        for i in 0 ..< n { matchedArc[Int(B[i])] = E[Int(f.matchRow[i])] }
         lu = f; wDirty = false
         return true
     }
@@ -681,7 +707,7 @@ final class PartitionEngine {
             let lim = d > 0 ? upper[ai] - flow[ai] : flow[ai] - lower[ai]
             if lim == .infinity { continue }
             let l: Leaving
-            if state[ai] == 2 { l = .tree(a) } else if let i = E.firstIndex(of: a) { l = .extra(i) } else {
+            if state[ai] == 2 { l = .tree(a) } else if posE[ai] >= 0 { l = .extra(Int(posE[ai])) } else {
                 note("touched arc \(a) state \(state[ai]) not basic")
                 trouble = .numericalTrouble; clearScratch(); return   // a stale cycle: cannot happen
             }
@@ -739,7 +765,7 @@ final class PartitionEngine {
             snapNonbasic(e)
             switch entering {
             case let .arc(q, _):
-                E[i] = q; state[Int(q)] = 3; cycleValid[i] = false; wDirty = true
+                replaceExtra(at: i, by: q)
             case let .slack(r2):
                 removeExtra(at: i); removeFromB(r2)
             }
@@ -766,7 +792,7 @@ final class PartitionEngine {
             if extraSlot >= 0 {
                 switch entering {
                 case let .arc(q, _):
-                    E[extraSlot] = q; state[Int(q)] = 3; cycleValid[extraSlot] = false; wDirty = true
+                    replaceExtra(at: extraSlot, by: q)
                 case let .slack(r2):
                     removeExtra(at: extraSlot); removeFromB(r2)
                 }
@@ -795,14 +821,22 @@ final class PartitionEngine {
         leftB.append(r)
     }
 
+    func replaceExtra(at i: Int, by q: Int32) {
+        posE[Int(E[i])] = -1; posE[Int(q)] = Int32(i)
+        E[i] = q; state[Int(q)] = 3; cycleValid[i] = false; wDirty = true
+    }
+
     func addExtra(_ q: Int32) {
         state[Int(q)] = 3
+        posE[Int(q)] = Int32(E.count)
         E.append(q); cycleArcs.append([]); cycleCoef.append([]); cycleValid.append(false)
         columnBundle.append([]); columnCoef.append([]); cycleCost.append(0); wDirty = true
     }
 
     func removeExtra(at i: Int) {
+        posE[Int(E[i])] = -1
         E.remove(at: i); cycleArcs.remove(at: i); cycleCoef.remove(at: i); cycleValid.remove(at: i)
+        for j in i ..< E.count { posE[Int(E[j])] = Int32(j) }
         columnBundle.remove(at: i); columnCoef.remove(at: i); cycleCost.remove(at: i); wDirty = true
     }
 
@@ -1149,7 +1183,9 @@ struct BlockLU {
     var blockSizes: [Int] { (0 ..< blockCount).map { Int(blockStart[$0 + 1] - blockStart[$0]) } }
 
     /// nil when W is singular (no perfect matching, or a singular diagonal block).
-    init?(n: Int, entries: [(row: Int32, column: Int32, value: Double)]) {
+    /// `initialMatch` (row → column, −1 for none) seeds the matching: the pairs that are
+    /// nonzero entries of W, each column once, are kept.
+    init?(n: Int, entries: [(row: Int32, column: Int32, value: Double)], initialMatch: [Int32]? = nil) {
         self.n = n
         // Rows' entries, duplicates summed.
         var rowStart = [Int](repeating: 0, count: n + 1)
@@ -1160,7 +1196,16 @@ struct BlockLU {
         for e in entries { let k = fill[Int(e.row)]; col[k] = e.column; val[k] = e.value; fill[Int(e.row)] += 1 }
         // Perfect matching rows → columns (greedy, then augmenting paths), over nonzero entries.
         var matchRow = [Int32](repeating: -1, count: n), matchColumn = [Int32](repeating: -1, count: n)
-        for r in 0 ..< n {
+        if let initialMatch, initialMatch.count == n {
+            for r in 0 ..< n {
+                let c = initialMatch[r]
+                guard c >= 0, Int(c) < n, matchColumn[Int(c)] < 0 else { continue }
+                for k in rowStart[r] ..< rowStart[r + 1] where col[k] == c && val[k] != 0 {
+                    matchRow[r] = c; matchColumn[Int(c)] = Int32(r); break
+                }
+            }
+        }
+        for r in 0 ..< n where matchRow[r] < 0 {
             for k in rowStart[r] ..< rowStart[r + 1] where val[k] != 0 && matchColumn[Int(col[k])] < 0 {
                 matchRow[r] = col[k]; matchColumn[Int(col[k])] = Int32(r); break
             }

@@ -12,7 +12,7 @@ final class BlockLUTests: XCTestCase {
     /// their residuals against the dense matrix.
     func testSolvesRandomSparseMatrices() {
         var rng = Xoshiro256StarStar(seed: 17)
-        var multiRowBlocks = 0, trivial = 0
+        var multiRowBlocks = 0, trivial = 0, seededPairs = 0
         for trial in 0 ..< 300 {
             let n = Int(rng.uniform(1 ... 40))
             let rowPerm = (0 ..< n).shuffled(using: &rng), colPerm = (0 ..< n).shuffled(using: &rng)
@@ -35,16 +35,39 @@ final class BlockLUTests: XCTestCase {
             if f.blockSizes.contains(where: { $0 > 1 }) { multiRowBlocks += 1 } else { trivial += 1 }
             XCTAssertEqual(f.blockSizes.reduce(0, +), n)
             let b = (0 ..< n).map { _ in rng.percent(30) ? 0 : Double(rng.uniform(-50 ... 50)) }
-            let x = f.solve(b), mu = f.solveTransposed(b)
-            for i in 0 ..< n {
-                var r = -b[i], rt = -b[i]
-                for j in 0 ..< n { r += dense[i * n + j] * x[j]; rt += dense[j * n + i] * mu[j] }
-                XCTAssertEqual(r, 0, accuracy: 1e-8 * (1 + abs(b[i])), "trial \(trial) row \(i)")
-                XCTAssertEqual(rt, 0, accuracy: 1e-8 * (1 + abs(b[i])), "trial \(trial) column \(i)")
+            func check(_ f: BlockLU, _ what: String) {
+                let x = f.solve(b), mu = f.solveTransposed(b)
+                for i in 0 ..< n {
+                    var r = -b[i], rt = -b[i]
+                    for j in 0 ..< n { r += dense[i * n + j] * x[j]; rt += dense[j * n + i] * mu[j] }
+                    XCTAssertEqual(r, 0, accuracy: 1e-8 * (1 + abs(b[i])), "trial \(trial) \(what) row \(i)")
+                    XCTAssertEqual(rt, 0, accuracy: 1e-8 * (1 + abs(b[i])), "trial \(trial) \(what) column \(i)")
+                }
             }
+            check(f, "cold")
+            // Seeded matchings (as the engine passes the previous factorisation's): the diagonal
+            // under the permutation, random columns (zero entries, columns taken twice) and none.
+            var seeds = [Int32](repeating: -1, count: n)
+            for i in 0 ..< n {
+                switch rng.uniform(0 ... 2) {
+                case 0: seeds[rowPerm[i]] = Int32(colPerm[i])
+                case 1: seeds[rowPerm[i]] = Int32(rng.uniform(0 ... Int64(n - 1)))
+                default: break
+                }
+            }
+            guard let g = BlockLU(n: n, entries: entries, initialMatch: seeds) else { XCTFail("trial \(trial): seeded singular"); continue }
+            XCTAssertEqual(Set(g.matchRow).count, n, "trial \(trial): a perfect matching")
+            var seededTimes = [Int](repeating: 0, count: n)
+            for c in seeds where c >= 0 { seededTimes[Int(c)] += 1 }
+            for i in 0 ..< n where seeds[rowPerm[i]] == Int32(colPerm[i]) && seededTimes[colPerm[i]] == 1 {
+                XCTAssertEqual(g.matchRow[rowPerm[i]], Int32(colPerm[i]), "trial \(trial): a valid seed is kept")
+                seededPairs += 1
+            }
+            check(g, "seeded")
         }
         XCTAssertGreaterThan(multiRowBlocks, 50)
         XCTAssertGreaterThan(trivial, 50)
+        XCTAssertGreaterThan(seededPairs, 1000)
     }
 
     /// Hand-checked: [[2, 1], [0, 3]] is two 1×1 blocks (x₂ first, then x₁); [[0, 1], [1, 0]]
