@@ -125,6 +125,7 @@ final class PartitionEngine {
     var inB: [Bool]
     /// Overfull at a warm start and not yet full (priced at M in the composite phase).
     var overfull: [Bool]
+    var overfullCount = 0
     var memberStart: [Int], members: [Int32]
     // Working basis.
     var B: [Int32] = []          // full bundles (slack nonbasic at 0)
@@ -142,6 +143,10 @@ final class PartitionEngine {
     /// whole cycles.
     var columnBundle: [[Int32]] = []
     var columnCoef: [[Double]] = []
+    /// The part of each column in B's rows (W's column, by bundle): kept as bundles join and
+    /// leave B, so a refactorisation reads W's entries only (most pivots change no row of W).
+    var inWBundle: [[Int32]] = []
+    var inWCoef: [[Double]] = []
     var cycleCost: [Double] = []
     /// Nodes of the subtree the last exchange re-hung carry `stampNow` (see invalidateCycles).
     var stamp: [UInt32]
@@ -426,6 +431,10 @@ final class PartitionEngine {
                 }
                 columnBundle[i].removeLast(columnBundle[i].count - k); columnCoef[i].removeLast(columnCoef[i].count - k)
             }
+            inWBundle[i].removeAll(keepingCapacity: true); inWCoef[i].removeAll(keepingCapacity: true)
+            for j in 0 ..< columnBundle[i].count where inB[Int(columnBundle[i][j])] {
+                inWBundle[i].append(columnBundle[i][j]); inWCoef[i].append(columnCoef[i][j])
+            }
             cycleCost[i] = c
             cycleValid[i] = true
         }
@@ -460,12 +469,8 @@ final class PartitionEngine {
         var entries = [(row: Int32, column: Int32, value: Double)]()
         for i in 0 ..< n {
             ensureCycle(i)
-            columnBundle[i].withUnsafeBufferPointer { rows in
-                columnCoef[i].withUnsafeBufferPointer { coef in
-                    for j in 0 ..< rows.count where posB[Int(rows[j])] >= 0 {
-                        entries.append((posB[Int(rows[j])], Int32(i), coef[j]))
-                    }
-                }
+            for j in 0 ..< inWBundle[i].count {
+                entries.append((posB[Int(inWBundle[i][j])], Int32(i), inWCoef[i][j]))
             }
         }
         let start = B.map { r in matchedArc[Int(r)] >= 0 ? posE[Int(matchedArc[Int(r)])] : -1 }
@@ -500,12 +505,13 @@ final class PartitionEngine {
             for i in 0 ..< E.count {
                 ensureCycle(i)
                 var s = cycleCost[i]
-                columnBundle[i].withUnsafeBufferPointer { rows in
+                // Bundles outside B have μ = 0 but while overfull (priced at M).
+                if overfullCount > 0 { columnBundle[i].withUnsafeBufferPointer { rows in
                     columnCoef[i].withUnsafeBufferPointer { coef in
                         // Full bundles' μ are the unknowns; an overfull bundle's penalty is a cost.
                         for j in 0 ..< rows.count where !inB[Int(rows[j])] { s += coef[j] * mu[Int(rows[j])] }
                     }
-                }
+                } }
                 dualRhs[i] = -s
             }
             lu.solveTransposed(dualRhs, into: &dualSol)
@@ -732,7 +738,7 @@ final class PartitionEngine {
                 // An overfull bundle that became full with another variable leaving: no longer
                 // priced at M (its slack stays basic; updateDuals sets μ to 0).
                 if overfull[Int(r)] && slack[Int(r)] >= -1e-9 {
-                    overfull[Int(r)] = false; slack[Int(r)] = max(0, slack[Int(r)])
+                    clearOverfull(r); slack[Int(r)] = max(0, slack[Int(r)])
                     relieved.append(r); wDirty = true
                 }
             }
@@ -754,7 +760,7 @@ final class PartitionEngine {
             state[q] = sigma > 0 ? 1 : 0
         case let .slack(r):
             slack[Int(r)] = 0
-            overfull[Int(r)] = false
+            clearOverfull(r)
             addToB(r)
             switch entering {
             case let .arc(q, _): addExtra(q)
@@ -809,8 +815,15 @@ final class PartitionEngine {
         if abs(flow[a] - lower[a]) <= abs(flow[a] - upper[a]) { flow[a] = lower[a]; state[a] = 0 } else { flow[a] = upper[a]; state[a] = 1 }
     }
 
+    func clearOverfull(_ r: Int32) {
+        if overfull[Int(r)] { overfull[Int(r)] = false; overfullCount -= 1 }
+    }
+
     func addToB(_ r: Int32) {
         inB[Int(r)] = true; posB[Int(r)] = Int32(B.count); B.append(r); wDirty = true
+        for i in 0 ..< E.count where cycleValid[i] {
+            if let j = columnBundle[i].firstIndex(of: r) { inWBundle[i].append(r); inWCoef[i].append(columnCoef[i][j]) }
+        }
     }
 
     func removeFromB(_ r: Int32) {
@@ -819,6 +832,9 @@ final class PartitionEngine {
         for j in i ..< B.count { posB[Int(B[j])] = Int32(j) }
         inB[Int(r)] = false; posB[Int(r)] = -1; wDirty = true
         leftB.append(r)
+        for i in 0 ..< E.count where cycleValid[i] {
+            if let j = inWBundle[i].firstIndex(of: r) { inWBundle[i].remove(at: j); inWCoef[i].remove(at: j) }
+        }
     }
 
     func replaceExtra(at i: Int, by q: Int32) {
@@ -830,14 +846,16 @@ final class PartitionEngine {
         state[Int(q)] = 3
         posE[Int(q)] = Int32(E.count)
         E.append(q); cycleArcs.append([]); cycleCoef.append([]); cycleValid.append(false)
-        columnBundle.append([]); columnCoef.append([]); cycleCost.append(0); wDirty = true
+        columnBundle.append([]); columnCoef.append([]); cycleCost.append(0)
+        inWBundle.append([]); inWCoef.append([]); wDirty = true
     }
 
     func removeExtra(at i: Int) {
         posE[Int(E[i])] = -1
         E.remove(at: i); cycleArcs.remove(at: i); cycleCoef.remove(at: i); cycleValid.remove(at: i)
         for j in i ..< E.count { posE[Int(E[j])] = Int32(j) }
-        columnBundle.remove(at: i); columnCoef.remove(at: i); cycleCost.remove(at: i); wDirty = true
+        columnBundle.remove(at: i); columnCoef.remove(at: i); cycleCost.remove(at: i)
+        inWBundle.remove(at: i); inWCoef.remove(at: i); wDirty = true
     }
 
     func clearScratch() {
@@ -1012,7 +1030,7 @@ final class PartitionEngine {
             // Composite phase: real costs, artificial flow and overfull bundles at M.
             for a in 0 ..< artBase { cost[a] = realCost[a] }
             for a in artBase ..< arcCount { cost[a] = bigM }
-            for r in 0 ..< bundleCount where slack[r] < 0 { mu[r] = bigM; overfull[r] = true }
+            for r in 0 ..< bundleCount where slack[r] < 0 { mu[r] = bigM; overfull[r] = true; overfullCount += 1 }
             // Trees that carry every balance need no artificial flow later either.
             if !(artBase ..< arcCount).contains(where: { flow[$0] > 0 }) {
                 for a in artBase ..< arcCount { upper[a] = 0 }

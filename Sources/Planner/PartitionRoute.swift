@@ -126,9 +126,15 @@ enum PartitionRoute {
         var solver = PrimalPartitioningSimplex()
         solver.maxPivots = maxPivots
         if let report = options.progress {
-            let cs = sc.costScale
-            solver.progress = { s in
-                report("primal partitioning: \(s.pivots) pivots, phase \(s.phase), \(s.overfullBundles) shared row(s) still overfull, \(s.fullBundles) full, cost \(fmt(s.cost / cs))")
+            // The flows' cost in the model's money: the safety penalty is paid on the whole
+            // level (penalty × safety per tank-day) less the first stock tier's credit on its arcs.
+            let unit = sc.costScale * sc.volumeScale
+            var constant = 0.0
+            for (k, st) in m.network.storage.enumerated() where m.safetyColumnStart[k] >= 0 {
+                constant += m.network.products[st.product].safetyPenalty * st.safetyM3 * Double(m.T)
+            }
+            solver.progress = { [constant] s in
+                report("primal partitioning: \(s.pivots) pivots, phase \(s.phase), \(s.overfullBundles) shared row(s) still overfull, \(s.fullBundles) full, cost \(fmt(s.cost / unit + constant))")
             }
         }
         let res = solver.solve(built.problem, start: bases.count == m.P ? bases : nil, startCapacity: bases.count == m.P ? caps : nil,
