@@ -1379,36 +1379,7 @@ struct BlockLU {
     }
 
     /// ``solve(_:)`` into `x` (resized to n).
-    func solve(_ b: [Double], into x: inout [Double]) {
-        x.removeAll(keepingCapacity: true)
-        x.append(contentsOf: repeatElement(0, count: n))
-        var rhs = [Double]()
-        for blk in 0 ..< blockCount {
-            let s = Int(blockStart[blk]), m = Int(blockStart[blk + 1]) - s
-            if m == 1 {
-                var r = b[Int(rows[s])]
-                for k in Int(rowCouplingStart[blk]) ..< Int(rowCouplingStart[blk + 1]) {
-                    let c = Int(rowCouplingColumn[k])
-                    if x[c] != 0 { r -= rowCouplingValue[k] * x[c] }
-                }
-                if r != 0 { x[Int(matchRow[Int(rows[s])])] = r / factor[factorStart[blk]] }
-                continue
-            }
-            rhs.removeAll(keepingCapacity: true)
-            for i in s ..< s + m { rhs.append(b[Int(rows[i])]) }
-            for k in Int(rowCouplingStart[blk]) ..< Int(rowCouplingStart[blk + 1]) {
-                let c = Int(rowCouplingColumn[k])
-                if x[c] != 0 { rhs[Int(rowCouplingLocal[k])] -= rowCouplingValue[k] * x[c] }
-            }
-            if !rhs.contains(where: { $0 != 0 }) { continue }
-            factor.withUnsafeBufferPointer { f in
-                permutation.withUnsafeBufferPointer { p in
-                    DenseLU.solve(f.baseAddress! + factorStart[blk], p.baseAddress! + s, m, &rhs)
-                }
-            }
-            for i in 0 ..< m { x[Int(matchRow[Int(rows[s + i])])] = rhs[i] }
-        }
-    }
+    func solve(_ b: [Double], into x: inout [Double]) { substitute(b, into: &x, transposed: false) }
 
     /// μ (over W's rows) with Wᵀ μ = c (over its columns).
     func solveTransposed(_ c: [Double]) -> [Double] {
@@ -1418,34 +1389,50 @@ struct BlockLU {
     }
 
     /// ``solveTransposed(_:)`` into `mu` (resized to n).
-    func solveTransposed(_ c: [Double], into mu: inout [Double]) {
-        mu.removeAll(keepingCapacity: true)
-        mu.append(contentsOf: repeatElement(0, count: n))
+    func solveTransposed(_ c: [Double], into mu: inout [Double]) { substitute(c, into: &mu, transposed: true) }
+
+    /// Block substitution: W x = b through the blocks in dependency order (a block's rows, its
+    /// couplings to earlier blocks' columns); Wᵀ μ = c backwards (a block's columns, its
+    /// couplings to later blocks' rows). One-row blocks need no array.
+    private func substitute(_ b: [Double], into x: inout [Double], transposed: Bool) {
+        x.removeAll(keepingCapacity: true)
+        x.append(contentsOf: repeatElement(0, count: n))
+        let couplingStart = transposed ? columnCouplingStart : rowCouplingStart
+        let couplingLocal = transposed ? columnCouplingLocal : rowCouplingLocal
+        let couplingIndex = transposed ? columnCouplingRow : rowCouplingColumn
+        let couplingValue = transposed ? columnCouplingValue : rowCouplingValue
+        // The right-hand side is indexed by W's rows (by its columns when transposed), the
+        // solution by its columns (rows).
+        @inline(__always) func input(_ i: Int) -> Int { transposed ? Int(matchRow[Int(rows[i])]) : Int(rows[i]) }
+        @inline(__always) func output(_ i: Int) -> Int { transposed ? Int(rows[i]) : Int(matchRow[Int(rows[i])]) }
         var rhs = [Double]()
-        for blk in stride(from: blockCount - 1, through: 0, by: -1) {
+        for step in 0 ..< blockCount {
+            let blk = transposed ? blockCount - 1 - step : step
             let s = Int(blockStart[blk]), m = Int(blockStart[blk + 1]) - s
+            let couplings = Int(couplingStart[blk]) ..< Int(couplingStart[blk + 1])
             if m == 1 {
-                var r = c[Int(matchRow[Int(rows[s])])]
-                for k in Int(columnCouplingStart[blk]) ..< Int(columnCouplingStart[blk + 1]) {
-                    let row = Int(columnCouplingRow[k])
-                    if mu[row] != 0 { r -= columnCouplingValue[k] * mu[row] }
+                var r = b[input(s)]
+                for k in couplings {
+                    let j = Int(couplingIndex[k])
+                    if x[j] != 0 { r -= couplingValue[k] * x[j] }
                 }
-                if r != 0 { mu[Int(rows[s])] = r / factor[factorStart[blk]] }
+                if r != 0 { x[output(s)] = r / factor[factorStart[blk]] }
                 continue
             }
             rhs.removeAll(keepingCapacity: true)
-            for i in s ..< s + m { rhs.append(c[Int(matchRow[Int(rows[i])])]) }
-            for k in Int(columnCouplingStart[blk]) ..< Int(columnCouplingStart[blk + 1]) {
-                let row = Int(columnCouplingRow[k])
-                if mu[row] != 0 { rhs[Int(columnCouplingLocal[k])] -= columnCouplingValue[k] * mu[row] }
+            for i in s ..< s + m { rhs.append(b[input(i)]) }
+            for k in couplings {
+                let j = Int(couplingIndex[k])
+                if x[j] != 0 { rhs[Int(couplingLocal[k])] -= couplingValue[k] * x[j] }
             }
             if !rhs.contains(where: { $0 != 0 }) { continue }
             factor.withUnsafeBufferPointer { f in
                 permutation.withUnsafeBufferPointer { p in
-                    DenseLU.solveTransposed(f.baseAddress! + factorStart[blk], p.baseAddress! + s, m, &rhs)
+                    let a = f.baseAddress! + factorStart[blk], pp = p.baseAddress! + s
+                    if transposed { DenseLU.solveTransposed(a, pp, m, &rhs) } else { DenseLU.solve(a, pp, m, &rhs) }
                 }
             }
-            for i in 0 ..< m { mu[Int(rows[s + i])] = rhs[i] }
+            for i in 0 ..< m { x[output(s + i)] = rhs[i] }
         }
     }
 }

@@ -50,10 +50,12 @@ public struct PlanOptions: Sendable {
     /// violates shared rows) exactly by our primal-partitioning simplex (``PartitionRoute``),
     /// within a pivot budget (``PartitionRoute/pivotBudget(_:)``) and half the time left; if it
     /// stops short, the decomposition (or the LP) goes on as before. 0 = never. Measured
-    /// (docs/benchmarks.md, "Session 17"): exact and faster than the decomposition up to the
-    /// 656 k-variable network; national (6.5 M) needs ~10⁵–10⁶ pivots, far over budget.
+    /// (docs/benchmarks.md, "Session 17" and "Session 18"): exact and faster than the
+    /// decomposition up to 1.09 M variables (n10k: 6 s against 26 s), and exact at 1.41 M (a
+    /// national-preset network of 6,000 stations, 487 s, where the decomposition stops at its
+    /// time limit); national (6.5 M) was still 0.004 % above the optimum after 20 minutes.
     public var partitionThreshold: Int = PlanOptions.defaultPartitionThreshold
-    public static let defaultPartitionThreshold = 1_000_000
+    public static let defaultPartitionThreshold = 1_500_000
     /// Testing aid: the pivot budget of `auto`'s partitioning attempt (nil: ``PartitionRoute/pivotBudget(_:)``).
     var partitionPivots: Int? = nil
     /// Below this many variables, a decomposition that stops short of the optimum for another
