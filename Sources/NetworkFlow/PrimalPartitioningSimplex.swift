@@ -38,7 +38,8 @@ public struct PrimalPartitioningSimplex: Sendable {
     /// Potentials follow μ lazily: pricing keeps each block's 32 best arcs by their stale
     /// reduced cost and checks them on their cycles; the best that really improves enters. The
     /// potentials are synced every 1,000 pivots, or after 64 blocks in a row without such an
-    /// arc. false: shifted under every bundle whose μ moves, at every pivot.
+    /// arc (sooner when those checks cost more than the last sync). false: shifted under every
+    /// bundle whose μ moves, at every pivot.
     public var lazyPotentials = true
 
     /// Where a solve stands.
@@ -143,16 +144,16 @@ final class PartitionEngine {
     /// whole cycles.
     var columnBundle: [[Int32]] = []
     var columnCoef: [[Double]] = []
+    var cycleCost: [Double] = []
     /// The part of each column in B's rows (W's column, by bundle): kept as bundles join and
     /// leave B, so a refactorisation reads W's entries only (most pivots change no row of W).
     var inWBundle: [[Int32]] = []
     var inWCoef: [[Double]] = []
-    var cycleCost: [Double] = []
     /// Nodes of the subtree the last exchange re-hung carry `stampNow` (see invalidateCycles).
     var stamp: [UInt32]
+    var stampNow: UInt32 = 0
     /// Scratch (−1 between uses): a bundle's entry in the column being built.
     var bundleSlot: [Int32]
-    var stampNow: UInt32 = 0
     var lu: BlockLU? = nil
     var wDirty = true
 
@@ -565,8 +566,8 @@ final class PartitionEngine {
     /// LEMON's block search (or Bland's first candidate). With stale potentials (lazy, see
     /// ``refreshEvery``) each block's best few arcs by their stale reduced cost are checked on
     /// their cycles and the best that really improves enters; a block with none goes on to the
-    /// next, and after ``syncAfterRejections`` such blocks in a row the potentials need a sync
-    /// (`.stale`). `.optimal`: no arc prices out against the current potentials.
+    /// next, and after ``syncAfterRejections`` such blocks in a row (or once they cost more work
+    /// than the last sync) the potentials need a sync (`.stale`). `.optimal`: no arc prices out against the current potentials.
     func price() -> Pricing {
         // Full bundles' slacks first: few, and a negative price must go.
         var best: Entering? = nil
