@@ -41,6 +41,9 @@ public struct PrimalPartitioningSimplex: Sendable {
     /// arc (sooner when those checks cost more than the last sync). false: shifted under every
     /// bundle whose μ moves, at every pivot.
     public var lazyPotentials = true
+    /// Threads for recomputing the potentials (the commodities' trees are disjoint; the result
+    /// does not depend on it).
+    public var threads = 1
 
     /// Where a solve stands.
     public struct Progress: Sendable, Equatable {
@@ -83,6 +86,7 @@ public struct PrimalPartitioningSimplex: Sendable {
         let warm = start.map { engine.adopt($0, problem, startCapacity: startCapacity) } ?? false
         engine.progress = progress; engine.progressInterval = progressInterval
         if !lazyPotentials { engine.refreshEvery = 0 }
+        engine.threads = threads
         var r = engine.run(maxPivots: maxPivots ?? .max, deadline: deadline, warm: warm)
         r.startAdopted = warm
         return r
@@ -188,6 +192,7 @@ final class PartitionEngine {
     /// lower cost per pivot (docs/benchmarks.md, session 18).
     var refreshEvery = ProcessInfo.processInfo.environment["FUELFLOW_PP_REFRESH"].flatMap { Int($0) } ?? 1000
     var pivotsSinceRefresh = 0
+    var threads = 1
     var rejected = 0, refreshes = 0
     /// Blocks in a row whose checked candidates all fail before the potentials are synced, at
     /// most; earlier when the work those blocks cost (arcs scanned, cycles walked) exceeds what
@@ -390,14 +395,32 @@ final class PartitionEngine {
         pendingList.removeAll(keepingCapacity: true)
         pivotsSinceRefresh = 0
         staleWork = 0; lastSyncCost = nodeCount
-        for k in 0 ..< K {
-            let root = Int32(nodeStart[k + 1] - 1)
+        pi.withUnsafeMutableBufferPointer { buffer in
+            let job = TreePotentials(engine: self, pi: buffer.baseAddress!)
+            if threads > 1 && K > 1 && nodeCount >= 100_000 {
+                DispatchQueue.concurrentPerform(iterations: K) { k in job.recompute(k) }
+            } else {
+                for k in 0 ..< K { job.recompute(k) }
+            }
+        }
+    }
+
+    /// One commodity's potentials from its root, written through `pi` (the engine's array,
+    /// held by the caller). Sendable because each commodity's task writes only its own nodes'
+    /// potentials and only reads the tree and the costs, which nothing changes meanwhile.
+    struct TreePotentials: @unchecked Sendable {
+        unowned let engine: PartitionEngine
+        let pi: UnsafeMutablePointer<Double>
+
+        func recompute(_ k: Int) {
+            let e = engine, pi = pi
+            let root = Int32(e.nodeStart[k + 1] - 1)
             pi[Int(root)] = 0
-            forSubtree(root) { x in
-                let e = Int(self.pred[x])
-                guard e >= 0 else { return }
-                let p = Int(self.parent[x])
-                self.pi[x] = self.tail[e] == Int32(p) ? self.pi[p] + self.modifiedCost(e) : self.pi[p] - self.modifiedCost(e)
+            e.forSubtree(root) { x in
+                let a = Int(e.pred[x])
+                guard a >= 0 else { return }
+                let p = Int(e.parent[x])
+                pi[x] = e.tail[a] == Int32(p) ? pi[p] + e.modifiedCost(a) : pi[p] - e.modifiedCost(a)
             }
         }
     }

@@ -125,6 +125,7 @@ enum PartitionRoute {
         options.progress?("primal partitioning: start from \(startKind) (\(fmt(startSeconds)) s)")
         var solver = PrimalPartitioningSimplex()
         solver.maxPivots = maxPivots
+        solver.threads = options.threads
         if let report = options.progress {
             // The flows' cost in the model's money: the safety penalty is paid on the whole
             // level (penalty × safety per tank-day) less the first stock tier's credit on its arcs.
