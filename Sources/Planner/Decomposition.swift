@@ -28,6 +28,10 @@ enum Decomposition {
         var x: [(Int32, Double)]
     }
 
+    /// `Outcome.stopReason` of a decomposition that stopped after its heuristic rounds for the
+    /// caller to go on from its best plan (``LeafDecomposition``'s `handOffBeforeMaster`).
+    static let handedOff = "rounds done, handed on before the master"
+
     struct Outcome {
         /// The best feasible plan found (empty when the master never became feasible).
         var x: [Double]

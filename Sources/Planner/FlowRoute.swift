@@ -355,16 +355,18 @@ enum FlowRoute {
     /// (same scaling; `throughputCap` only when they have split nodes), each product is re-solved
     /// warm from its session's last tree, after setting the costs and capacities this call asks
     /// for (the relaxation's where it asks for none). At `deadline` the unfinished products
-    /// report `.timeLimit`.
+    /// report `.timeLimit`. Without `duals` only the lane, production and stock columns are
+    /// assembled (no balance or safety duals, no safety columns, no basis).
     static func solve(_ m: PlanModel, scaling sc: FlowScaling, relaxCoupling: Bool, threads: Int,
                       extra: [Double]? = nil, wantBasis: Bool = false, columnCap: [Double]? = nil,
-                      throughputCap: [Double]? = nil,
+                      throughputCap: [Double]? = nil, duals: Bool = true,
                       deadline: ContinuousClock.Instant? = nil, sessions: PricingSessions? = nil) -> FlowOutcome {
         precondition(sessions == nil || (sessions!.scaling == sc && (throughputCap == nil || sessions!.splitThroughput)),
                      "sessions: same scaling; throughput caps only with split nodes")
         precondition(!(wantBasis && relaxCoupling), "a basis only for the flows without the shared rows")
         let out = SharedVectors(columns: m.columnCount, rows: m.rowCount, products: m.P,
                                 shares: throughputCap != nil || columnCap != nil ? m.couplingRowCount : 0)
+        precondition(duals || !wantBasis, "a basis needs the duals")
         let basisOut = wantBasis ? SharedBasis(columns: m.columnCount, rows: m.rowCount, products: m.P) : nil
         let counts = SharedCounts(m.P)
         // Longest first (by the last solve, else by size): the workers take products in this order.
@@ -506,6 +508,7 @@ enum FlowRoute {
                     }
                 }
             }
+            guard duals else { return }
             let r0 = m.productRowStart[p], R = m.productRowStart[p + 1] - r0
             let piS = res.potential[R]
             for i in 0..<R { y[r0 + i] = Double(res.potential[i] - piS) / cs }

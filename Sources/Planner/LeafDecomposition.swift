@@ -456,7 +456,8 @@ enum LeafDecomposition {
                       threads: Int, maxIterations: Int = .max, deadline: ContinuousClock.Instant,
                       sessions: PricingSessions? = nil, warm: Planner.WarmSessions? = nil,
                       splitFromRows: Int = splitFromRows, heuristicRounds heuristicRoundLimit: Int = .max,
-                      gapTolerance: Double = 1e-8, progress: (@Sendable (String) -> Void)?) -> Decomposition.Outcome? {
+                      gapTolerance: Double = 1e-8, handOffBeforeMaster: Bool = false,
+                      progress: (@Sendable (String) -> Void)?) -> Decomposition.Outcome? {
         let clock = ContinuousClock()
         let M = lb.masterRows.count, G = lb.regionCount
         let splitCapped = M >= splitFromRows
@@ -615,12 +616,15 @@ enum LeafDecomposition {
         let firstLB = max(relaxationObjective, lagrangian?.bound ?? -.infinity)
         let firstY = lagrangian.map { $0.bound > relaxationObjective ? $0.y : relaxationDuals } ?? relaxationDuals
         let closed = bestUB.isFinite && bestUB - firstLB <= gapTolerance * max(1, abs(bestUB))
-        // So may the time (the heuristic rounds of a large master run until the deadline).
-        if closed || (bestUB.isFinite && clock.now >= deadline) {
+        // So may the time (the heuristic rounds of a large master run until the deadline). And a
+        // caller that goes on from the best plan itself (`handOffBeforeMaster`: the exact
+        // partitioning) takes it when the rounds stop, instead of a large master.
+        let handOff = handOffBeforeMaster && splitCapped && bestUB.isFinite
+        if closed || (bestUB.isFinite && clock.now >= deadline) || handOff {
             return .init(x: bestX, y: firstY,
                          objective: bestUB, lowerBound: firstLB, relativeGap: max(0, bestUB - firstLB) / max(1, abs(bestUB)),
                          converged: closed, iterations: 0, proposals: proposals.count, masterRows: M + G,
-                         stopReason: closed ? "gap closed" : "time limit",
+                         stopReason: closed ? "gap closed" : clock.now >= deadline ? "time limit" : Decomposition.handedOff,
                          heuristicRounds: heuristicRounds, redistributions: redistributions, heuristicSeconds: heuristicSeconds)
         }
         // The master prices station blocks itself: free the flow sessions (~37 bytes per arc

@@ -74,7 +74,8 @@ enum PartitionRoute {
     /// (n3k: 4,606 pivots for 1,161 shared rows).
     static func pivotBudget(_ m: PlanModel) -> Int { 20_000 + 20 * m.couplingRowCount }
 
-    /// Solves the model; fills `plan` (columns, duals, objective) when optimal. `relaxation`:
+    /// Solves the model; fills `plan` (columns, duals, objective) when optimal, and its columns
+    /// and objective (no duals) when a limit stops it with feasible flows. `relaxation`:
     /// `auto`'s relaxation already solved on split-node sessions (its flows `x`), which this
     /// route then continues from instead of solving its own (and leaves to the caller).
     static func solve(_ m: PlanModel, scaling base: FlowScaling, options: PlanOptions, maxPivots: Int? = nil,
@@ -92,7 +93,7 @@ enum PartitionRoute {
         let sessions = given?.sessions ?? PricingSessions(products: m.P, scaling: sc, splitThroughput: true)
         var relaxedOK = true, relaxedX = given?.x ?? []
         if given == nil {
-            let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: options.threads,
+            let relaxed = FlowRoute.solve(m, scaling: sc, relaxCoupling: true, threads: options.threads, duals: false,
                                           deadline: options.deadline, sessions: sessions)
             relaxedOK = relaxed.status == .optimal || relaxed.status == .objectiveOverflow
             relaxedX = relaxed.x
@@ -151,7 +152,10 @@ enum PartitionRoute {
         case .unbounded:
             plan.status = .unbounded; return
         case .limitReached:
-            plan.status = .timeLimit; return
+            // Stopped short: the flows are still a feasible plan when the start was (from
+            // shares), without duals that prove anything.
+            plan.status = .timeLimit
+            guard res.feasible else { return }
         case .numericalTrouble, .invalid:
             plan.status = .timeLimit
             plan.notes.append("primal partitioning stopped: \(res.status)")
@@ -177,7 +181,13 @@ enum PartitionRoute {
         }
         for (i, r) in built.bundleRow.enumerated() { y[r] = -res.bundlePrice[i] / cs }
         plan.columnValues = x
-        plan.rowDuals = y
+        plan.rowDuals = plan.status == .optimal ? y : []
         plan.objective = m.objective(of: x)
+        // The certificate, checked independently of the engine: reduced costs of the right sign
+        // and complementary slackness on every column and limit row.
+        if plan.status == .optimal {
+            plan.notes.append(Planner.dualViolation(m, x: x, y: y).map { "the partitioning's duals do not prove its plan optimal: \($0)" }
+                              ?? "its duals prove the plan optimal (reduced costs and complementary slackness checked on every column and row)")
+        }
     }
 }

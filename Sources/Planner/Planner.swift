@@ -54,6 +54,8 @@ public struct PlanOptions: Sendable {
     /// decomposition up to 1.09 M variables (n10k: 6 s against 26 s), and exact at 1.41 M (a
     /// national-preset network of 6,000 stations, 487 s, where the decomposition stops at its
     /// time limit); national (6.5 M) was still 0.004 % above the optimum after 20 minutes.
+    /// Above it, where the station-block master would be large, the decomposition's heuristic
+    /// rounds hand their best plan to the partitioning instead (national: optimal in 797 s).
     public var partitionThreshold: Int = PlanOptions.defaultPartitionThreshold
     public static let defaultPartitionThreshold = 1_500_000
     /// Testing aid: the pivot budget of `auto`'s partitioning attempt (nil: ``PartitionRoute/pivotBudget(_:)``).
@@ -97,6 +99,10 @@ public struct PlanOptions: Sendable {
     /// Whether each lots round continues from the last round's network simplex trees
     /// (``Planner/WarmSessions``); off only to compare with cold rounds (testing aid).
     var lotsWarmStarts = true
+    /// Testing aid: master rows from which the station-block decomposition runs heuristic rounds
+    /// before its master (``LeafDecomposition/splitFromRows``), and above the partition threshold
+    /// hands its best plan to the partitioning instead of building that master.
+    var masterSplitFromRows = LeafDecomposition.splitFromRows
     /// Testing aid: report an unconverged decomposition as stalled (not at a limit), to exercise
     /// the hand-over to the full LP (no generated network is known to stall).
     var simulateDecompositionStall = false
@@ -426,11 +432,17 @@ public enum Planner {
                 let limit = options.timeLimit ?? (large ? PlanOptions.defaultDecompositionTimeLimit : 600)
                 let rounds = options.decompositionRounds > 0 ? options.decompositionRounds : Int.max
                 options.progress?("Dantzig–Wolfe decomposition (\(rounds == Int.max ? "no round limit" : "\(rounds) rounds"), time limit \(fmt(limit)) s from the start of the solve)")
+                // Above the partition threshold, station blocks whose master would be large
+                // (national: GLPK needs minutes per master round) end with the heuristic rounds,
+                // and the partitioning goes on exactly from their best plan.
+                let polish = leafBlocks != nil && warm == nil && options.decompositionRounds == 0 && options.partitionThreshold > 0
+                    && model.columnCount >= options.partitionThreshold && sessions?.splitThroughput == true
                 let outcome = leafBlocks.map {
                     LeafDecomposition.solve(model, blocks: $0, scaling: sc, x0: relaxed.columnValues,
                                             relaxationObjective: relaxed.objective, relaxationDuals: relaxed.rowDuals, threads: options.threads,
                                             maxIterations: rounds, deadline: start + .seconds(limit), sessions: sessions, warm: warm,
-                                            gapTolerance: options.decompositionGap, progress: options.progress)
+                                            splitFromRows: options.masterSplitFromRows,
+                                            gapTolerance: options.decompositionGap, handOffBeforeMaster: polish, progress: options.progress)
                 } ?? Decomposition.solve(
                     model, scaling: sc, x0: relaxed.columnValues, relaxationObjective: relaxed.objective, threads: options.threads,
                     maxIterations: rounds, deadline: start + .seconds(limit), gapTolerance: options.decompositionGap,
@@ -440,6 +452,29 @@ public enum Planner {
                     let why = large ? "the per-product relaxation violates \(v.count) shared row(s) and the model has \(model.columnCount) variables (≥ --decomposition-threshold \(options.decompositionThreshold))"
                                     : "--decomposition-rounds \(options.decompositionRounds): the per-product relaxation violates \(v.count) shared row(s)"
                     plan.notes.append("decomposition: \(dw.heuristicRounds > 0 ? "\(dw.heuristicRounds) capacity-respecting plan(s) and \(dw.redistributions) re-solve(s) with the room handed on (\(fmt(dw.heuristicSeconds)) s), " : "")\(dw.iterations) rounds, \(dw.proposals) proposals, \(dw.masterRows) master rows, upper bound \(dw.objective), lower bound \(dw.lowerBound), relative gap \(dw.relativeGap), stopped: \(dw.stopReason), \(fmt((ContinuousClock.now - t0).seconds)) s (master \(fmt(dw.masterSeconds)) s, pricing \(fmt(dw.pricingSeconds)) s)")
+                    if dw.stopReason == Decomposition.handedOff, let sessions {
+                        // The partitioning from the rounds' best plan (its shares: no shared row
+                        // overfull), with the time left; at the limit its flows, when cheaper.
+                        var o = options
+                        o.deadline = start + .seconds(limit)
+                        var attempt = plan
+                        options.progress?("primal partitioning from the decomposition's best plan (\(fmt(dw.objective)), certified gap \(fmt(100 * dw.relativeGap))%)")
+                        PartitionRoute.solve(model, scaling: sc, options: o, maxPivots: options.partitionPivots,
+                                             relaxation: (sessions, dw.x), into: &attempt)
+                        if attempt.status == .optimal {
+                            attempt.routeReason = why + ": Dantzig–Wolfe heuristic rounds over \(leafBlocks!.count) station blocks (a plan within \(fmt(100 * dw.relativeGap))% of the Lagrangian bound), then the full LP exactly by our primal-partitioning simplex from that plan's shares (the model has ≥ --partition-threshold \(options.partitionThreshold) variables)"
+                            plan = attempt
+                            return
+                        }
+                        plan.notes.append(attempt.notes.last ?? "primal partitioning")
+                        if attempt.hasPlan && attempt.objective < dw.objective {
+                            plan.notes.append("the partitioning's flows at the limit improve the decomposition's plan by \(fmt(dw.objective - attempt.objective))")
+                            dw.x = attempt.columnValues
+                            dw.objective = attempt.objective
+                            dw.relativeGap = max(0, dw.objective - dw.lowerBound) / max(1, abs(dw.objective))
+                        }
+                        dw.stopReason = "time limit"
+                    }
                     // Short of the optimum for another reason than the time limit, a model the
                     // full LP can still finish goes on to GLPK with the remaining time.
                     let handOver = !dw.converged && !["time limit", "round limit"].contains(dw.stopReason)

@@ -39,6 +39,47 @@ final class DecompositionRouteTests: XCTestCase {
         XCTAssertGreaterThan(checked, 2)
     }
 
+    /// Above the partition threshold, station blocks whose master would be large end with the
+    /// heuristic rounds and hand their best plan to the partitioning (forced here: threshold 1,
+    /// every master "large"): GLPK's optimum exactly, with certifying duals. Stopped by a pivot
+    /// budget, the partitioning's flows are a feasible plan within the decomposition's bound.
+    func testPartitioningGoesOnFromTheRoundsBestPlan() throws {
+        var exact = 0, short = 0
+        try forEachCoupledNetwork { seed, net, lp, _ in
+            var o = PlanOptions(method: .auto, timeLimit: 60, threads: 2)
+            o.partitionThreshold = 1
+            o.pricingRelaxationFrom = 0
+            o.masterSplitFromRows = 0
+            o.decomposition = .leaves
+            let auto = try Planner.plan(net, options: o)
+            guard auto.notes.contains(where: { $0.contains(Decomposition.handedOff) }) else {
+                XCTAssertTrue(["mincost-relaxation", "decomposition"].contains(auto.route), "seed \(seed): \(auto.notes)")
+                XCTAssertTrue(relClose(lp.objective, auto.objective), "seed \(seed): lp \(lp.objective) auto \(auto.objective)")
+                return false
+            }
+            exact += 1
+            XCTAssertEqual(auto.route, "partition", "seed \(seed): \(auto.notes)")
+            XCTAssertEqual(auto.status, .optimal, "seed \(seed): \(auto.notes)")
+            XCTAssertTrue(auto.routeReason.contains("from that plan's shares"), auto.routeReason)
+            XCTAssertTrue(relClose(lp.objective, auto.objective), "seed \(seed): lp \(lp.objective) auto \(auto.objective)")
+            assertFeasible(auto); assertDualOptimal(auto)
+            o.partitionPivots = 1
+            let cut = try Planner.plan(net, options: o)
+            if cut.status == .optimal { return true }
+            short += 1
+            XCTAssertEqual(cut.route, "decomposition", "seed \(seed): \(cut.notes)")
+            XCTAssertEqual(cut.status, .timeLimit, "seed \(seed): \(cut.notes)")
+            XCTAssertTrue(cut.notes.contains { $0.hasPrefix("primal partitioning from the shares") && $0.contains(": 1 pivots") }, "seed \(seed): \(cut.notes)")
+            assertFeasible(cut)
+            XCTAssertGreaterThanOrEqual(cut.objective, lp.objective - 1e-7 * abs(lp.objective))
+            XCTAssertLessThanOrEqual(cut.lowerBound!, lp.objective + 1e-7 * abs(lp.objective))
+            XCTAssertEqual(cut.relativeGap!, (cut.objective - cut.lowerBound!) / max(1, abs(cut.objective)), accuracy: 1e-12)
+            return true
+        }
+        XCTAssertGreaterThan(exact, 2)
+        XCTAssertGreaterThan(short, 0)
+    }
+
     func testConvergedDecompositionEqualsLP() throws {
         for kind in DecompositionKind.allCases {
         var checked = 0
