@@ -137,22 +137,21 @@ final class PartitionEngine {
     var E: [Int32] = []          // extra arcs, as many as B
     var posB: [Int32]            // bundle → index in B or −1
     var posE: [Int32]            // arc → index in E or −1
-    /// The extra arc each full bundle was matched to in W's last factorisation: the next one
-    /// starts its matching from these (W changes little from one pivot to the next).
-    var matchedArc: [Int32]
+    /// The extra (index in E) each bundle was matched to in W's last factorisation, −1 once
+    /// that extra left or was replaced: the next one starts its matching from these (W changes
+    /// little from one pivot to the next).
+    var matchedExtra: [Int32]
     var cycleArcs: [[Int32]] = []     // per extra (parallel to E)
     var cycleCoef: [[Double]] = []
     var cycleValid: [Bool] = []
     /// Per extra, its cycle's arcs that belong to a bundle (W's column before the rows outside
     /// B are dropped) and the cycle's cost; refactoring W and solving for μ read these, not the
     /// whole cycles.
-    var columnBundle: [[Int32]] = []
-    var columnCoef: [[Double]] = []
+    var column = PackedLists()
     var cycleCost: [Double] = []
     /// The part of each column in B's rows (W's column, by bundle): kept as bundles join and
     /// leave B, so a refactorisation reads W's entries only (most pivots change no row of W).
-    var inWBundle: [[Int32]] = []
-    var inWCoef: [[Double]] = []
+    var inW = PackedLists()
     /// Nodes of the subtree the last exchange re-hung carry `stampNow` (see invalidateCycles).
     var stamp: [UInt32]
     var stampNow: UInt32 = 0
@@ -243,7 +242,7 @@ final class PartitionEngine {
         inB = .init(repeating: false, count: bundleCount)
         overfull = .init(repeating: false, count: bundleCount)
         posB = .init(repeating: -1, count: bundleCount)
-        matchedArc = .init(repeating: -1, count: bundleCount)
+        matchedExtra = .init(repeating: -1, count: bundleCount)
         bundleSlot = .init(repeating: -1, count: bundleCount)
         posE = .init(repeating: -1, count: arcCount)
         delta = .init(repeating: 0, count: arcCount)
@@ -430,8 +429,7 @@ final class PartitionEngine {
     func ensureCycle(_ i: Int) {
         if !cycleValid[i] {
             cycle(E[i], &cycleArcs[i], &cycleCoef[i])
-            columnBundle[i].removeAll(keepingCapacity: true)
-            columnCoef[i].removeAll(keepingCapacity: true)
+            column.clear(i)
             var c = 0.0
             let arcs = cycleArcs[i], coef = cycleCoef[i]
             for j in 0 ..< arcs.count {
@@ -441,23 +439,22 @@ final class PartitionEngine {
                 guard r >= 0 else { continue }
                 // One entry per bundle: a cycle through two of its arcs sums them (they may cancel).
                 if bundleSlot[r] >= 0 {
-                    columnCoef[i][Int(bundleSlot[r])] += coef[j]
+                    column.add(coef[j], to: i, at: Int(bundleSlot[r]))
                 } else {
-                    bundleSlot[r] = Int32(columnBundle[i].count)
-                    columnBundle[i].append(Int32(r)); columnCoef[i].append(coef[j])
+                    bundleSlot[r] = column.count[i]
+                    column.append(to: i, key: Int32(r), value: coef[j])
                 }
             }
-            for r in columnBundle[i] { bundleSlot[Int(r)] = -1 }
-            if columnCoef[i].contains(0) {
-                var k = 0
-                for j in 0 ..< columnBundle[i].count where columnCoef[i][j] != 0 {
-                    columnBundle[i][k] = columnBundle[i][j]; columnCoef[i][k] = columnCoef[i][j]; k += 1
-                }
-                columnBundle[i].removeLast(columnBundle[i].count - k); columnCoef[i].removeLast(columnCoef[i].count - k)
+            let n = Int(column.count[i])
+            var zero = false
+            for j in 0 ..< n {
+                bundleSlot[Int(column.key(i, j))] = -1
+                if column.value(i, j) == 0 { zero = true }
             }
-            inWBundle[i].removeAll(keepingCapacity: true); inWCoef[i].removeAll(keepingCapacity: true)
-            for j in 0 ..< columnBundle[i].count where inB[Int(columnBundle[i][j])] {
-                inWBundle[i].append(columnBundle[i][j]); inWCoef[i].append(columnCoef[i][j])
+            if zero { column.dropZeros(i) }
+            inW.clear(i)
+            for j in 0 ..< Int(column.count[i]) where inB[Int(column.key(i, j))] {
+                inW.append(to: i, key: column.key(i, j), value: column.value(i, j))
             }
             cycleCost[i] = c
             cycleValid[i] = true
@@ -491,15 +488,24 @@ final class PartitionEngine {
         largestB = max(largestB, n)
         if n == 0 { lu = nil; wDirty = false; return true }
         var entries = [(row: Int32, column: Int32, value: Double)]()
-        for i in 0 ..< n {
-            ensureCycle(i)
-            for j in 0 ..< inWBundle[i].count {
-                entries.append((posB[Int(inWBundle[i][j])], Int32(i), inWCoef[i][j]))
+        for i in 0 ..< n { ensureCycle(i) }
+        inW.start.withUnsafeBufferPointer { start in
+            inW.count.withUnsafeBufferPointer { count in
+                inW.key.withUnsafeBufferPointer { key in
+                    inW.value.withUnsafeBufferPointer { value in
+                        posB.withUnsafeBufferPointer { posB in
+                            for i in 0 ..< n {
+                                let s = start[i]
+                                for j in s ..< s + Int(count[i]) { entries.append((posB[Int(key[j])], Int32(i), value[j])) }
+                            }
+                        }
+                    }
+                }
             }
         }
-        let start = B.map { r in matchedArc[Int(r)] >= 0 ? posE[Int(matchedArc[Int(r)])] : -1 }
+        let start = B.map { matchedExtra[Int($0)] }
         guard let f = BlockLU(n: n, entries: entries, initialMatch: start) else { return false }
-        for i in 0 ..< n { matchedArc[Int(B[i])] = E[Int(f.matchRow[i])] }
+        for i in 0 ..< n { matchedExtra[Int(B[i])] = f.matchRow[i] }
         lu = f; wDirty = false
         return true
     }
@@ -530,12 +536,12 @@ final class PartitionEngine {
                 ensureCycle(i)
                 var s = cycleCost[i]
                 // Bundles outside B have μ = 0 but while overfull (priced at M).
-                if overfullCount > 0 { columnBundle[i].withUnsafeBufferPointer { rows in
-                    columnCoef[i].withUnsafeBufferPointer { coef in
-                        // Full bundles' μ are the unknowns; an overfull bundle's penalty is a cost.
-                        for j in 0 ..< rows.count where !inB[Int(rows[j])] { s += coef[j] * mu[Int(rows[j])] }
+                if overfullCount > 0 {
+                    // Full bundles' μ are the unknowns; an overfull bundle's penalty is a cost.
+                    for j in 0 ..< Int(column.count[i]) where !inB[Int(column.key(i, j))] {
+                        s += column.value(i, j) * mu[Int(column.key(i, j))]
                     }
-                } }
+                }
                 dualRhs[i] = -s
             }
             lu.solveTransposed(dualRhs, into: &dualSol)
@@ -846,7 +852,7 @@ final class PartitionEngine {
     func addToB(_ r: Int32) {
         inB[Int(r)] = true; posB[Int(r)] = Int32(B.count); B.append(r); wDirty = true
         for i in 0 ..< E.count where cycleValid[i] {
-            if let j = columnBundle[i].firstIndex(of: r) { inWBundle[i].append(r); inWCoef[i].append(columnCoef[i][j]) }
+            if let j = column.firstIndex(in: i, of: r) { inW.append(to: i, key: r, value: column.value(i, j)) }
         }
     }
 
@@ -857,29 +863,33 @@ final class PartitionEngine {
         inB[Int(r)] = false; posB[Int(r)] = -1; wDirty = true
         leftB.append(r)
         for i in 0 ..< E.count where cycleValid[i] {
-            if let j = inWBundle[i].firstIndex(of: r) { inWBundle[i].remove(at: j); inWCoef[i].remove(at: j) }
+            if let j = inW.firstIndex(in: i, of: r) { inW.remove(from: i, at: j) }
         }
     }
 
     func replaceExtra(at i: Int, by q: Int32) {
         posE[Int(E[i])] = -1; posE[Int(q)] = Int32(i)
         E[i] = q; state[Int(q)] = 3; cycleValid[i] = false; wDirty = true
+        for r in 0 ..< bundleCount where matchedExtra[r] == Int32(i) { matchedExtra[r] = -1 }
     }
 
     func addExtra(_ q: Int32) {
         state[Int(q)] = 3
         posE[Int(q)] = Int32(E.count)
         E.append(q); cycleArcs.append([]); cycleCoef.append([]); cycleValid.append(false)
-        columnBundle.append([]); columnCoef.append([]); cycleCost.append(0)
-        inWBundle.append([]); inWCoef.append([]); wDirty = true
+        column.appendList(); cycleCost.append(0)
+        inW.appendList(); wDirty = true
     }
 
     func removeExtra(at i: Int) {
         posE[Int(E[i])] = -1
         E.remove(at: i); cycleArcs.remove(at: i); cycleCoef.remove(at: i); cycleValid.remove(at: i)
         for j in i ..< E.count { posE[Int(E[j])] = Int32(j) }
-        columnBundle.remove(at: i); columnCoef.remove(at: i); cycleCost.remove(at: i)
-        inWBundle.remove(at: i); inWCoef.remove(at: i); wDirty = true
+        column.removeList(at: i); cycleCost.remove(at: i)
+        inW.removeList(at: i); wDirty = true
+        for r in 0 ..< bundleCount where matchedExtra[r] >= Int32(i) {
+            matchedExtra[r] = matchedExtra[r] == Int32(i) ? -1 : matchedExtra[r] - 1
+        }
     }
 
     func clearScratch() {
