@@ -155,6 +155,8 @@ final class PartitionEngine {
     /// Nodes of the subtree the last exchange re-hung carry `stampNow` (see invalidateCycles).
     var stamp: [UInt32]
     var stampNow: UInt32 = 0
+    /// Scratch: the extras whose cycle ``ensureCycles()`` recomputes.
+    var invalidScratch: [Int32] = []
     /// Scratch (−1 between uses): a bundle's entry in the column being built.
     var bundleSlot: [Int32]
     var lu: BlockLU? = nil
@@ -426,6 +428,15 @@ final class PartitionEngine {
 
     // MARK: Working basis
 
+    /// Recomputes every invalid cycle (one pass over the flags, then the few that need it).
+    func ensureCycles() {
+        invalidScratch.removeAll(keepingCapacity: true)
+        cycleValid.withUnsafeBufferPointer { valid in
+            for i in 0 ..< valid.count where !valid[i] { invalidScratch.append(Int32(i)) }
+        }
+        for i in invalidScratch { ensureCycle(Int(i)) }
+    }
+
     func ensureCycle(_ i: Int) {
         if !cycleValid[i] {
             cycle(E[i], &cycleArcs[i], &cycleCoef[i])
@@ -472,13 +483,26 @@ final class PartitionEngine {
     /// those with exactly one end in that subtree, have a new one (the others' tree paths are
     /// unchanged).
     func invalidateCycles(commodity k: Int32) {
-        for i in 0 ..< E.count where cycleValid[i] {
-            let e = Int(E[i])
-            guard nodeCommodity[Int(tail[e])] == k else { continue }
-            if (stamp[Int(tail[e])] == stampNow) != (stamp[Int(head[e])] == stampNow) {
-                cycleValid[i] = false; wDirty = true
+        let now = stampNow
+        var any = false
+        E.withUnsafeBufferPointer { E in
+            cycleValid.withUnsafeMutableBufferPointer { valid in
+                tail.withUnsafeBufferPointer { tail in
+                    head.withUnsafeBufferPointer { head in
+                        nodeCommodity.withUnsafeBufferPointer { nodeCommodity in
+                            stamp.withUnsafeBufferPointer { stamp in
+                                for i in 0 ..< E.count where valid[i] {
+                                    let e = Int(E[i]), t = Int(tail[e])
+                                    guard nodeCommodity[t] == k else { continue }
+                                    if (stamp[t] == now) != (stamp[Int(head[e])] == now) { valid[i] = false; any = true }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
+        if any { wDirty = true }
     }
 
     /// Rebuilds W (rows B, columns E) and factors it block by block; returns false when singular.
@@ -487,16 +511,22 @@ final class PartitionEngine {
         precondition(E.count == n)
         largestB = max(largestB, n)
         if n == 0 { lu = nil; wDirty = false; return true }
-        var entries = [(row: Int32, column: Int32, value: Double)]()
-        for i in 0 ..< n { ensureCycle(i) }
-        inW.start.withUnsafeBufferPointer { start in
-            inW.count.withUnsafeBufferPointer { count in
-                inW.key.withUnsafeBufferPointer { key in
-                    inW.value.withUnsafeBufferPointer { value in
-                        posB.withUnsafeBufferPointer { posB in
-                            for i in 0 ..< n {
-                                let s = start[i]
-                                for j in s ..< s + Int(count[i]) { entries.append((posB[Int(key[j])], Int32(i), value[j])) }
+        ensureCycles()
+        let total = inW.count.reduce(0) { $0 + Int($1) }
+        let entries = [(row: Int32, column: Int32, value: Double)](unsafeUninitializedCapacity: total) { out, filled in
+            inW.start.withUnsafeBufferPointer { start in
+                inW.count.withUnsafeBufferPointer { count in
+                    inW.key.withUnsafeBufferPointer { key in
+                        inW.value.withUnsafeBufferPointer { value in
+                            posB.withUnsafeBufferPointer { posB in
+                                var t = 0
+                                for i in 0 ..< n {
+                                    let s = start[i]
+                                    for j in s ..< s + Int(count[i]) {
+                                        (out.baseAddress! + t).initialize(to: (posB[Int(key[j])], Int32(i), value[j])); t += 1
+                                    }
+                                }
+                                filled = t
                             }
                         }
                     }
@@ -532,8 +562,8 @@ final class PartitionEngine {
         if let lu {
             dualRhs.removeAll(keepingCapacity: true)
             dualRhs.append(contentsOf: repeatElement(0, count: B.count))
+            ensureCycles()
             for i in 0 ..< E.count {
-                ensureCycle(i)
                 var s = cycleCost[i]
                 // Bundles outside B have μ = 0 but while overfull (priced at M).
                 if overfullCount > 0 {
