@@ -54,6 +54,9 @@ enum Decomposition {
         var heuristicRounds = 0
         var redistributions = 0
         var heuristicSeconds = 0.0
+        /// With ``Decomposition/handedOff``: the sessions the rounds made their plans on (split
+        /// nodes, real costs, the last plan's limits as capacities), for the caller to go on from.
+        var planSessions: PricingSessions? = nil
     }
 
     static func columnProducts(_ m: PlanModel) -> [Int32] {

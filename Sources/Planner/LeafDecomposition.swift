@@ -522,6 +522,8 @@ enum LeafDecomposition {
         var heuristicRounds = 0   // capacity-respecting plans made from shares
         var redistributions = 0   // and re-solved with the room handed on
         let heuristicStartTime = clock.now
+        // The plans' sessions, kept for a caller that goes on from the best plan.
+        var keptPlans: PricingSessions? = nil
         do {
             // Round 0: shares from the relaxation's flows (the guaranteed plan, not interruptible).
             // With the relaxation's sessions, each round then evaluates the Lagrangian at the
@@ -552,7 +554,7 @@ enum LeafDecomposition {
                 }
                 warm?.plans = planSessions
             }
-            defer { if warm == nil { planSessions?.release() } }
+            defer { if warm == nil { if handOffBeforeMaster && splitCapped { keptPlans = planSessions } else { planSessions?.release() } } }
             var lastRoundSeconds = 0.0
             while true {
                 let t = clock.now
@@ -625,12 +627,14 @@ enum LeafDecomposition {
                          objective: bestUB, lowerBound: firstLB, relativeGap: max(0, bestUB - firstLB) / max(1, abs(bestUB)),
                          converged: closed, iterations: 0, proposals: proposals.count, masterRows: M + G,
                          stopReason: closed ? "gap closed" : clock.now >= deadline ? "time limit" : Decomposition.handedOff,
-                         heuristicRounds: heuristicRounds, redistributions: redistributions, heuristicSeconds: heuristicSeconds)
+                         heuristicRounds: heuristicRounds, redistributions: redistributions, heuristicSeconds: heuristicSeconds,
+                         planSessions: handOff && !closed && clock.now < deadline ? keptPlans : nil)
         }
         // The master prices station blocks itself: free the flow sessions (~37 bytes per arc
         // and ~95 per node of every product network). Without a master they are kept for the
         // caller (the lots rounds continue from them).
         sessions?.release()
+        keptPlans?.release()
         warm?.plans?.release()
         warm?.plans = nil
         // The best plan's deliveries are proposals; its caps (exactly representable at the

@@ -79,7 +79,8 @@ enum PartitionRoute {
     /// `auto`'s relaxation already solved on split-node sessions (its flows `x`), which this
     /// route then continues from instead of solving its own (and leaves to the caller).
     static func solve(_ m: PlanModel, scaling base: FlowScaling, options: PlanOptions, maxPivots: Int? = nil,
-                      relaxation: (sessions: PricingSessions, x: [Double])? = nil, into plan: inout Plan) {
+                      relaxation: (sessions: PricingSessions, x: [Double])? = nil,
+                      sessionsKind: String = "the relaxation's", into plan: inout Plan) {
         let clock = ContinuousClock()
         let t0 = clock.now
         let given = relaxation.flatMap { $0.sessions.splitThroughput && $0.sessions.products.count == m.P ? $0 : nil }
@@ -121,7 +122,7 @@ enum PartitionRoute {
             let n = shared.ok.filter { $0 }.count
             startKind = n == m.P ? "the shares of a capacity-respecting plan" : "the shares of a capacity-respecting plan (\(n) of \(m.P) products)"
         }
-        if given == nil { sessions.release() } else { startKind += ", on the relaxation's sessions" }
+        if given == nil { sessions.release() } else { startKind += ", on \(sessionsKind) sessions" }
         let startSeconds = (clock.now - t0).seconds
         options.progress?("primal partitioning: start from \(startKind) (\(fmt(startSeconds)) s)")
         var solver = PrimalPartitioningSimplex()

@@ -55,7 +55,7 @@ public struct PlanOptions: Sendable {
     /// national-preset network of 6,000 stations, 487 s, where the decomposition stops at its
     /// time limit); national (6.5 M) was still 0.004 % above the optimum after 20 minutes.
     /// Above it, where the station-block master would be large, the decomposition's heuristic
-    /// rounds hand their best plan to the partitioning instead (national: optimal in 797 s).
+    /// rounds hand their best plan to the partitioning instead (national: optimal in 661 s).
     public var partitionThreshold: Int = PlanOptions.defaultPartitionThreshold
     public static let defaultPartitionThreshold = 1_500_000
     /// Testing aid: the pivot budget of `auto`'s partitioning attempt (nil: ``PartitionRoute/pivotBudget(_:)``).
@@ -455,12 +455,19 @@ public enum Planner {
                     if dw.stopReason == Decomposition.handedOff, let sessions {
                         // The partitioning from the rounds' best plan (its shares: no shared row
                         // overfull), with the time left; at the limit its flows, when cheaper.
+                        // Its products re-solve under those shares on the plans' own sessions
+                        // (real costs, nearly those limits; national: 3 s instead of 18–24 s
+                        // from the relaxation's, whose Lagrangian costs are then freed).
+                        let from = dw.planSessions ?? sessions
+                        if dw.planSessions != nil { sessions.release() }
                         var o = options
                         o.deadline = start + .seconds(limit)
                         var attempt = plan
                         options.progress?("primal partitioning from the decomposition's best plan (\(fmt(dw.objective)), certified gap \(fmt(100 * dw.relativeGap))%)")
                         PartitionRoute.solve(model, scaling: sc, options: o, maxPivots: options.partitionPivots,
-                                             relaxation: (sessions, dw.x), into: &attempt)
+                                             relaxation: (from, dw.x), sessionsKind: dw.planSessions != nil ? "the rounds' plan" : "the relaxation's",
+                                             into: &attempt)
+                        dw.planSessions = nil
                         if attempt.status == .optimal {
                             attempt.routeReason = why + ": Dantzig–Wolfe heuristic rounds over \(leafBlocks!.count) station blocks (a plan within \(fmt(100 * dw.relativeGap))% of the Lagrangian bound), then the full LP exactly by our primal-partitioning simplex from that plan's shares (the model has ≥ --partition-threshold \(options.partitionThreshold) variables)"
                             plan = attempt

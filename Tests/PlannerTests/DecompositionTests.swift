@@ -61,6 +61,8 @@ final class DecompositionRouteTests: XCTestCase {
             XCTAssertEqual(auto.route, "partition", "seed \(seed): \(auto.notes)")
             XCTAssertEqual(auto.status, .optimal, "seed \(seed): \(auto.notes)")
             XCTAssertTrue(auto.routeReason.contains("from that plan's shares"), auto.routeReason)
+            // Warm on the sessions the rounds made their plans on (the relaxation's are freed).
+            XCTAssertTrue(auto.notes.contains { $0.contains("on the rounds' plan sessions") }, "seed \(seed): \(auto.notes)")
             XCTAssertTrue(relClose(lp.objective, auto.objective), "seed \(seed): lp \(lp.objective) auto \(auto.objective)")
             assertFeasible(auto); assertDualOptimal(auto)
             o.partitionPivots = 1
