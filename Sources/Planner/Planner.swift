@@ -55,7 +55,7 @@ public struct PlanOptions: Sendable {
     /// national-preset network of 6,000 stations, 487 s, where the decomposition stops at its
     /// time limit); national (6.5 M) was still 0.004 % above the optimum after 20 minutes.
     /// Above it, where the station-block master would be large, the decomposition's heuristic
-    /// rounds hand their best plan to the partitioning instead (national: optimal in 661 s).
+    /// rounds hand their best plan to the partitioning instead (national: optimal in 625 s).
     public var partitionThreshold: Int = PlanOptions.defaultPartitionThreshold
     public static let defaultPartitionThreshold = 1_500_000
     /// Testing aid: the pivot budget of `auto`'s partitioning attempt (nil: ``PartitionRoute/pivotBudget(_:)``).
