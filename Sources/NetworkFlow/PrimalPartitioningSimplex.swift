@@ -483,26 +483,13 @@ final class PartitionEngine {
     /// those with exactly one end in that subtree, have a new one (the others' tree paths are
     /// unchanged).
     func invalidateCycles(commodity k: Int32) {
-        let now = stampNow
-        var any = false
-        E.withUnsafeBufferPointer { E in
-            cycleValid.withUnsafeMutableBufferPointer { valid in
-                tail.withUnsafeBufferPointer { tail in
-                    head.withUnsafeBufferPointer { head in
-                        nodeCommodity.withUnsafeBufferPointer { nodeCommodity in
-                            stamp.withUnsafeBufferPointer { stamp in
-                                for i in 0 ..< E.count where valid[i] {
-                                    let e = Int(E[i]), t = Int(tail[e])
-                                    guard nodeCommodity[t] == k else { continue }
-                                    if (stamp[t] == now) != (stamp[Int(head[e])] == now) { valid[i] = false; any = true }
-                                }
-                            }
-                        }
-                    }
-                }
+        for i in 0 ..< E.count where cycleValid[i] {
+            let e = Int(E[i]), t = Int(tail[e])
+            guard nodeCommodity[t] == k else { continue }
+            if (stamp[t] == stampNow) != (stamp[Int(head[e])] == stampNow) {
+                cycleValid[i] = false; wDirty = true
             }
         }
-        if any { wDirty = true }
     }
 
     /// Rebuilds W (rows B, columns E) and factors it block by block; returns false when singular.
@@ -513,25 +500,10 @@ final class PartitionEngine {
         if n == 0 { lu = nil; wDirty = false; return true }
         ensureCycles()
         let total = inW.count.reduce(0) { $0 + Int($1) }
-        let entries = [(row: Int32, column: Int32, value: Double)](unsafeUninitializedCapacity: total) { out, filled in
-            inW.start.withUnsafeBufferPointer { start in
-                inW.count.withUnsafeBufferPointer { count in
-                    inW.key.withUnsafeBufferPointer { key in
-                        inW.value.withUnsafeBufferPointer { value in
-                            posB.withUnsafeBufferPointer { posB in
-                                var t = 0
-                                for i in 0 ..< n {
-                                    let s = start[i]
-                                    for j in s ..< s + Int(count[i]) {
-                                        (out.baseAddress! + t).initialize(to: (posB[Int(key[j])], Int32(i), value[j])); t += 1
-                                    }
-                                }
-                                filled = t
-                            }
-                        }
-                    }
-                }
-            }
+        var entries = [(row: Int32, column: Int32, value: Double)]()
+        entries.reserveCapacity(total)
+        for i in 0 ..< n {
+            for j in 0 ..< Int(inW.count[i]) { entries.append((posB[Int(inW.key(i, j))], Int32(i), inW.value(i, j))) }
         }
         let start = B.map { matchedExtra[Int($0)] }
         guard let f = BlockLU(n: n, entries: entries, initialMatch: start) else { return false }
