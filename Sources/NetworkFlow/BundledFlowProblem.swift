@@ -160,6 +160,12 @@ public struct BundledFlowResult: Sendable, Equatable {
     public var workingBasisSize = 0
     /// Largest working basis during the solve.
     public var largestWorkingBasis = 0
+    /// How often the working basis was factored afresh, and how often brought up to date through
+    /// its border instead (see BorderedWorkingBasis.swift).
+    public var workingBasisFactorizations = 0, workingBasisUpdates = 0
+    /// Test aid (with ``PrimalPartitioningSimplex/checkSolves``): the largest residual of a
+    /// solve with the working basis, relative to 1 + the largest |rhs| and |solution| entry.
+    var worstSolveResidual = 0.0
     /// Whether `flow` meets the supplies, bounds and bundles (within 10⁻⁶ per unit).
     public var feasible = false
     /// Whether the solve started from the given spanning trees (``PrimalPartitioningSimplex/solve(_:start:startCapacity:deadline:)``).

@@ -44,6 +44,12 @@ public struct PrimalPartitioningSimplex: Sendable {
     /// Threads for recomputing the potentials (the commodities' trees are disjoint; the result
     /// does not depend on it).
     public var threads = 1
+    /// The working basis is factored afresh once the changes since its last factorisation
+    /// border it with more than this many rows (0: at every change). See
+    /// BorderedWorkingBasis.swift.
+    public var maxBorder = PartitionEngine.defaultMaxBorder
+    /// Test aid: every solve with the working basis is checked against its entries.
+    var checkSolves = false
 
     /// Where a solve stands.
     public struct Progress: Sendable, Equatable {
@@ -87,6 +93,7 @@ public struct PrimalPartitioningSimplex: Sendable {
         engine.progress = progress; engine.progressInterval = progressInterval
         if !lazyPotentials { engine.refreshEvery = 0 }
         engine.threads = threads
+        engine.maxBorder = maxBorder; engine.checkSolves = checkSolves
         var r = engine.run(maxPivots: maxPivots ?? .max, deadline: deadline, warm: warm)
         r.startAdopted = warm
         return r
@@ -159,7 +166,19 @@ final class PartitionEngine {
     var invalidScratch: [Int32] = []
     /// Scratch (−1 between uses): a bundle's entry in the column being built.
     var bundleSlot: [Int32]
-    var lu: BlockLU? = nil
+    /// W's factors: the last factorisation and the border of changes since (see
+    /// BorderedWorkingBasis.swift).
+    var border = WorkingBasisBorder()
+    /// Per extra (parallel to E): its column's index in W₀, −1 when it joined or changed since;
+    /// a serial number that changes whenever its cycle is recomputed.
+    var slotBase: [Int32] = [], slotSerial: [Int] = []
+    var nextSerial = 0
+    /// Per bundle: its row's index in W₀ (−1 outside R₀); scratch for the border's row and
+    /// column indices.
+    var rowBase: [Int32], rowBorder: [Int32], slotBorder: [Int32] = []
+    var maxBorder = PartitionEngine.defaultMaxBorder
+    /// Test aid: every solve with W is checked against W's entries (``WorkingBasisBorder/worstResidual``).
+    var checkSolves = false
     var wDirty = true
 
     // Scratch.
@@ -211,6 +230,7 @@ final class PartitionEngine {
     // Scratch for W's solves (no arrays allocated per pivot).
     var wRhs: [Double] = [], wSol: [Double] = []
     var dualRhs: [Double] = [], dualSol: [Double] = []
+    var rhs0: [Double] = [], sol0: [Double] = []
 
     init(_ p: BundledFlowProblem, tolerance: Double) {
         K = p.commodities.count
@@ -245,6 +265,7 @@ final class PartitionEngine {
         overfull = .init(repeating: false, count: bundleCount)
         posB = .init(repeating: -1, count: bundleCount)
         matchedExtra = .init(repeating: -1, count: bundleCount)
+        rowBase = .init(repeating: -1, count: bundleCount); rowBorder = .init(repeating: -1, count: bundleCount)
         bundleSlot = .init(repeating: -1, count: bundleCount)
         posE = .init(repeating: -1, count: arcCount)
         delta = .init(repeating: 0, count: arcCount)
@@ -439,6 +460,8 @@ final class PartitionEngine {
 
     func ensureCycle(_ i: Int) {
         if !cycleValid[i] {
+            if slotBase[i] >= 0 { border.columnAlive[Int(slotBase[i])] = false; slotBase[i] = -1 }
+            slotSerial[i] = nextSerial; nextSerial += 1
             cycle(E[i], &cycleArcs[i], &cycleCoef[i])
             column.clear(i)
             var c = 0.0
@@ -492,30 +515,10 @@ final class PartitionEngine {
         }
     }
 
-    /// Rebuilds W (rows B, columns E) and factors it block by block; returns false when singular.
-    func refactor() -> Bool {
-        let n = B.count
-        precondition(E.count == n)
-        largestB = max(largestB, n)
-        if n == 0 { lu = nil; wDirty = false; return true }
-        ensureCycles()
-        let total = inW.count.reduce(0) { $0 + Int($1) }
-        var entries = [(row: Int32, column: Int32, value: Double)]()
-        entries.reserveCapacity(total)
-        for i in 0 ..< n {
-            for j in 0 ..< Int(inW.count[i]) { entries.append((posB[Int(inW.key(i, j))], Int32(i), inW.value(i, j))) }
-        }
-        let start = B.map { matchedExtra[Int($0)] }
-        guard let f = BlockLU(n: n, entries: entries, initialMatch: start) else { return false }
-        for i in 0 ..< n { matchedExtra[Int(B[i])] = f.matchRow[i] }
-        lu = f; wDirty = false
-        return true
-    }
-
     /// Sizes (rows) of W's connected blocks, largest first (debug notes).
     func blockSizes() -> [Int] {
         if wDirty { _ = refactor() }
-        return (lu?.blockSizes ?? []).sorted(by: >)
+        return (border.base?.blockSizes ?? []).sorted(by: >)
     }
 
     /// New μ from Wᵀμ = −C; the bundles whose μ changed are marked for the next potential sync
@@ -531,7 +534,7 @@ final class PartitionEngine {
         }
         dualSol.removeAll(keepingCapacity: true)
         dualSol.append(contentsOf: repeatElement(0, count: B.count))
-        if let lu {
+        if !B.isEmpty {
             dualRhs.removeAll(keepingCapacity: true)
             dualRhs.append(contentsOf: repeatElement(0, count: B.count))
             ensureCycles()
@@ -546,7 +549,7 @@ final class PartitionEngine {
                 }
                 dualRhs[i] = -s
             }
-            lu.solveTransposed(dualRhs, into: &dualSol)
+            solveWTransposed(dualRhs, into: &dualSol)
         }
         for (i, r) in B.enumerated() {
             // A refactored W gives every μ new rounding: changes below a thousandth of the
@@ -695,14 +698,14 @@ final class PartitionEngine {
         case let .slack(r):
             wRhs[Int(posB[Int(r)])] = -1
         }
-        if wRhs.contains(where: { $0 != 0 }), let lu {
-            lu.solve(wRhs, into: &wSol)
+        if wRhs.contains(where: { $0 != 0 }) {
+            solveW(wRhs, into: &wSol)
         } else {
             wSol.removeAll(keepingCapacity: true)
             wSol.append(contentsOf: repeatElement(0, count: B.count))
         }
         let dE = wSol
-        if lu != nil {
+        if !B.isEmpty {
             for i in 0 ..< E.count where abs(dE[i]) > 1e-12 {
                 ensureCycle(i)
                 let arcs = cycleArcs[i], coef = cycleCoef[i]
@@ -879,6 +882,7 @@ final class PartitionEngine {
         state[Int(q)] = 3
         posE[Int(q)] = Int32(E.count)
         E.append(q); cycleArcs.append([]); cycleCoef.append([]); cycleValid.append(false)
+        slotBase.append(-1); slotSerial.append(nextSerial); nextSerial += 1
         column.appendList(); cycleCost.append(0)
         inW.appendList(); wDirty = true
     }
@@ -886,6 +890,8 @@ final class PartitionEngine {
     func removeExtra(at i: Int) {
         posE[Int(E[i])] = -1
         E.remove(at: i); cycleArcs.remove(at: i); cycleCoef.remove(at: i); cycleValid.remove(at: i)
+        if slotBase[i] >= 0 { border.columnAlive[Int(slotBase[i])] = false }
+        slotBase.remove(at: i); slotSerial.remove(at: i)
         for j in i ..< E.count { posE[Int(E[j])] = Int32(j) }
         column.removeList(at: i); cycleCost.remove(at: i)
         inW.removeList(at: i); wDirty = true
@@ -1090,7 +1096,7 @@ final class PartitionEngine {
                 for a in 0 ..< artBase { cost[a] = realCost[a] }
             }
             invalidateAllCycles()
-            _ = refactor()
+            _ = refactor(fresh: true)
             updateDuals(previouslyPriced: [])
             recomputePotentials()
             var stop: BundledFlowStatus? = nil
@@ -1131,7 +1137,7 @@ final class PartitionEngine {
                 case .optimal:
                     if verified { break loop }
                     // Refresh the duals once and look again before declaring optimality.
-                    if !refactor() { stop = .numericalTrouble; break loop }
+                    if !refactor(fresh: true) { stop = .numericalTrouble; break loop }
                     updateDuals(previouslyPriced: B); recomputePotentials()
                     verified = true
                     continue
@@ -1168,7 +1174,9 @@ final class PartitionEngine {
         r.pivots = pivots
         r.workingBasisSize = B.count
         r.largestWorkingBasis = largestB
-        if Self.debug { let blocks = blockSizes(); note("end: \(pivots) pivots, \(refreshes) refreshes (\(rejected) rejected), |B| \(B.count), W blocks \(blocks.count), largest \(blocks.prefix(8))") }
+        r.workingBasisFactorizations = border.factorizations; r.workingBasisUpdates = border.updates
+        r.worstSolveResidual = border.worstResidual
+        if Self.debug { let blocks = blockSizes(); note("end: \(pivots) pivots, W factored \(border.factorizations) times and bordered \(border.updates), \(refreshes) refreshes (\(rejected) rejected), |B| \(B.count), W blocks \(blocks.count), largest \(blocks.prefix(8))") }
         if case .invalid = status { return r }
         var objective = 0.0
         for a in 0 ..< artBase { objective += realCost[a] * flow[a] }

@@ -1,0 +1,323 @@
+// BorderedWorkingBasis.swift — the primal partitioning's working basis W between
+// factorisations: the last factored W₀ bordered by what changed since (a Schur complement
+// update, after Bisschop & Meeraus 1977 and Gill, Murray, Saunders & Wright 1984).
+//
+// W₀'s rows R₀ and columns C₀ are B and E as they were when it was factored. Since then rows
+// joined B (R⁺) or left it (R⁻), and columns joined (C⁺: a new extra, or an extra whose cycle
+// changed) or left (C⁻: an extra that left, or the old cycle of one that changed). The current W
+// is then the part that matters of the bordered matrix
+//
+//     M = [ W₀  V ]   V:  the C⁺ columns' entries in R₀'s rows, and a unit column for each R⁻
+//         [ Uᵀ  D ]       row (a free variable: the row no longer binds);
+//                     Uᵀ: the R⁺ rows' entries in C₀'s columns, and a unit row for each C⁻
+//                         column (its variable held at 0);
+//                     D:  the R⁺ rows' entries in the C⁺ columns,
+//
+// and W x = b, Wᵀ μ = c are solved through W₀'s factors and the k × k Schur complement
+// S = D − Uᵀ W₀⁻¹ V, k = |C⁺| + |R⁻| = |R⁺| + |C⁻| (S is singular exactly when W is). Each
+// column of W₀⁻¹ V is computed once, when it joins the border, and kept; bringing W up to date
+// after a pivot then costs k² short dot products and a k × k dense LU instead of W's block
+// triangular factorisation (matching, Tarjan, placement) at every pivot. Past `maxBorder` W is
+// factored afresh, which also bounds the rounding the border can carry.
+import Foundation
+
+struct WorkingBasisBorder {
+    /// W₀'s factors (nil when B was empty).
+    var base: BlockLU? = nil
+    /// Whether there is a W₀ to border (false until the first factorisation, and after B emptied).
+    var active = false
+    var n0 = 0
+    /// The bundle of each of W₀'s rows.
+    var baseRows: [Int32] = []
+    /// W₀'s columns still in W with the same cycle.
+    var columnAlive: [Bool] = []
+    /// The entries in C₀'s columns of the bundles outside R₀ (the rows Uᵀ draws on), by bundle.
+    var outsideStart: [Int32] = [], outsideColumn: [Int32] = [], outsideValue: [Double] = []
+    /// S's rows: `addedRows` (bundles), then `deletedColumns` (W₀ columns); S's columns:
+    /// `addedColumns` (E slots), then `deletedRows` (W₀ rows).
+    var addedRows: [Int32] = [], deletedColumns: [Int32] = []
+    var addedColumns: [Int32] = [], deletedRows: [Int32] = []
+    var k = 0
+    /// S's dense LU (k × k by rows) and row permutation.
+    var schur: [Double] = [], schurPermutation: [Int32] = []
+    /// W₀⁻¹ v for each of S's columns, keyed by the column's serial (C⁺) or −1 − bundle (R⁻).
+    var zKey: [Int] = [], z: [[Double]] = []
+    /// Counters (tests, debug notes).
+    var factorizations = 0, updates = 0
+    /// Largest residual of a checked solve, relative to 1 + |rhs| (see `checkSolves`).
+    var worstResidual = 0.0
+}
+
+extension PartitionEngine {
+    /// W is factored afresh once its border would exceed this many rows (or S is singular).
+    static let defaultMaxBorder = ProcessInfo.processInfo.environment["FUELFLOW_PP_BORDER"].flatMap { Int($0) } ?? 48
+
+    /// Brings W's factors up to date with B and E (cycles recomputed first): through the
+    /// border when it stays small, else (or with `fresh`) by factoring W afresh. False when W
+    /// is singular.
+    func refactor(fresh: Bool = false) -> Bool {
+        let n = B.count
+        precondition(E.count == n)
+        largestB = max(largestB, n)
+        ensureCycles()
+        if n == 0 {
+            dropBase(); wDirty = false
+            return true
+        }
+        if !fresh && border.active && maxBorder > 0 && updateBorder() {
+            border.updates += 1; wDirty = false
+            return true
+        }
+        let total = inW.count.reduce(0) { $0 + Int($1) }
+        var entries = [(row: Int32, column: Int32, value: Double)]()
+        entries.reserveCapacity(total)
+        for i in 0 ..< n {
+            for j in 0 ..< Int(inW.count[i]) { entries.append((posB[Int(inW.key(i, j))], Int32(i), inW.value(i, j))) }
+        }
+        let start = B.map { matchedExtra[Int($0)] }
+        guard let f = BlockLU(n: n, entries: entries, initialMatch: start) else { return false }
+        for i in 0 ..< n { matchedExtra[Int(B[i])] = f.matchRow[i] }
+        setBase(f)
+        border.factorizations += 1
+        wDirty = false
+        return true
+    }
+
+    /// Forgets W₀ (B is empty).
+    func dropBase() {
+        for r in border.baseRows { rowBase[Int(r)] = -1 }
+        border.baseRows.removeAll(keepingCapacity: true)
+        border.base = nil; border.n0 = 0; border.active = false; border.k = 0
+        border.zKey.removeAll(); border.z.removeAll()
+        for i in slotBase.indices { slotBase[i] = -1 }
+    }
+
+    /// W as it stands becomes W₀: rows B, columns E in slot order, an empty border.
+    func setBase(_ f: BlockLU) {
+        let n = B.count
+        for r in border.baseRows { rowBase[Int(r)] = -1 }
+        border.baseRows = B
+        for (p, r) in B.enumerated() { rowBase[Int(r)] = Int32(p) }
+        for i in 0 ..< n { slotBase[i] = Int32(i) }
+        border.columnAlive = .init(repeating: true, count: n)
+        border.base = f; border.n0 = n; border.active = true; border.k = 0
+        border.zKey.removeAll(); border.z.removeAll()
+        // The rows outside R₀ (bundles that may join B) in W₀'s columns, by bundle.
+        var start = [Int32](repeating: 0, count: bundleCount + 1)
+        for i in 0 ..< n {
+            for j in 0 ..< Int(column.count[i]) {
+                let r = Int(column.key(i, j))
+                if rowBase[r] < 0 { start[r + 1] += 1 }
+            }
+        }
+        for r in 0 ..< bundleCount { start[r + 1] += start[r] }
+        var fill = start
+        let total = Int(start[bundleCount])
+        var col = [Int32](repeating: 0, count: total), val = [Double](repeating: 0, count: total)
+        for i in 0 ..< n {
+            for j in 0 ..< Int(column.count[i]) {
+                let r = Int(column.key(i, j))
+                guard rowBase[r] < 0 else { continue }
+                let at = Int(fill[r]); fill[r] += 1
+                col[at] = Int32(i); val[at] = column.value(i, j)
+            }
+        }
+        border.outsideStart = start; border.outsideColumn = col; border.outsideValue = val
+    }
+
+    /// W₀ bordered by the changes since it was factored; false when the border would exceed
+    /// `maxBorder` rows or S is singular (W is then factored afresh).
+    func updateBorder() -> Bool {
+        let n0 = border.n0
+        border.addedRows.removeAll(keepingCapacity: true)
+        border.deletedColumns.removeAll(keepingCapacity: true)
+        border.addedColumns.removeAll(keepingCapacity: true)
+        border.deletedRows.removeAll(keepingCapacity: true)
+        for r in B where rowBase[Int(r)] < 0 {
+            rowBorder[Int(r)] = Int32(border.addedRows.count)
+            border.addedRows.append(r)
+            if border.addedRows.count > maxBorder { return false }
+        }
+        if slotBorder.count < E.count { slotBorder = .init(repeating: -1, count: E.count) }
+        for i in 0 ..< E.count where slotBase[i] < 0 {
+            slotBorder[i] = Int32(border.addedColumns.count)
+            border.addedColumns.append(Int32(i))
+            if border.addedColumns.count > maxBorder { return false }
+        }
+        for p in 0 ..< n0 {
+            if !inB[Int(border.baseRows[p])] { border.deletedRows.append(Int32(p)) }
+            if !border.columnAlive[p] { border.deletedColumns.append(Int32(p)) }
+        }
+        let kr = border.addedRows.count + border.deletedColumns.count
+        let k = border.addedColumns.count + border.deletedRows.count
+        guard k == kr, k <= maxBorder else { return false }
+        // W₀⁻¹ v for S's columns: kept from earlier pivots, or one solve each.
+        let cPlus = border.addedColumns.count
+        var keys = [Int](), zs = [[Double]]()
+        keys.reserveCapacity(k); zs.reserveCapacity(k)
+        for j in 0 ..< k {
+            let key = j < cPlus ? slotSerial[Int(border.addedColumns[j])] : -1 - Int(border.baseRows[Int(border.deletedRows[j - cPlus])])
+            keys.append(key)
+            if let at = border.zKey.firstIndex(of: key) { zs.append(border.z[at]); continue }
+            var v = [Double](repeating: 0, count: n0)
+            if j < cPlus {
+                let i = Int(border.addedColumns[j])
+                for e in 0 ..< Int(column.count[i]) {
+                    let p = rowBase[Int(column.key(i, e))]
+                    if p >= 0 { v[Int(p)] += column.value(i, e) }
+                }
+            } else {
+                v[Int(border.deletedRows[j - cPlus])] = 1
+            }
+            var zj = [Double]()
+            border.base?.solve(v, into: &zj)
+            zs.append(zj)
+        }
+        border.zKey = keys; border.z = zs
+        // S = D − Uᵀ W₀⁻¹ V, by rows.
+        border.k = k
+        border.schur.removeAll(keepingCapacity: true)
+        border.schur.append(contentsOf: repeatElement(0, count: k * k))
+        let rPlus = border.addedRows.count
+        for i in 0 ..< k {
+            if i < rPlus {
+                let r = Int(border.addedRows[i])
+                let s = Int(border.outsideStart[r]), e = Int(border.outsideStart[r + 1])
+                for j in 0 ..< k {
+                    var d = 0.0
+                    if j < cPlus, let at = column.firstIndex(in: Int(border.addedColumns[j]), of: Int32(r)) {
+                        d = column.value(Int(border.addedColumns[j]), at)
+                    }
+                    let zj = zs[j]
+                    for t in s ..< e { d -= border.outsideValue[t] * zj[Int(border.outsideColumn[t])] }
+                    border.schur[i * k + j] = d
+                }
+            } else {
+                let c = Int(border.deletedColumns[i - rPlus])
+                for j in 0 ..< k { border.schur[i * k + j] = -zs[j][c] }
+            }
+        }
+        if border.schurPermutation.count < k { border.schurPermutation = .init(repeating: 0, count: k) }
+        var schur = [Double](), permutation = [Int32]()
+        swap(&schur, &border.schur); swap(&permutation, &border.schurPermutation)
+        defer { swap(&schur, &border.schur); swap(&permutation, &border.schurPermutation) }
+        return k == 0 || DenseLU.factor(&schur, &permutation, k)
+    }
+
+    /// x (by E slot) with W x = b (by position in B).
+    func solveW(_ b: [Double], into x: inout [Double]) {
+        let n0 = border.n0, k = border.k, cPlus = border.addedColumns.count, rPlus = border.addedRows.count
+        let base = border.base
+        rhs0.removeAll(keepingCapacity: true)
+        rhs0.append(contentsOf: repeatElement(0, count: n0))
+        for p in 0 ..< n0 {
+            let r = Int(border.baseRows[p])
+            if inB[r] { rhs0[p] = b[Int(posB[r])] }
+        }
+        sol0.removeAll(keepingCapacity: true)
+        base?.solve(rhs0, into: &sol0)
+        var y = [Double]()
+        if k > 0 {
+            // S y = b₁ − Uᵀ W₀⁻¹ b₀.
+            y = [Double](repeating: 0, count: k)
+            for i in 0 ..< k {
+                if i < rPlus {
+                    let r = Int(border.addedRows[i])
+                    var d = b[Int(posB[r])]
+                    for t in Int(border.outsideStart[r]) ..< Int(border.outsideStart[r + 1]) {
+                        d -= border.outsideValue[t] * sol0[Int(border.outsideColumn[t])]
+                    }
+                    y[i] = d
+                } else {
+                    y[i] = -sol0[Int(border.deletedColumns[i - rPlus])]
+                }
+            }
+            DenseLU.solve(border.schur, border.schurPermutation, k, &y)
+            // x₀ = W₀⁻¹ (b₀ − V y).
+            if y.contains(where: { $0 != 0 }) {
+                for j in 0 ..< k where y[j] != 0 {
+                    if j < cPlus {
+                        let i = Int(border.addedColumns[j])
+                        for e in 0 ..< Int(column.count[i]) {
+                            let p = rowBase[Int(column.key(i, e))]
+                            if p >= 0 { rhs0[Int(p)] -= y[j] * column.value(i, e) }
+                        }
+                    } else {
+                        rhs0[Int(border.deletedRows[j - cPlus])] -= y[j]
+                    }
+                }
+                base?.solve(rhs0, into: &sol0)
+            }
+        }
+        x.removeAll(keepingCapacity: true)
+        x.append(contentsOf: repeatElement(0, count: E.count))
+        for i in 0 ..< E.count {
+            x[i] = slotBase[i] >= 0 ? sol0[Int(slotBase[i])] : y[Int(slotBorder[i])]
+        }
+        if checkSolves { checkResidual(b, x, transposed: false) }
+    }
+
+    /// μ (by position in B) with Wᵀ μ = c (by E slot).
+    func solveWTransposed(_ c: [Double], into mu: inout [Double]) {
+        let n0 = border.n0, k = border.k, cPlus = border.addedColumns.count, rPlus = border.addedRows.count
+        let base = border.base
+        rhs0.removeAll(keepingCapacity: true)
+        rhs0.append(contentsOf: repeatElement(0, count: n0))
+        for i in 0 ..< E.count where slotBase[i] >= 0 { rhs0[Int(slotBase[i])] = c[i] }
+        sol0.removeAll(keepingCapacity: true)
+        base?.solveTransposed(rhs0, into: &sol0)
+        var nu = [Double]()
+        if k > 0 {
+            // Sᵀ ν = c₁ − Vᵀ W₀⁻ᵀ c₀.
+            nu = [Double](repeating: 0, count: k)
+            for j in 0 ..< k {
+                if j < cPlus {
+                    let i = Int(border.addedColumns[j])
+                    var d = c[i]
+                    for e in 0 ..< Int(column.count[i]) {
+                        let p = rowBase[Int(column.key(i, e))]
+                        if p >= 0 { d -= column.value(i, e) * sol0[Int(p)] }
+                    }
+                    nu[j] = d
+                } else {
+                    nu[j] = -sol0[Int(border.deletedRows[j - cPlus])]
+                }
+            }
+            DenseLU.solveTransposed(border.schur, border.schurPermutation, k, &nu)
+            // μ₀ = W₀⁻ᵀ (c₀ − U ν).
+            if nu.contains(where: { $0 != 0 }) {
+                for i in 0 ..< k where nu[i] != 0 {
+                    if i < rPlus {
+                        let r = Int(border.addedRows[i])
+                        for t in Int(border.outsideStart[r]) ..< Int(border.outsideStart[r + 1]) {
+                            rhs0[Int(border.outsideColumn[t])] -= nu[i] * border.outsideValue[t]
+                        }
+                    } else {
+                        rhs0[Int(border.deletedColumns[i - rPlus])] -= nu[i]
+                    }
+                }
+                base?.solveTransposed(rhs0, into: &sol0)
+            }
+        }
+        mu.removeAll(keepingCapacity: true)
+        mu.append(contentsOf: repeatElement(0, count: B.count))
+        for (pos, r) in B.enumerated() {
+            let p = rowBase[Int(r)]
+            mu[pos] = p >= 0 ? sol0[Int(p)] : nu[Int(rowBorder[Int(r)])]
+        }
+        if checkSolves { checkResidual(c, mu, transposed: true) }
+    }
+
+    /// Test aid: the residual of a solve against W's entries as the engine keeps them.
+    func checkResidual(_ rhs: [Double], _ sol: [Double], transposed: Bool) {
+        var r = rhs.map { -$0 }
+        for i in 0 ..< E.count {
+            for j in 0 ..< Int(inW.count[i]) {
+                let p = Int(posB[Int(inW.key(i, j))]), v = inW.value(i, j)
+                if transposed { r[i] += v * sol[p] } else { r[p] += v * sol[i] }
+            }
+        }
+        let scale = 1 + (rhs.map(abs).max() ?? 0) + (sol.map(abs).max() ?? 0)
+        border.worstResidual = max(border.worstResidual, (r.map(abs).max() ?? 0) / scale)
+    }
+}
