@@ -7,7 +7,7 @@ SWIFT  ?= swift
 BIN    := .build/release/fuelflow
 OUT    ?= out
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test test-debug-engines bench clean
 
 all: build
 
@@ -27,6 +27,12 @@ run: build
 
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	$(MAKE) test-debug-engines
+
+# Release builds of the solver modules run without Swift's run-time exclusivity checks
+# (Package.swift, `hotLoops`): the engines' own tests run once more in a debug build, with them.
+test-debug-engines: deps
+	$(SWIFT) test --filter 'BundledFlowTests|WorkingBasisBorderTests|BlockLUTests|PackedListsTests|NetworkSimplexTests|SessionTests'
 
 bench: build
 	bash benchmarks/mincost/run.sh

@@ -15,6 +15,13 @@
 //                                 CGLPK (system library over libglpk-dev)
 import PackageDescription
 
+// The solvers' inner loops read and write arrays held by classes; Swift checks every such access
+// for exclusivity at run time, which cost a third of the primal partitioning's time (QA n4:
+// 7.7 s with the checks, 4.8 s without; docs/benchmarks.md, "Session 20"). Release builds of
+// the two solver modules leave those checks out; debug builds keep them, and `.ci/run` runs the
+// solver engines' tests in a debug build as well (`make test-debug-engines`).
+let hotLoops: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "FuelFlow",
     platforms: [.macOS(.v13)],
@@ -48,11 +55,11 @@ let package = Package(
         // Small shared utilities every layer may use: atomic output files, seeded RNGs.
         .target(name: "FuelFlowSupport"),
         // Our own min-cost-flow engine (network simplex), DIMACS I/O, instance generator.
-        .target(name: "NetworkFlow", dependencies: ["FuelFlowSupport"]),
+        .target(name: "NetworkFlow", dependencies: ["FuelFlowSupport"], swiftSettings: hotLoops),
         // The fuel network domain model: value types, CSV/YAML loading, validation, generator.
         .target(name: "FuelFlowModel", dependencies: ["FuelFlowSupport"]),
         // The planner: the time-expanded min-cost flow / LP / MIP over a network and horizon.
-        .target(name: "Planner", dependencies: ["FuelFlowModel", "GLPK", "NetworkFlow"]),
+        .target(name: "Planner", dependencies: ["FuelFlowModel", "GLPK", "NetworkFlow"], swiftSettings: hotLoops),
         // Demand forecasting: pure Swift, no solver; network-level forecasts and the roll-up
         // read the domain model.
         .target(name: "Forecasting", dependencies: ["FuelFlowModel", "FuelFlowSupport"]),

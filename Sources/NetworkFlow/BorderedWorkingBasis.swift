@@ -170,7 +170,7 @@ extension PartitionEngine {
                 v[Int(border.deletedRows[j - cPlus])] = 1
             }
             var zj = [Double]()
-            border.base?.solve(v, into: &zj)
+            border.base?.solve(v, into: &zj, transposed: false, scratch: luScratch)
             zs.append(zj)
         }
         border.zKey = keys; border.z = zs
@@ -215,7 +215,7 @@ extension PartitionEngine {
             if inB[r] { rhs0[p] = b[Int(posB[r])] }
         }
         sol0.removeAll(keepingCapacity: true)
-        base?.solve(rhs0, into: &sol0)
+        base?.solve(rhs0, into: &sol0, transposed: false, scratch: luScratch)
         var y = [Double]()
         if k > 0 {
             // S y = b₁ − Uᵀ W₀⁻¹ b₀.
@@ -246,7 +246,7 @@ extension PartitionEngine {
                         rhs0[Int(border.deletedRows[j - cPlus])] -= y[j]
                     }
                 }
-                base?.solve(rhs0, into: &sol0)
+                base?.solve(rhs0, into: &sol0, transposed: false, scratch: luScratch)
             }
         }
         x.removeAll(keepingCapacity: true)
@@ -265,7 +265,7 @@ extension PartitionEngine {
         rhs0.append(contentsOf: repeatElement(0, count: n0))
         for i in 0 ..< E.count where slotBase[i] >= 0 { rhs0[Int(slotBase[i])] = c[i] }
         sol0.removeAll(keepingCapacity: true)
-        base?.solveTransposed(rhs0, into: &sol0)
+        base?.solve(rhs0, into: &sol0, transposed: true, scratch: luScratch)
         var nu = [Double]()
         if k > 0 {
             // Sᵀ ν = c₁ − Vᵀ W₀⁻ᵀ c₀.
@@ -296,7 +296,7 @@ extension PartitionEngine {
                         rhs0[Int(border.deletedColumns[i - rPlus])] -= nu[i]
                     }
                 }
-                base?.solveTransposed(rhs0, into: &sol0)
+                base?.solve(rhs0, into: &sol0, transposed: true, scratch: luScratch)
             }
         }
         mu.removeAll(keepingCapacity: true)

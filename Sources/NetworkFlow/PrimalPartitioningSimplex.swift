@@ -231,6 +231,7 @@ final class PartitionEngine {
     var wRhs: [Double] = [], wSol: [Double] = []
     var dualRhs: [Double] = [], dualSol: [Double] = []
     var rhs0: [Double] = [], sol0: [Double] = []
+    let luScratch = BlockLU.Scratch()
 
     init(_ p: BundledFlowProblem, tolerance: Double) {
         K = p.commodities.count
@@ -524,7 +525,12 @@ final class PartitionEngine {
     /// New μ from Wᵀμ = −C; the bundles whose μ changed are marked for the next potential sync
     /// (``syncPotentials()``; at once when eager). `old` holds the bundles whose μ may have been
     /// nonzero before (they leave B or change).
-    func updateDuals(previouslyPriced old: [Int32]) {
+    ///
+    /// Between exact solves (`exact`: at a phase's start and before optimality is declared) μ
+    /// is corrected instead: δ solves Wᵀδ = −C − Wᵀμ, whose right-hand side is nonzero only at
+    /// the extras that changed (new cycles, rows gone) — residuals within ``muTolerance`` are
+    /// dropped — so the solve reaches few of W's blocks (see ``BlockLU/solve(_:into:transposed:scratch:)``).
+    func updateDuals(previouslyPriced old: [Int32], exact: Bool = false) {
         @inline(__always) func moved(_ r: Int32) {
             if !pending[Int(r)] { pending[Int(r)] = true; pendingList.append(r) }
         }
@@ -532,12 +538,11 @@ final class PartitionEngine {
         for r in old where !inB[Int(r)] && mu[Int(r)] != 0 && !overfull[Int(r)] {
             mu[Int(r)] = 0; moved(r)
         }
-        dualSol.removeAll(keepingCapacity: true)
-        dualSol.append(contentsOf: repeatElement(0, count: B.count))
         if !B.isEmpty {
             dualRhs.removeAll(keepingCapacity: true)
             dualRhs.append(contentsOf: repeatElement(0, count: B.count))
             ensureCycles()
+            var nonzero = 0
             for i in 0 ..< E.count {
                 var s = cycleCost[i]
                 // Bundles outside B have μ = 0 but while overfull (priced at M).
@@ -547,14 +552,26 @@ final class PartitionEngine {
                         s += column.value(i, j) * mu[Int(column.key(i, j))]
                     }
                 }
+                if !exact {
+                    // The residual of the current μ.
+                    for j in 0 ..< Int(inW.count[i]) { s += inW.value(i, j) * mu[Int(inW.key(i, j))] }
+                    if abs(s) <= muTolerance { s = 0 } else { nonzero += 1 }
+                }
                 dualRhs[i] = -s
             }
-            solveWTransposed(dualRhs, into: &dualSol)
-        }
-        for (i, r) in B.enumerated() {
-            // A refactored W gives every μ new rounding: changes below a thousandth of the
-            // pricing tolerance keep the old μ (and spare the shifts under its tree arcs).
-            if abs(dualSol[i] - mu[Int(r)]) > muTolerance { mu[Int(r)] = dualSol[i]; moved(r) }
+            if exact {
+                solveWTransposed(dualRhs, into: &dualSol)
+                for (i, r) in B.enumerated() {
+                    // A refactored W gives every μ new rounding: changes below a thousandth of the
+                    // pricing tolerance keep the old μ (and spare the shifts under its tree arcs).
+                    if abs(dualSol[i] - mu[Int(r)]) > muTolerance { mu[Int(r)] = dualSol[i]; moved(r) }
+                }
+            } else if nonzero > 0 {
+                solveWTransposed(dualRhs, into: &dualSol)
+                for (i, r) in B.enumerated() where abs(dualSol[i]) > muTolerance {
+                    mu[Int(r)] += dualSol[i]; moved(r)
+                }
+            }
         }
         // Lazy potentials: they stay consistent with muHat until the next sync.
         if refreshEvery == 0 { syncPotentials() }
@@ -856,6 +873,12 @@ final class PartitionEngine {
 
     func addToB(_ r: Int32) {
         inB[Int(r)] = true; posB[Int(r)] = Int32(B.count); B.append(r); wDirty = true
+        // μ is corrected from its current value (updateDuals): start from 0, not the M an
+        // overfull bundle was priced at.
+        if mu[Int(r)] != 0 {
+            mu[Int(r)] = 0
+            if !pending[Int(r)] { pending[Int(r)] = true; pendingList.append(r) }
+        }
         for i in 0 ..< E.count where cycleValid[i] {
             if let j = column.firstIndex(in: i, of: r) { inW.append(to: i, key: r, value: column.value(i, j)) }
         }
@@ -1097,7 +1120,7 @@ final class PartitionEngine {
             }
             invalidateAllCycles()
             _ = refactor(fresh: true)
-            updateDuals(previouslyPriced: [])
+            updateDuals(previouslyPriced: [], exact: true)
             recomputePotentials()
             var stop: BundledFlowStatus? = nil
             var verified = false
@@ -1138,7 +1161,7 @@ final class PartitionEngine {
                     if verified { break loop }
                     // Refresh the duals once and look again before declaring optimality.
                     if !refactor(fresh: true) { stop = .numericalTrouble; break loop }
-                    updateDuals(previouslyPriced: B); recomputePotentials()
+                    updateDuals(previouslyPriced: B, exact: true); recomputePotentials()
                     verified = true
                     continue
                 }
@@ -1239,6 +1262,8 @@ struct BlockLU {
     /// Entries of a block's columns in other blocks' rows, (local column, row, value).
     var columnCouplingLocal: [Int32] = [], columnCouplingRow: [Int32] = [], columnCouplingValue: [Double] = []
     var columnCouplingStart: [Int32] = []
+    /// The block of each row, and of each column (its matched row's).
+    var blockOfRow: [Int32] = [], blockOfColumn: [Int32] = []
 
     var blockCount: Int { blockStart.count - 1 }
     /// Rows per diagonal block, in dependency order.
@@ -1410,6 +1435,8 @@ struct BlockLU {
         }
         if singular { return nil }
         rows = order; blockStart = starts; self.matchRow = matchRow
+        blockOfRow = component
+        blockOfColumn = (0 ..< n).map { component[Int(matchColumn[$0])] }
         factor = dense; factorStart = fStart; permutation = perm
         rowCouplingLocal = rcLocal; rowCouplingColumn = rcColumn; rowCouplingValue = rcValue; rowCouplingStart = rcStart
         columnCouplingLocal = ccLocal; columnCouplingRow = ccRow; columnCouplingValue = ccValue; columnCouplingStart = ccStart
@@ -1434,6 +1461,109 @@ struct BlockLU {
 
     /// ``solveTransposed(_:)`` into `mu` (resized to n).
     func solveTransposed(_ c: [Double], into mu: inout [Double]) { substitute(c, into: &mu, transposed: true) }
+
+    /// Scratch for ``solve(_:into:transposed:scratch:)``, kept between solves (zero between uses).
+    final class Scratch {
+        var accumulated: [Double] = []
+        var mark: [UInt32] = []
+        var stamp: UInt32 = 0
+        var seeds: [Int32] = [], order: [Int32] = []
+        var stack: [(block: Int32, next: Int32)] = []
+        var local: [Double] = []
+    }
+
+    /// W x = b (or Wᵀ x = b): when b has few nonzeros, only the blocks they reach (Gilbert &
+    /// Peierls: a depth-first search through the couplings gives them in dependency order, and
+    /// each solved block pushes its values into the blocks after it); else ``substitute``.
+    func solve(_ b: [Double], into x: inout [Double], transposed: Bool, scratch: Scratch) {
+        let blocks = blockCount
+        if scratch.mark.count < blocks { scratch.mark = .init(repeating: 0, count: blocks); scratch.stamp = 0 }
+        if scratch.accumulated.count < n { scratch.accumulated = .init(repeating: 0, count: n) }
+        scratch.stamp &+= 1
+        if scratch.stamp == 0 { for i in scratch.mark.indices { scratch.mark[i] = 0 }; scratch.stamp = 1 }
+        let stamp = scratch.stamp
+        let blockOfInput = transposed ? blockOfColumn : blockOfRow
+        scratch.seeds.removeAll(keepingCapacity: true)
+        let limit = max(8, n / 8)
+        for i in 0 ..< n where b[i] != 0 {
+            let blk = blockOfInput[i]
+            if scratch.mark[Int(blk)] != stamp {
+                scratch.mark[Int(blk)] = stamp; scratch.seeds.append(blk)
+                if scratch.seeds.count > limit { substitute(b, into: &x, transposed: transposed); return }
+            }
+        }
+        // Blocks reached, in reverse postorder of the search along the couplings (a block's
+        // values feed the blocks of the rows — columns when transposed — it couples to).
+        let edgeStart = transposed ? rowCouplingStart : columnCouplingStart
+        let edgeTarget = transposed ? rowCouplingColumn : columnCouplingRow
+        scratch.order.removeAll(keepingCapacity: true)
+        scratch.stamp &+= 1
+        if scratch.stamp == 0 { for i in scratch.mark.indices { scratch.mark[i] = 0 }; scratch.stamp = 1 }
+        let visited = scratch.stamp
+        for seed in scratch.seeds where scratch.mark[Int(seed)] != visited {
+            scratch.mark[Int(seed)] = visited
+            scratch.stack.append((seed, edgeStart[Int(seed)]))
+            while let top = scratch.stack.last {
+                let blk = Int(top.block)
+                var k = Int(top.next)
+                let end = Int(edgeStart[blk + 1])
+                var descended = false
+                while k < end {
+                    let target = blockOfInput[Int(edgeTarget[k])]; k += 1
+                    if scratch.mark[Int(target)] != visited {
+                        scratch.mark[Int(target)] = visited
+                        scratch.stack[scratch.stack.count - 1].next = Int32(k)
+                        scratch.stack.append((target, edgeStart[Int(target)]))
+                        descended = true
+                        break
+                    }
+                }
+                if descended { continue }
+                scratch.stack.removeLast()
+                scratch.order.append(top.block)
+            }
+        }
+        x.removeAll(keepingCapacity: true)
+        x.append(contentsOf: repeatElement(0, count: n))
+        let pushLocal = transposed ? rowCouplingLocal : columnCouplingLocal
+        let pushValue = transposed ? rowCouplingValue : columnCouplingValue
+        @inline(__always) func input(_ i: Int) -> Int { transposed ? Int(matchRow[Int(rows[i])]) : Int(rows[i]) }
+        @inline(__always) func output(_ i: Int) -> Int { transposed ? Int(rows[i]) : Int(matchRow[Int(rows[i])]) }
+        for blk in scratch.order.reversed() {
+            let bi = Int(blk)
+            let s = Int(blockStart[bi]), m = Int(blockStart[bi + 1]) - s
+            if m == 1 {
+                let inp = input(s)
+                let r = b[inp] - scratch.accumulated[inp]
+                scratch.accumulated[inp] = 0
+                let v = r / factor[factorStart[bi]]
+                x[output(s)] = v
+                if v != 0 {
+                    for k in Int(edgeStart[bi]) ..< Int(edgeStart[bi + 1]) {
+                        scratch.accumulated[Int(edgeTarget[k])] += pushValue[k] * v
+                    }
+                }
+                continue
+            }
+            scratch.local.removeAll(keepingCapacity: true)
+            for i in s ..< s + m {
+                let inp = input(i)
+                scratch.local.append(b[inp] - scratch.accumulated[inp])
+                scratch.accumulated[inp] = 0
+            }
+            factor.withUnsafeBufferPointer { f in
+                permutation.withUnsafeBufferPointer { p in
+                    let a = f.baseAddress! + factorStart[bi], pp = p.baseAddress! + s
+                    if transposed { DenseLU.solveTransposed(a, pp, m, &scratch.local) } else { DenseLU.solve(a, pp, m, &scratch.local) }
+                }
+            }
+            for i in 0 ..< m { x[output(s + i)] = scratch.local[i] }
+            for k in Int(edgeStart[bi]) ..< Int(edgeStart[bi + 1]) {
+                let v = scratch.local[Int(pushLocal[k])]
+                if v != 0 { scratch.accumulated[Int(edgeTarget[k])] += pushValue[k] * v }
+            }
+        }
+    }
 
     /// Block substitution: W x = b through the blocks in dependency order (a block's rows, its
     /// couplings to earlier blocks' columns); Wᵀ μ = c backwards (a block's columns, its

@@ -12,7 +12,8 @@ final class BlockLUTests: XCTestCase {
     /// their residuals against the dense matrix.
     func testSolvesRandomSparseMatrices() {
         var rng = Xoshiro256StarStar(seed: 17)
-        var multiRowBlocks = 0, trivial = 0, seededPairs = 0
+        var multiRowBlocks = 0, trivial = 0, seededPairs = 0, sparseSolves = 0
+        let scratch = BlockLU.Scratch()
         for trial in 0 ..< 300 {
             let n = Int(rng.uniform(1 ... 40))
             let rowPerm = (0 ..< n).shuffled(using: &rng), colPerm = (0 ..< n).shuffled(using: &rng)
@@ -45,6 +46,22 @@ final class BlockLUTests: XCTestCase {
                 }
             }
             check(f, "cold")
+            // Sparse right-hand sides (one to three nonzeros): only the blocks they reach are
+            // solved, and the answer is the full substitution's.
+            for _ in 0 ..< 3 {
+                var bs = [Double](repeating: 0, count: n)
+                for _ in 0 ..< Int(rng.uniform(1 ... 3)) { bs[Int(rng.below(UInt64(n)))] = Double(rng.uniform(-50 ... 50)) }
+                for transposed in [false, true] {
+                    let full = transposed ? f.solveTransposed(bs) : f.solve(bs)
+                    var sparse = [Double](repeating: .nan, count: 3)
+                    f.solve(bs, into: &sparse, transposed: transposed, scratch: scratch)
+                    XCTAssertEqual(sparse.count, n)
+                    for i in 0 ..< n {
+                        XCTAssertEqual(sparse[i], full[i], accuracy: 1e-9 * (1 + abs(full[i])), "trial \(trial) sparse \(transposed) \(i)")
+                    }
+                    sparseSolves += 1
+                }
+            }
             // Seeded matchings (as the engine passes the previous factorisation's): the diagonal
             // under the permutation, random columns (zero entries, columns taken twice) and none.
             var seeds = [Int32](repeating: -1, count: n)
