@@ -160,15 +160,7 @@ extension PartitionEngine {
             keys.append(key)
             if let at = border.zKey.firstIndex(of: key) { zs.append(border.z[at]); continue }
             var v = [Double](repeating: 0, count: n0)
-            if j < cPlus {
-                let i = Int(border.addedColumns[j])
-                for e in 0 ..< Int(column.count[i]) {
-                    let p = rowBase[Int(column.key(i, e))]
-                    if p >= 0 { v[Int(p)] += column.value(i, e) }
-                }
-            } else {
-                v[Int(border.deletedRows[j - cPlus])] = 1
-            }
+            borderColumnSubtract(j, -1, from: &v)
             var zj = [Double]()
             border.base?.solve(v, into: &zj, transposed: false, scratch: luScratch)
             zs.append(zj)
@@ -180,21 +172,14 @@ extension PartitionEngine {
         border.schur.append(contentsOf: repeatElement(0, count: k * k))
         let rPlus = border.addedRows.count
         for i in 0 ..< k {
-            if i < rPlus {
-                let r = Int(border.addedRows[i])
-                let s = Int(border.outsideStart[r]), e = Int(border.outsideStart[r + 1])
-                for j in 0 ..< k {
-                    var d = 0.0
-                    if j < cPlus, let at = column.firstIndex(in: Int(border.addedColumns[j]), of: Int32(r)) {
-                        d = column.value(Int(border.addedColumns[j]), at)
-                    }
-                    let zj = zs[j]
-                    for t in s ..< e { d -= border.outsideValue[t] * zj[Int(border.outsideColumn[t])] }
-                    border.schur[i * k + j] = d
+            for j in 0 ..< k {
+                // D: an R⁺ row's entry in a C⁺ column.
+                var d = 0.0
+                if i < rPlus, j < cPlus,
+                   let at = column.firstIndex(in: Int(border.addedColumns[j]), of: border.addedRows[i]) {
+                    d = column.value(Int(border.addedColumns[j]), at)
                 }
-            } else {
-                let c = Int(border.deletedColumns[i - rPlus])
-                for j in 0 ..< k { border.schur[i * k + j] = -zs[j][c] }
+                border.schur[i * k + j] = d - borderRowDot(i, zs[j])
             }
         }
         if border.schurPermutation.count < k { border.schurPermutation = .init(repeating: 0, count: k) }
@@ -204,10 +189,79 @@ extension PartitionEngine {
         return k == 0 || DenseLU.factor(&schur, &permutation, k)
     }
 
+    // The border's rows and columns as vectors over W₀'s columns and rows.
+
+    /// uᵢ · v: S's row i (an R⁺ row's entries in C₀'s columns, or a C⁻ column's unit row)
+    /// times v over W₀'s columns.
+    @inline(__always) func borderRowDot(_ i: Int, _ v: [Double]) -> Double {
+        let rPlus = border.addedRows.count
+        guard i < rPlus else { return v[Int(border.deletedColumns[i - rPlus])] }
+        let r = Int(border.addedRows[i])
+        var d = 0.0
+        for t in Int(border.outsideStart[r]) ..< Int(border.outsideStart[r + 1]) {
+            d += border.outsideValue[t] * v[Int(border.outsideColumn[t])]
+        }
+        return d
+    }
+
+    /// v −= α uᵢ (over W₀'s columns).
+    @inline(__always) func borderRowSubtract(_ i: Int, _ alpha: Double, from v: inout [Double]) {
+        let rPlus = border.addedRows.count
+        guard i < rPlus else { v[Int(border.deletedColumns[i - rPlus])] -= alpha; return }
+        let r = Int(border.addedRows[i])
+        for t in Int(border.outsideStart[r]) ..< Int(border.outsideStart[r + 1]) {
+            v[Int(border.outsideColumn[t])] -= alpha * border.outsideValue[t]
+        }
+    }
+
+    /// vⱼ · w: S's column j (a C⁺ column's entries in R₀'s rows, or an R⁻ row's unit column)
+    /// times w over W₀'s rows.
+    @inline(__always) func borderColumnDot(_ j: Int, _ w: [Double]) -> Double {
+        let cPlus = border.addedColumns.count
+        guard j < cPlus else { return w[Int(border.deletedRows[j - cPlus])] }
+        let i = Int(border.addedColumns[j])
+        var d = 0.0
+        for e in 0 ..< Int(column.count[i]) {
+            let p = rowBase[Int(column.key(i, e))]
+            if p >= 0 { d += column.value(i, e) * w[Int(p)] }
+        }
+        return d
+    }
+
+    /// w −= α vⱼ (over W₀'s rows).
+    @inline(__always) func borderColumnSubtract(_ j: Int, _ alpha: Double, from w: inout [Double]) {
+        let cPlus = border.addedColumns.count
+        guard j < cPlus else { w[Int(border.deletedRows[j - cPlus])] -= alpha; return }
+        let i = Int(border.addedColumns[j])
+        for e in 0 ..< Int(column.count[i]) {
+            let p = rowBase[Int(column.key(i, e))]
+            if p >= 0 { w[Int(p)] -= alpha * column.value(i, e) }
+        }
+    }
+
+    /// The border's part of a solve, after W₀'s first pass left its solution in `sol0`: S's
+    /// unknowns (Sᵀ's when transposed) from the border's own right-hand side, then `rhs0`
+    /// corrected by them and W₀ solved again into `sol0`.
+    func borderPass(transposed: Bool, _ own: (Int) -> Double) -> [Double] {
+        let k = border.k
+        guard k > 0 else { return [] }
+        var y = (0 ..< k).map { own($0) - (transposed ? borderColumnDot($0, sol0) : borderRowDot($0, sol0)) }
+        if transposed {
+            DenseLU.solveTransposed(border.schur, border.schurPermutation, k, &y)
+        } else {
+            DenseLU.solve(border.schur, border.schurPermutation, k, &y)
+        }
+        guard y.contains(where: { $0 != 0 }) else { return y }
+        for j in 0 ..< k where y[j] != 0 {
+            if transposed { borderRowSubtract(j, y[j], from: &rhs0) } else { borderColumnSubtract(j, y[j], from: &rhs0) }
+        }
+        border.base?.solve(rhs0, into: &sol0, transposed: transposed, scratch: luScratch)
+        return y
+    }
+
     /// x (by E slot) with W x = b (by position in B).
     func solveW(_ b: [Double], into x: inout [Double]) {
-        let n0 = border.n0, k = border.k, cPlus = border.addedColumns.count, rPlus = border.addedRows.count
-        let base = border.base
+        let n0 = border.n0, rPlus = border.addedRows.count
         rhs0.removeAll(keepingCapacity: true)
         rhs0.append(contentsOf: repeatElement(0, count: n0))
         for p in 0 ..< n0 {
@@ -215,40 +269,9 @@ extension PartitionEngine {
             if inB[r] { rhs0[p] = b[Int(posB[r])] }
         }
         sol0.removeAll(keepingCapacity: true)
-        base?.solve(rhs0, into: &sol0, transposed: false, scratch: luScratch)
-        var y = [Double]()
-        if k > 0 {
-            // S y = b₁ − Uᵀ W₀⁻¹ b₀.
-            y = [Double](repeating: 0, count: k)
-            for i in 0 ..< k {
-                if i < rPlus {
-                    let r = Int(border.addedRows[i])
-                    var d = b[Int(posB[r])]
-                    for t in Int(border.outsideStart[r]) ..< Int(border.outsideStart[r + 1]) {
-                        d -= border.outsideValue[t] * sol0[Int(border.outsideColumn[t])]
-                    }
-                    y[i] = d
-                } else {
-                    y[i] = -sol0[Int(border.deletedColumns[i - rPlus])]
-                }
-            }
-            DenseLU.solve(border.schur, border.schurPermutation, k, &y)
-            // x₀ = W₀⁻¹ (b₀ − V y).
-            if y.contains(where: { $0 != 0 }) {
-                for j in 0 ..< k where y[j] != 0 {
-                    if j < cPlus {
-                        let i = Int(border.addedColumns[j])
-                        for e in 0 ..< Int(column.count[i]) {
-                            let p = rowBase[Int(column.key(i, e))]
-                            if p >= 0 { rhs0[Int(p)] -= y[j] * column.value(i, e) }
-                        }
-                    } else {
-                        rhs0[Int(border.deletedRows[j - cPlus])] -= y[j]
-                    }
-                }
-                base?.solve(rhs0, into: &sol0, transposed: false, scratch: luScratch)
-            }
-        }
+        border.base?.solve(rhs0, into: &sol0, transposed: false, scratch: luScratch)
+        // S y = b₁ − Uᵀ W₀⁻¹ b₀, then x₀ = W₀⁻¹ (b₀ − V y).
+        let y = borderPass(transposed: false) { i in i < rPlus ? b[Int(posB[Int(self.border.addedRows[i])])] : 0 }
         x.removeAll(keepingCapacity: true)
         x.append(contentsOf: repeatElement(0, count: E.count))
         for i in 0 ..< E.count {
@@ -259,46 +282,14 @@ extension PartitionEngine {
 
     /// μ (by position in B) with Wᵀ μ = c (by E slot).
     func solveWTransposed(_ c: [Double], into mu: inout [Double]) {
-        let n0 = border.n0, k = border.k, cPlus = border.addedColumns.count, rPlus = border.addedRows.count
-        let base = border.base
+        let n0 = border.n0, cPlus = border.addedColumns.count
         rhs0.removeAll(keepingCapacity: true)
         rhs0.append(contentsOf: repeatElement(0, count: n0))
         for i in 0 ..< E.count where slotBase[i] >= 0 { rhs0[Int(slotBase[i])] = c[i] }
         sol0.removeAll(keepingCapacity: true)
-        base?.solve(rhs0, into: &sol0, transposed: true, scratch: luScratch)
-        var nu = [Double]()
-        if k > 0 {
-            // Sᵀ ν = c₁ − Vᵀ W₀⁻ᵀ c₀.
-            nu = [Double](repeating: 0, count: k)
-            for j in 0 ..< k {
-                if j < cPlus {
-                    let i = Int(border.addedColumns[j])
-                    var d = c[i]
-                    for e in 0 ..< Int(column.count[i]) {
-                        let p = rowBase[Int(column.key(i, e))]
-                        if p >= 0 { d -= column.value(i, e) * sol0[Int(p)] }
-                    }
-                    nu[j] = d
-                } else {
-                    nu[j] = -sol0[Int(border.deletedRows[j - cPlus])]
-                }
-            }
-            DenseLU.solveTransposed(border.schur, border.schurPermutation, k, &nu)
-            // μ₀ = W₀⁻ᵀ (c₀ − U ν).
-            if nu.contains(where: { $0 != 0 }) {
-                for i in 0 ..< k where nu[i] != 0 {
-                    if i < rPlus {
-                        let r = Int(border.addedRows[i])
-                        for t in Int(border.outsideStart[r]) ..< Int(border.outsideStart[r + 1]) {
-                            rhs0[Int(border.outsideColumn[t])] -= nu[i] * border.outsideValue[t]
-                        }
-                    } else {
-                        rhs0[Int(border.deletedColumns[i - rPlus])] -= nu[i]
-                    }
-                }
-                base?.solve(rhs0, into: &sol0, transposed: true, scratch: luScratch)
-            }
-        }
+        border.base?.solve(rhs0, into: &sol0, transposed: true, scratch: luScratch)
+        // Sᵀ ν = c₁ − Vᵀ W₀⁻ᵀ c₀, then μ₀ = W₀⁻ᵀ (c₀ − U ν).
+        let nu = borderPass(transposed: true) { j in j < cPlus ? c[Int(self.border.addedColumns[j])] : 0 }
         mu.removeAll(keepingCapacity: true)
         mu.append(contentsOf: repeatElement(0, count: B.count))
         for (pos, r) in B.enumerated() {
