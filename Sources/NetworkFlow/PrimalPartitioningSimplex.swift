@@ -151,6 +151,8 @@ final class PartitionEngine {
     var cycleArcs: [[Int32]] = []     // per extra (parallel to E)
     var cycleCoef: [[Double]] = []
     var cycleValid: [Bool] = []
+    /// Each extra's commodity (parallel to E).
+    var slotCommodity: [Int32] = []
     /// Per extra, its cycle's arcs that belong to a bundle (W's column before the rows outside
     /// B are dropped) and the cycle's cost; refactoring W and solving for μ read these, not the
     /// whole cycles.
@@ -507,9 +509,8 @@ final class PartitionEngine {
     /// those with exactly one end in that subtree, have a new one (the others' tree paths are
     /// unchanged).
     func invalidateCycles(commodity k: Int32) {
-        for i in 0 ..< E.count where cycleValid[i] {
+        for i in 0 ..< E.count where slotCommodity[i] == k && cycleValid[i] {
             let e = Int(E[i]), t = Int(tail[e])
-            guard nodeCommodity[t] == k else { continue }
             if (stamp[t] == stampNow) != (stamp[Int(head[e])] == stampNow) {
                 cycleValid[i] = false; wDirty = true
             }
@@ -898,6 +899,7 @@ final class PartitionEngine {
     func replaceExtra(at i: Int, by q: Int32) {
         posE[Int(E[i])] = -1; posE[Int(q)] = Int32(i)
         E[i] = q; state[Int(q)] = 3; cycleValid[i] = false; wDirty = true
+        slotCommodity[i] = nodeCommodity[Int(tail[Int(q)])]
         for r in 0 ..< bundleCount where matchedExtra[r] == Int32(i) { matchedExtra[r] = -1 }
     }
 
@@ -905,6 +907,7 @@ final class PartitionEngine {
         state[Int(q)] = 3
         posE[Int(q)] = Int32(E.count)
         E.append(q); cycleArcs.append([]); cycleCoef.append([]); cycleValid.append(false)
+        slotCommodity.append(nodeCommodity[Int(tail[Int(q)])])
         slotBase.append(-1); slotSerial.append(nextSerial); nextSerial += 1
         column.appendList(); cycleCost.append(0)
         inW.appendList(); wDirty = true
@@ -913,6 +916,7 @@ final class PartitionEngine {
     func removeExtra(at i: Int) {
         posE[Int(E[i])] = -1
         E.remove(at: i); cycleArcs.remove(at: i); cycleCoef.remove(at: i); cycleValid.remove(at: i)
+        slotCommodity.remove(at: i)
         if slotBase[i] >= 0 { border.columnAlive[Int(slotBase[i])] = false }
         slotBase.remove(at: i); slotSerial.remove(at: i)
         for j in i ..< E.count { posE[Int(E[j])] = Int32(j) }
@@ -1637,32 +1641,36 @@ enum DenseLU {
 
     /// x with M x = b, in `b`.
     static func solve(_ a: UnsafePointer<Double>, _ perm: UnsafePointer<Int32>, _ n: Int, _ b: inout [Double]) {
-        var y = (0 ..< n).map { b[Int(perm[$0])] }
-        for i in 0 ..< n {
-            var s = y[i]
-            for j in 0 ..< i { s -= a[i * n + j] * y[j] }
-            y[i] = s
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { y in
+            for i in 0 ..< n { y[i] = b[Int(perm[i])] }
+            for i in 0 ..< n {
+                var s = y[i]
+                for j in 0 ..< i { s -= a[i * n + j] * y[j] }
+                y[i] = s
+            }
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                var s = y[i]
+                for j in i + 1 ..< n { s -= a[i * n + j] * y[j] }
+                y[i] = s / a[i * n + i]
+            }
+            for i in 0 ..< n { b[i] = y[i] }
         }
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            var s = y[i]
-            for j in i + 1 ..< n { s -= a[i * n + j] * y[j] }
-            y[i] = s / a[i * n + i]
-        }
-        b = y
     }
 
     /// x with Mᵀ x = b, in `b`: Uᵀ Lᵀ (P x) = b, both triangles by rows of `a` (contiguous).
     static func solveTransposed(_ a: UnsafePointer<Double>, _ perm: UnsafePointer<Int32>, _ n: Int, _ b: inout [Double]) {
-        var z = b
-        for j in 0 ..< n {
-            let zj = z[j] / a[j * n + j]
-            z[j] = zj
-            if zj != 0 { for i in j + 1 ..< n { z[i] -= a[j * n + i] * zj } }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { z in
+            for i in 0 ..< n { z[i] = b[i] }
+            for j in 0 ..< n {
+                let zj = z[j] / a[j * n + j]
+                z[j] = zj
+                if zj != 0 { for i in j + 1 ..< n { z[i] -= a[j * n + i] * zj } }
+            }
+            for j in stride(from: n - 1, through: 0, by: -1) {
+                let zj = z[j]
+                if zj != 0 { for i in 0 ..< j { z[i] -= a[j * n + i] * zj } }
+            }
+            for i in 0 ..< n { b[Int(perm[i])] = z[i] }
         }
-        for j in stride(from: n - 1, through: 0, by: -1) {
-            let zj = z[j]
-            if zj != 0 { for i in 0 ..< j { z[i] -= a[j * n + i] * zj } }
-        }
-        for i in 0 ..< n { b[Int(perm[i])] = z[i] }
     }
 }
