@@ -46,6 +46,14 @@ struct WorkingBasisBorder {
     var factorizations = 0, updates = 0
     /// Largest residual of a checked solve, relative to 1 + |rhs| (see `checkSolves`).
     var worstResidual = 0.0
+
+    /// An empty border (W₀ is W; the kept W₀⁻¹ v belong to the old W₀).
+    mutating func clearChanges() {
+        addedRows.removeAll(keepingCapacity: true); deletedColumns.removeAll(keepingCapacity: true)
+        addedColumns.removeAll(keepingCapacity: true); deletedRows.removeAll(keepingCapacity: true)
+        k = 0
+        zKey.removeAll(); z.removeAll()
+    }
 }
 
 extension PartitionEngine {
@@ -87,8 +95,8 @@ extension PartitionEngine {
     func dropBase() {
         for r in border.baseRows { rowBase[Int(r)] = -1 }
         border.baseRows.removeAll(keepingCapacity: true)
-        border.base = nil; border.n0 = 0; border.active = false; border.k = 0
-        border.zKey.removeAll(); border.z.removeAll()
+        border.base = nil; border.n0 = 0; border.active = false
+        border.clearChanges()
         for i in slotBase.indices { slotBase[i] = -1 }
     }
 
@@ -100,8 +108,8 @@ extension PartitionEngine {
         for (p, r) in B.enumerated() { rowBase[Int(r)] = Int32(p) }
         for i in 0 ..< n { slotBase[i] = Int32(i) }
         border.columnAlive = .init(repeating: true, count: n)
-        border.base = f; border.n0 = n; border.active = true; border.k = 0
-        border.zKey.removeAll(); border.z.removeAll()
+        border.base = f; border.n0 = n; border.active = true
+        border.clearChanges()
         // The rows outside R₀ (bundles that may join B) in W₀'s columns, by bundle.
         var start = [Int32](repeating: 0, count: bundleCount + 1)
         for i in 0 ..< n {
