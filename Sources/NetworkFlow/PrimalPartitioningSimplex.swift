@@ -532,12 +532,9 @@ final class PartitionEngine {
     /// the extras that changed (new cycles, rows gone) — residuals within ``muTolerance`` are
     /// dropped — so the solve reaches few of W's blocks (see ``BlockLU/solve(_:into:transposed:scratch:)``).
     func updateDuals(previouslyPriced old: [Int32], exact: Bool = false) {
-        @inline(__always) func moved(_ r: Int32) {
-            if !pending[Int(r)] { pending[Int(r)] = true; pendingList.append(r) }
-        }
         // Bundles that left B first: their μ is 0 again (and no longer a cost in the cycles).
         for r in old where !inB[Int(r)] && mu[Int(r)] != 0 && !overfull[Int(r)] {
-            mu[Int(r)] = 0; moved(r)
+            mu[Int(r)] = 0; muMoved(r)
         }
         if !B.isEmpty {
             dualRhs.removeAll(keepingCapacity: true)
@@ -565,17 +562,22 @@ final class PartitionEngine {
                 for (i, r) in B.enumerated() {
                     // A refactored W gives every μ new rounding: changes below a thousandth of the
                     // pricing tolerance keep the old μ (and spare the shifts under its tree arcs).
-                    if abs(dualSol[i] - mu[Int(r)]) > muTolerance { mu[Int(r)] = dualSol[i]; moved(r) }
+                    if abs(dualSol[i] - mu[Int(r)]) > muTolerance { mu[Int(r)] = dualSol[i]; muMoved(r) }
                 }
             } else if nonzero > 0 {
                 solveWTransposed(dualRhs, into: &dualSol)
                 for (i, r) in B.enumerated() where abs(dualSol[i]) > muTolerance {
-                    mu[Int(r)] += dualSol[i]; moved(r)
+                    mu[Int(r)] += dualSol[i]; muMoved(r)
                 }
             }
         }
         // Lazy potentials: they stay consistent with muHat until the next sync.
         if refreshEvery == 0 { syncPotentials() }
+    }
+
+    /// Marks bundle r for the next potential sync (its μ moved).
+    @inline(__always) func muMoved(_ r: Int32) {
+        if !pending[Int(r)] { pending[Int(r)] = true; pendingList.append(r) }
     }
 
     /// Shifts the potentials under the tree arcs of every bundle whose μ moved since the last
@@ -876,10 +878,7 @@ final class PartitionEngine {
         inB[Int(r)] = true; posB[Int(r)] = Int32(B.count); B.append(r); wDirty = true
         // μ is corrected from its current value (updateDuals): start from 0, not the M an
         // overfull bundle was priced at.
-        if mu[Int(r)] != 0 {
-            mu[Int(r)] = 0
-            if !pending[Int(r)] { pending[Int(r)] = true; pendingList.append(r) }
-        }
+        if mu[Int(r)] != 0 { mu[Int(r)] = 0; muMoved(r) }
         for i in 0 ..< E.count where cycleValid[i] {
             if let j = column.firstIndex(in: i, of: r) { inW.append(to: i, key: r, value: column.value(i, j)) }
         }
@@ -1474,6 +1473,13 @@ struct BlockLU {
         var seeds: [Int32] = [], order: [Int32] = []
         var stack: [(block: Int32, next: Int32)] = []
         var local: [Double] = []
+
+        /// A stamp no block carries yet (marks cleared when the counter wraps).
+        func freshStamp() -> UInt32 {
+            stamp &+= 1
+            if stamp == 0 { for i in mark.indices { mark[i] = 0 }; stamp = 1 }
+            return stamp
+        }
     }
 
     /// W x = b (or Wᵀ x = b): when b has few nonzeros, only the blocks they reach (Gilbert &
@@ -1483,9 +1489,7 @@ struct BlockLU {
         let blocks = blockCount
         if scratch.mark.count < blocks { scratch.mark = .init(repeating: 0, count: blocks); scratch.stamp = 0 }
         if scratch.accumulated.count < n { scratch.accumulated = .init(repeating: 0, count: n) }
-        scratch.stamp &+= 1
-        if scratch.stamp == 0 { for i in scratch.mark.indices { scratch.mark[i] = 0 }; scratch.stamp = 1 }
-        let stamp = scratch.stamp
+        let stamp = scratch.freshStamp()
         let blockOfInput = transposed ? blockOfColumn : blockOfRow
         scratch.seeds.removeAll(keepingCapacity: true)
         let limit = max(8, n / 8)
@@ -1501,9 +1505,7 @@ struct BlockLU {
         let edgeStart = transposed ? rowCouplingStart : columnCouplingStart
         let edgeTarget = transposed ? rowCouplingColumn : columnCouplingRow
         scratch.order.removeAll(keepingCapacity: true)
-        scratch.stamp &+= 1
-        if scratch.stamp == 0 { for i in scratch.mark.indices { scratch.mark[i] = 0 }; scratch.stamp = 1 }
-        let visited = scratch.stamp
+        let visited = scratch.freshStamp()
         for seed in scratch.seeds where scratch.mark[Int(seed)] != visited {
             scratch.mark[Int(seed)] = visited
             scratch.stack.append((seed, edgeStart[Int(seed)]))
