@@ -46,6 +46,8 @@ struct WorkingBasisBorder {
     var factorizations = 0, updates = 0
     /// Largest residual of a checked solve, relative to 1 + |rhs| (see `checkSolves`).
     var worstResidual = 0.0
+    /// Test aid: the largest residual of Wᵀμ = −C after a dual update, in units of ``PartitionEngine/muTolerance``.
+    var worstDualResidual = 0.0
 
     /// An empty border (W₀ is W; the kept W₀⁻¹ v belong to the old W₀).
     mutating func clearChanges() {

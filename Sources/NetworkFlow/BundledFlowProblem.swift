@@ -166,6 +166,9 @@ public struct BundledFlowResult: Sendable, Equatable {
     /// Test aid (with ``PrimalPartitioningSimplex/checkSolves``): the largest residual of a
     /// solve with the working basis, relative to 1 + the largest |rhs| and |solution| entry.
     var worstSolveResidual = 0.0
+    /// Test aid (with `checkSolves`): the largest residual of Wᵀμ = −C after any dual update,
+    /// in units of the tolerance below which corrections are skipped.
+    var worstDualResidual = 0.0
     /// Whether `flow` meets the supplies, bounds and bundles (within 10⁻⁶ per unit).
     public var feasible = false
     /// Whether the solve started from the given spanning trees (``PrimalPartitioningSimplex/solve(_:start:startCapacity:deadline:)``).

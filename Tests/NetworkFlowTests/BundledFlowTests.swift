@@ -551,11 +551,17 @@ final class BundledFlowTests: XCTestCase {
         try randomInstancesAgainstGLPK(lazyPotentials: false)
     }
 
-    func randomInstancesAgainstGLPK(lazyPotentials: Bool) throws {
+    /// Full bundles' negative prices dealt with before any arc (the default deals with them last).
+    func testRandomInstancesAgainstGLPKSlacksFirst() throws {
+        try randomInstancesAgainstGLPK(lazyPotentials: true, slackPricing: .first)
+    }
+
+    func randomInstancesAgainstGLPK(lazyPotentials: Bool, slackPricing: PrimalPartitioningSimplex.SlackPricing = .last) throws {
         var tally = [String: Int]()
         var pricedBundles = 0, pricedInstances = 0, pivots = 0
         var solver = PrimalPartitioningSimplex()
         solver.lazyPotentials = lazyPotentials
+        solver.slackPricing = slackPricing
         for seed in UInt64(1) ... 800 {
             let p = Self.randomProblem(seed: seed)
             XCTAssertNil(p.validate(), "seed \(seed)")

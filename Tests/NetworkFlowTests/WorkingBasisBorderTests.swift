@@ -9,8 +9,9 @@ import XCTest
 final class WorkingBasisBorderTests: XCTestCase {
     /// Random and larger shared-lane instances, with borders of 0 (a fresh factorisation at
     /// every change), 1, 3 and the default: every W x = b and Wᵀ μ = c holds to 10⁻⁹ relative,
-    /// the border is really used (most pivots bring W up to date through it), and the status and
-    /// objective equal the fresh factorisations'.
+    /// the border is really used (most pivots bring W up to date through it), every dual update
+    /// leaves Wᵀμ = −C within rounding, and the status and objective equal the fresh
+    /// factorisations'.
     func testBorderedSolvesAgreeWithWsEntries() {
         var problems = (UInt64(1) ... 150).map { BundledFlowTests.randomProblem(seed: $0) }
         problems.append(BundledFlowTests.largeProblem(seed: 1, K: 4, n: 200, m: 800, lanes: 80, mixed: 20, twists: false))
@@ -24,6 +25,7 @@ final class WorkingBasisBorderTests: XCTestCase {
             fresh.checkSolves = true
             let reference = fresh.solve(p)
             XCTAssertLessThan(reference.worstSolveResidual, 1e-9, "problem \(index), fresh")
+            XCTAssertLessThan(reference.worstDualResidual, 64, "problem \(index), fresh")
             XCTAssertEqual(reference.workingBasisUpdates, 0)
             if reference.status == .optimal { optimal += 1 }
             largestBasis = max(largestBasis, reference.largestWorkingBasis)
@@ -33,6 +35,9 @@ final class WorkingBasisBorderTests: XCTestCase {
                 solver.checkSolves = true
                 let r = solver.solve(p)
                 XCTAssertLessThan(r.worstSolveResidual, 1e-9, "problem \(index), border \(border)")
+                // μ corrected on the marked rows only between fresh factorisations: no row is
+                // left with more than rounding (a row missed would be off by a cycle's cost).
+                XCTAssertLessThan(r.worstDualResidual, 64, "problem \(index), border \(border)")
                 XCTAssertEqual(r.status, reference.status, "problem \(index), border \(border)")
                 if r.status == .optimal {
                     XCTAssertEqual(r.objective, reference.objective, accuracy: 1e-9 * (1 + abs(reference.objective)),
