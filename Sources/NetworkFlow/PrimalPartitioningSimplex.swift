@@ -1328,8 +1328,12 @@ struct BlockLU {
     var blockStart: [Int32] = [0]
     var matchRow: [Int32] = []
     /// Each block's dense LU (m² values at `factorStart[b]`; a one-row block keeps its entry)
-    /// and row permutation (at `blockStart[b]`).
+    /// and row permutation (at `blockStart[b]`); blocks of ``sparseFrom`` rows or more have
+    /// sparse factors instead (`sparse[sparseIndex[b]]`, no dense values).
     var factor: [Double] = []
+    var sparse: [SparseLU] = [], sparseIndex: [Int32] = []
+    /// Blocks of at least this many rows get sparse factors (``SparseLU``).
+    static let defaultSparseFrom = ProcessInfo.processInfo.environment["FUELFLOW_PP_SPARSE_FROM"].flatMap { Int($0) } ?? 32
     var factorStart: [Int] = []
     var permutation: [Int32] = []
     /// Entries of a block's rows in other blocks' columns, (local row, column, value), at
@@ -1349,7 +1353,8 @@ struct BlockLU {
     /// nil when W is singular (no perfect matching, or a singular diagonal block).
     /// `initialMatch` (row → column, −1 for none) seeds the matching: the pairs that are
     /// nonzero entries of W, each column once, are kept.
-    init?(n: Int, entries: [(row: Int32, column: Int32, value: Double)], initialMatch: [Int32]? = nil) {
+    init?(n: Int, entries: [(row: Int32, column: Int32, value: Double)], initialMatch: [Int32]? = nil,
+          sparseFrom: Int = BlockLU.defaultSparseFrom) {
         self.n = n
         // Rows' entries, duplicates summed.
         var rowStart = [Int](repeating: 0, count: n + 1)
@@ -1462,9 +1467,17 @@ struct BlockLU {
         }
         // The diagonal blocks' entries into their dense factors; the others counted, then placed.
         var fStart = [Int](repeating: 0, count: blocks + 1)
+        var sparseRows: [[[(column: Int32, value: Double)]]] = []
+        var sparseOf = [Int32](repeating: -1, count: blocks)
         for b in 0 ..< blocks {
             let m = Int(starts[b + 1] - starts[b])
-            fStart[b + 1] = fStart[b] + m * m
+            if m >= max(2, sparseFrom) {
+                sparseOf[b] = Int32(sparseRows.count)
+                sparseRows.append(.init(repeating: [], count: m))
+                fStart[b + 1] = fStart[b]
+            } else {
+                fStart[b + 1] = fStart[b] + m * m
+            }
         }
         var dense = [Double](repeating: 0, count: fStart[blocks])
         var rcStart = [Int32](repeating: 0, count: blocks + 1), ccStart = [Int32](repeating: 0, count: blocks + 1)
@@ -1472,7 +1485,15 @@ struct BlockLU {
             let b = Int(component[r]), m = Int(starts[b + 1] - starts[b])
             for k in rowStart[r] ..< rowStart[r + 1] where val[k] != 0 {
                 let c = Int(col[k]), owner = Int(matchColumn[c]), cb = Int(component[owner])
-                if cb == b {
+                if cb == b, sparseOf[b] >= 0 {
+                    // Duplicates summed, as in the dense blocks.
+                    let i = Int(local[r]), j = local[owner]
+                    if let d = sparseRows[Int(sparseOf[b])][i].firstIndex(where: { $0.column == j }) {
+                        sparseRows[Int(sparseOf[b])][i][d].value += val[k]
+                    } else {
+                        sparseRows[Int(sparseOf[b])][i].append((j, val[k]))
+                    }
+                } else if cb == b {
                     dense[fStart[b] + Int(local[r]) * m + Int(local[owner])] += val[k]
                 } else {
                     rcStart[b + 1] += 1; ccStart[cb + 1] += 1
@@ -1502,7 +1523,7 @@ struct BlockLU {
         var singular = false
         dense.withUnsafeMutableBufferPointer { dense in
             perm.withUnsafeMutableBufferPointer { perm in
-                for b in 0 ..< blocks where !singular {
+                for b in 0 ..< blocks where !singular && sparseOf[b] < 0 {
                     let m = Int(starts[b + 1] - starts[b])
                     let a = dense.baseAddress! + fStart[b], p = perm.baseAddress! + Int(starts[b])
                     if m == 1 { singular = abs(a[0]) < 1e-10; continue }
@@ -1511,6 +1532,11 @@ struct BlockLU {
             }
         }
         if singular { return nil }
+        for rows in sparseRows {
+            guard let f = SparseLU(m: rows.count, rows: rows) else { return nil }
+            sparse.append(f)
+        }
+        sparseIndex = sparseOf
         rows = order; blockStart = starts; self.matchRow = matchRow
         blockOfRow = component
         blockOfColumn = (0 ..< n).map { component[Int(matchColumn[$0])] }
@@ -1631,10 +1657,15 @@ struct BlockLU {
                 scratch.local.append(b[inp] - scratch.accumulated[inp])
                 scratch.accumulated[inp] = 0
             }
-            factor.withUnsafeBufferPointer { f in
-                permutation.withUnsafeBufferPointer { p in
-                    let a = f.baseAddress! + factorStart[bi], pp = p.baseAddress! + s
-                    if transposed { DenseLU.solveTransposed(a, pp, m, &scratch.local) } else { DenseLU.solve(a, pp, m, &scratch.local) }
+            if sparseIndex[bi] >= 0 {
+                let f = sparse[Int(sparseIndex[bi])]
+                if transposed { f.solveTransposed(&scratch.local) } else { f.solve(&scratch.local) }
+            } else {
+                factor.withUnsafeBufferPointer { f in
+                    permutation.withUnsafeBufferPointer { p in
+                        let a = f.baseAddress! + factorStart[bi], pp = p.baseAddress! + s
+                        if transposed { DenseLU.solveTransposed(a, pp, m, &scratch.local) } else { DenseLU.solve(a, pp, m, &scratch.local) }
+                    }
                 }
             }
             for i in 0 ..< m { x[output(s + i)] = scratch.local[i] }
@@ -1680,10 +1711,15 @@ struct BlockLU {
                 if x[j] != 0 { rhs[Int(couplingLocal[k])] -= couplingValue[k] * x[j] }
             }
             if !rhs.contains(where: { $0 != 0 }) { continue }
-            factor.withUnsafeBufferPointer { f in
-                permutation.withUnsafeBufferPointer { p in
-                    let a = f.baseAddress! + factorStart[blk], pp = p.baseAddress! + s
-                    if transposed { DenseLU.solveTransposed(a, pp, m, &rhs) } else { DenseLU.solve(a, pp, m, &rhs) }
+            if sparseIndex[blk] >= 0 {
+                let f = sparse[Int(sparseIndex[blk])]
+                if transposed { f.solveTransposed(&rhs) } else { f.solve(&rhs) }
+            } else {
+                factor.withUnsafeBufferPointer { f in
+                    permutation.withUnsafeBufferPointer { p in
+                        let a = f.baseAddress! + factorStart[blk], pp = p.baseAddress! + s
+                        if transposed { DenseLU.solveTransposed(a, pp, m, &rhs) } else { DenseLU.solve(a, pp, m, &rhs) }
+                    }
                 }
             }
             for i in 0 ..< m { x[output(s + i)] = rhs[i] }

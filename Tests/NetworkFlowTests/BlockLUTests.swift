@@ -46,6 +46,11 @@ final class BlockLUTests: XCTestCase {
                 }
             }
             check(f, "cold")
+            // Every block of two rows or more with sparse factors: the same residuals.
+            guard let fs = BlockLU(n: n, entries: entries, sparseFrom: 2) else { XCTFail("trial \(trial): sparse singular"); continue }
+            XCTAssertEqual(fs.blockSizes, f.blockSizes)
+            if fs.blockSizes.contains(where: { $0 > 1 }) { XCTAssertFalse(fs.sparse.isEmpty, "trial \(trial)") }
+            check(fs, "sparse factors")
             // Sparse right-hand sides (one to three nonzeros): only the blocks they reach are
             // solved, and the answer is the full substitution's.
             for _ in 0 ..< 3 {
@@ -98,5 +103,48 @@ final class BlockLUTests: XCTestCase {
         XCTAssertEqual(swap.solve([5, 7]), [7, 5])
         XCTAssertNil(BlockLU(n: 2, entries: [(0, 0, 1), (1, 0, 1)]))                       // column 1 empty
         XCTAssertNil(BlockLU(n: 2, entries: [(0, 0, 1), (0, 1, 1), (1, 0, 2), (1, 1, 2)]))  // rank 1
+        XCTAssertNil(BlockLU(n: 2, entries: [(0, 0, 1), (0, 1, 1), (1, 0, 2), (1, 1, 2)], sparseFrom: 2))
+        let cyclic = try XCTUnwrap(BlockLU(n: 2, entries: [(0, 0, 1), (0, 1, 2), (1, 0, 3), (1, 1, 4)], sparseFrom: 2))
+        XCTAssertEqual(cyclic.sparse.count, 1)
+        // [[1, 2], [3, 4]] x = [5, 11] → x = [1, 2]; transposed [[1, 3], [2, 4]] μ = [7, 10] → μ = [1, 2].
+        for (got, want) in zip(cyclic.solve([5, 11]), [1.0, 2]) { XCTAssertEqual(got, want, accuracy: 1e-12) }
+        for (got, want) in zip(cyclic.solveTransposed([7, 10]), [1.0, 2]) { XCTAssertEqual(got, want, accuracy: 1e-12) }
+    }
+
+    /// Sparse factors of larger irreducible matrices (a cycle through every row plus random
+    /// entries, some rows with a tiny diagonal that threshold pivoting must not take): residuals
+    /// of M x = b and Mᵀ μ = c, fewer entries than dense factors where the matrix is sparse,
+    /// and singular matrices refused.
+    func testSparseFactorsOfLargerBlocks() throws {
+        var rng = Xoshiro256StarStar(seed: 29)
+        var sparser = 0
+        for trial in 0 ..< 60 {
+            let m = Int(rng.uniform(30 ... 160))
+            var dense = [Double](repeating: 0, count: m * m)
+            for i in 0 ..< m {
+                dense[i * m + i] = rng.percent(10) ? 1e-7 : Double(rng.uniform(2 ... 9)) * (rng.percent(50) ? 1 : -1)
+                dense[i * m + (i + 1) % m] = Double(rng.uniform(1 ... 9))
+                for _ in 0 ..< Int(rng.uniform(0 ... 2)) { dense[i * m + Int(rng.below(UInt64(m)))] += Double(rng.uniform(-5 ... 5)) }
+            }
+            var rows = [[(column: Int32, value: Double)]](repeating: [], count: m)
+            for i in 0 ..< m { for j in 0 ..< m where dense[i * m + j] != 0 { rows[i].append((Int32(j), dense[i * m + j])) } }
+            guard let f = SparseLU(m: m, rows: rows) else { continue }   // a random matrix may be singular
+            if f.entryCount < m * m / 2 { sparser += 1 }
+            let b = (0 ..< m).map { _ in Double(rng.uniform(-50 ... 50)) }
+            var x = b, mu = b
+            f.solve(&x); f.solveTransposed(&mu)
+            var scale = 1.0
+            for v in x + mu { scale = max(scale, abs(v)) }
+            for i in 0 ..< m {
+                var r = -b[i], rt = -b[i]
+                for j in 0 ..< m { r += dense[i * m + j] * x[j]; rt += dense[j * m + i] * mu[j] }
+                XCTAssertEqual(r, 0, accuracy: 1e-9 * scale, "trial \(trial) row \(i)")
+                XCTAssertEqual(rt, 0, accuracy: 1e-9 * scale, "trial \(trial) column \(i)")
+            }
+        }
+        XCTAssertGreaterThan(sparser, 40)
+        // Two equal rows: singular.
+        let twin: [[(column: Int32, value: Double)]] = [[(0, 1), (1, 2), (2, 3)], [(0, 1), (1, 2), (2, 3)], [(0, 4), (2, 1)]]
+        XCTAssertNil(SparseLU(m: 3, rows: twin))
     }
 }
