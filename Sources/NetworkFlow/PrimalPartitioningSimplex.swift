@@ -618,29 +618,24 @@ final class PartitionEngine {
             dualRhs.append(contentsOf: repeatElement(0, count: B.count))
             ensureCycles()
             var nonzero = 0
-            if exact {
-                for i in 0 ..< E.count { dualRhs[i] = -rowCost(i) }
-            } else if overfullCount == 0 && border.factorizations == residualCheckedAt {
-                // Between fresh factorisations only the marked rows can have moved.
+            // Between fresh factorisations only the marked rows can have moved.
+            if !exact && overfullCount == 0 && border.factorizations == residualCheckedAt {
                 for a in residualList {
-                    residualMarked[Int(a)] = false
                     let i = Int(posE[Int(a)])
                     guard i >= 0 else { continue }
                     let s = rowResidual(i)
                     if abs(s) > muTolerance { dualRhs[i] = -s; nonzero += 1 }
                 }
-                residualList.removeAll(keepingCapacity: true)
             } else {
                 for i in 0 ..< E.count {
+                    if exact { dualRhs[i] = -rowCost(i); continue }
                     let s = rowResidual(i)
                     if abs(s) > muTolerance { dualRhs[i] = -s; nonzero += 1 }
                 }
-            }
-            if exact || overfullCount > 0 || border.factorizations != residualCheckedAt {
-                for a in residualList { residualMarked[Int(a)] = false }
-                residualList.removeAll(keepingCapacity: true)
                 residualCheckedAt = border.factorizations
             }
+            for a in residualList { residualMarked[Int(a)] = false }
+            residualList.removeAll(keepingCapacity: true)
             if exact {
                 solveWTransposed(dualRhs, into: &dualSol)
                 for (i, r) in B.enumerated() {
