@@ -169,6 +169,10 @@ public struct BundledFlowResult: Sendable, Equatable {
     /// Test aid (with `checkSolves`): the largest residual of Wᵀμ = −C after any dual update,
     /// in units of the tolerance below which corrections are skipped.
     var worstDualResidual = 0.0
+    /// Test aid (with `checkSolves`): the largest difference between the potentials after a
+    /// sync and the same trees' potentials recomputed from their roots, relative to 1 + the
+    /// largest |potential|; and how many syncs that moved a potential were checked.
+    var worstSyncError = 0.0, syncsChecked = 0
     /// Whether `flow` meets the supplies, bounds and bundles (within 10⁻⁶ per unit).
     public var feasible = false
     /// Whether the solve started from the given spanning trees (``PrimalPartitioningSimplex/solve(_:start:startCapacity:deadline:)``).

@@ -147,6 +147,11 @@ final class PartitionEngine {
     var pending: [Bool], pendingList: [Int32] = []
     /// The bundles a sync shifts the potentials for, and by how much (``syncPotentials()``).
     var syncShifts: [(bundle: Int32, by: Double)] = []
+    /// Scratch for a sync (0 between syncs): the shift at each re-priced tree arc's child node.
+    var syncMark: [Double]
+    /// The serial of the last sync whose shifts covered a node (see ``TreePotentials/sync(_:)``).
+    var syncCovered: [UInt32]
+    var syncSerial: UInt32 = 0
     /// Extras (by arc) whose row of Wᵀμ = −C may have a residual since the last correction: a
     /// new cycle, or a bundle of theirs left or joined B. Between W's factorisations only their
     /// rows are corrected; each fresh factorisation checks every row (rounding: corrections at
@@ -198,8 +203,10 @@ final class PartitionEngine {
     /// column indices.
     var rowBase: [Int32], rowBorder: [Int32], slotBorder: [Int32] = []
     var maxBorder = PartitionEngine.defaultMaxBorder
-    /// Test aid: every solve with W is checked against W's entries (``WorkingBasisBorder/worstResidual``).
+    /// Test aid: every solve with W is checked against W's entries (``WorkingBasisBorder/worstResidual``),
+    /// and every potential sync against a recomputation (`worstSyncError`, `syncsChecked`).
     var checkSolves = false
+    var worstSyncError = 0.0, syncsChecked = 0
     var wDirty = true
 
     // Scratch.
@@ -289,6 +296,8 @@ final class PartitionEngine {
         pi = .init(repeating: 0, count: nodeCount)
         nodeCommodity = .init(repeating: 0, count: nodeCount)
         stamp = .init(repeating: 0, count: nodeCount)
+        syncMark = .init(repeating: 0, count: nodeCount)
+        syncCovered = .init(repeating: 0, count: nodeCount)
         capacity = p.bundleCapacity.map(Double.init)
         slack = .init(repeating: 0, count: bundleCount); mu = .init(repeating: 0, count: bundleCount)
         muHat = mu
@@ -466,6 +475,10 @@ final class PartitionEngine {
     struct TreePotentials: @unchecked Sendable {
         unowned let engine: PartitionEngine
         let pi: UnsafeMutablePointer<Double>
+        /// ``PartitionEngine/syncMark`` and ``PartitionEngine/syncCovered`` (syncs only).
+        var mark: UnsafeMutablePointer<Double>! = nil
+        var covered: UnsafeMutablePointer<UInt32>! = nil
+        var serial: UInt32 = 0
 
         func recompute(_ k: Int) {
             let e = engine, pi = pi
@@ -479,27 +492,56 @@ final class PartitionEngine {
             }
         }
 
-        /// Commodity k's share of ``PartitionEngine/syncPotentials()``: the shifts under its
-        /// tree arcs in the synced bundles, or its tree recomputed once they would visit more
-        /// nodes than it holds. Returns the nodes visited.
+        /// Commodity k's share of ``PartitionEngine/syncPotentials()``: every node below a tree
+        /// arc of a synced bundle moves by the sum of the shifts above it. The arcs' child nodes
+        /// are marked with their shifts and taken shallowest first; each walks its subtree once,
+        /// carrying the sum of the marks met on the way down, and covers the marked nodes below
+        /// it, so every node of the union of the subtrees is visited once. (Shifting subtree by
+        /// subtree visited nested subtrees again and again: national's late syncs walked more
+        /// nodes than the trees hold and then recomputed them from the roots, ~64 % of a late
+        /// pivot.) Returns the nodes visited.
         func sync(_ k: Int) -> Int {
-            let e = engine, pi = pi
-            let nodes = e.nodeStart[k + 1] - e.nodeStart[k]
-            var visited = 0
+            let e = engine, pi = pi, mark = mark!, covered = covered!, serial = serial
+            var marked: [Int32] = []
             for (r, d) in e.syncShifts {
                 let ri = Int(r)
                 for m in e.memberStart[ri] ..< e.memberStart[ri + 1] {
                     let a = Int(e.members[m])
                     guard e.state[a] == 2, Int(e.nodeCommodity[Int(e.tail[a])]) == k else { continue }
-                    let child = e.childOf(a)
-                    let shift = e.tail[a] == child ? -d : d
-                    e.forSubtree(child) { pi[$0] += shift; visited += 1 }
-                }
-                if visited > nodes {
-                    recompute(k)
-                    return visited + nodes
+                    let child = Int(e.childOf(a))
+                    if mark[child] == 0 { marked.append(Int32(child)) }
+                    mark[child] += e.tail[a] == Int32(child) ? -d : d
+                    // Shifts that cancel keep the node marked (it is listed once).
+                    if mark[child] == 0 { mark[child] = .leastNonzeroMagnitude }
                 }
             }
+            // An ancestor is shallower: it covers its marked descendants before they come up.
+            marked.sort { e.depth[Int($0)] < e.depth[Int($1)] }
+            var visited = 0
+            var sums: [Double] = []   // per level below the walk's top: the marks' sum down to it
+            for top in marked where covered[Int(top)] != serial {
+                var x = top, level = 0
+                sums.removeAll(keepingCapacity: true)
+                sums.append(mark[Int(top)])
+                while true {   // preorder through top's subtree
+                    let xi = Int(x)
+                    pi[xi] += sums[level]
+                    if mark[xi] != 0 { covered[xi] = serial }
+                    visited += 1
+                    let c = e.firstChild[xi]
+                    if c >= 0 {
+                        x = c; level += 1
+                        let s = sums[level - 1] + mark[Int(c)]
+                        if level < sums.count { sums[level] = s } else { sums.append(s) }
+                        continue
+                    }
+                    while x != top && e.nextSib[Int(x)] < 0 { x = e.parent[Int(x)]; level -= 1 }
+                    if x == top { break }
+                    x = e.nextSib[Int(x)]
+                    sums[level] = sums[level - 1] + mark[Int(x)]
+                }
+            }
+            for x in marked { mark[Int(x)] = 0 }
             return visited
         }
     }
@@ -672,10 +714,10 @@ final class PartitionEngine {
 
     /// Shifts the potentials under the tree arcs of every bundle whose μ moved since the last
     /// sync (muHat → μ), each bundle once however often it moved.
-    /// Subtrees under tree arcs high in a tree hold most of its nodes: once the shifts in a
-    /// commodity's tree have visited as many nodes as it holds, that tree is recomputed from its
-    /// root instead. The commodities' trees are disjoint, so with `threads` > 1 and many shifts
-    /// they are synced in parallel (national: the syncs were ~70 % of a late pivot).
+    /// Subtrees under tree arcs high in a tree hold most of its nodes and the deeper ones: each
+    /// node of their union is visited once (``TreePotentials/sync(_:)``). The commodities' trees
+    /// are disjoint, so with `threads` > 1 and many shifts they are synced in parallel
+    /// (national: the syncs were ~70 % of a late pivot).
     func syncPotentials() {
         syncShifts.removeAll(keepingCapacity: true)
         for r in pendingList {
@@ -688,21 +730,44 @@ final class PartitionEngine {
         pendingList.removeAll(keepingCapacity: true)
         var visited = 0
         if !syncShifts.isEmpty {
+            syncSerial &+= 1
+            if syncSerial == 0 { for i in syncCovered.indices { syncCovered[i] = 0 }; syncSerial = 1 }
+            let serial = syncSerial
             pi.withUnsafeMutableBufferPointer { buffer in
-                let job = TreePotentials(engine: self, pi: buffer.baseAddress!)
-                if threads > 1 && K > 1 && nodeCount >= 100_000 && syncShifts.count >= 64 {
-                    let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: K)
-                    defer { counts.deallocate() }
-                    let out = SendableCounts(base: counts.baseAddress!)
-                    DispatchQueue.concurrentPerform(iterations: K) { k in out.base[k] = job.sync(k) }
-                    visited = counts.reduce(0, +)
-                } else {
-                    for k in 0 ..< K { visited += job.sync(k) }
+                syncMark.withUnsafeMutableBufferPointer { mark in
+                    syncCovered.withUnsafeMutableBufferPointer { covered in
+                        let job = TreePotentials(engine: self, pi: buffer.baseAddress!, mark: mark.baseAddress!,
+                                                 covered: covered.baseAddress!, serial: serial)
+                        if threads > 1 && K > 1 && nodeCount >= 100_000 && syncShifts.count >= 64 {
+                            let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: K)
+                            defer { counts.deallocate() }
+                            let out = SendableCounts(base: counts.baseAddress!)
+                            DispatchQueue.concurrentPerform(iterations: K) { k in out.base[k] = job.sync(k) }
+                            visited = counts.reduce(0, +)
+                        } else {
+                            for k in 0 ..< K { visited += job.sync(k) }
+                        }
+                    }
                 }
             }
+            if checkSolves { checkSync() }
         }
         pivotsSinceRefresh = 0
         staleWork = 0; lastSyncCost = visited
+    }
+
+    /// Test aid: the synced potentials against the trees' potentials recomputed from the roots
+    /// (``BundledFlowResult/worstSyncError``).
+    func checkSync() {
+        var fresh = [Double](repeating: 0, count: nodeCount)
+        fresh.withUnsafeMutableBufferPointer { buffer in
+            let job = TreePotentials(engine: self, pi: buffer.baseAddress!)
+            for k in 0 ..< K { job.recompute(k) }
+        }
+        var scale = 1.0, worst = 0.0
+        for v in 0 ..< nodeCount { scale = max(scale, abs(fresh[v])); worst = max(worst, abs(pi[v] - fresh[v])) }
+        worstSyncError = max(worstSyncError, worst / scale)
+        syncsChecked += 1
     }
 
     /// Per-commodity results of a parallel sync (each task writes its own slot).
@@ -1306,6 +1371,7 @@ final class PartitionEngine {
         r.workingBasisFactorizations = border.factorizations; r.workingBasisUpdates = border.updates
         r.worstSolveResidual = border.worstResidual
         r.worstDualResidual = border.worstDualResidual
+        r.worstSyncError = worstSyncError; r.syncsChecked = syncsChecked
         if Self.debug { let blocks = blockSizes(); note("end: \(pivots) pivots (entering superbasic \(kinds[0]), slack \(kinds[1]); degenerate \(kinds[2]); leaving own bound \(kinds[3]), slack \(kinds[4]), extra \(kinds[5]), tree \(kinds[6])), W factored \(border.factorizations) times and bordered \(border.updates), \(refreshes) refreshes (\(rejected) rejected), |B| \(B.count), W blocks \(blocks.count), largest \(blocks.prefix(8))") }
         if case .invalid = status { return r }
         var objective = 0.0

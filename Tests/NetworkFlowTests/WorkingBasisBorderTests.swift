@@ -10,7 +10,8 @@ final class WorkingBasisBorderTests: XCTestCase {
     /// Random and larger shared-lane instances, with borders of 0 (a fresh factorisation at
     /// every change), 1, 3 and the default: every W x = b and Wᵀ μ = c holds to 10⁻⁹ relative,
     /// the border is really used (most pivots bring W up to date through it), every dual update
-    /// leaves Wᵀμ = −C within rounding, and the status and objective equal the fresh
+    /// leaves Wᵀμ = −C within rounding, every potential sync the potentials recomputed from the
+    /// roots, and the status and objective equal the fresh
     /// factorisations'.
     func testBorderedSolvesAgreeWithWsEntries() {
         var problems = (UInt64(1) ... 150).map { BundledFlowTests.randomProblem(seed: $0) }
@@ -18,7 +19,7 @@ final class WorkingBasisBorderTests: XCTestCase {
         problems.append(BundledFlowTests.largeProblem(seed: 2, K: 4, n: 200, m: 800, lanes: 80, mixed: 20, twists: true))
         problems.append(BundledFlowTests.largeProblem(seed: 1, K: 4, n: 600, m: 2400, lanes: 240, mixed: 60, twists: false))
         var updates = [Int: Int](), factorizations = [Int: Int](), optimal = 0
-        var largestBasis = 0
+        var largestBasis = 0, syncs = 0
         for (index, p) in problems.enumerated() {
             var fresh = PrimalPartitioningSimplex()
             fresh.maxBorder = 0
@@ -38,6 +39,10 @@ final class WorkingBasisBorderTests: XCTestCase {
                 // μ corrected on the marked rows only between fresh factorisations: no row is
                 // left with more than rounding (a row missed would be off by a cycle's cost).
                 XCTAssertLessThan(r.worstDualResidual, 64, "problem \(index), border \(border)")
+                // Each potential sync (nested subtrees shifted in one walk) leaves the potentials
+                // a recomputation from the roots gives.
+                XCTAssertLessThan(r.worstSyncError, 1e-12, "problem \(index), border \(border)")
+                syncs += r.syncsChecked
                 XCTAssertEqual(r.status, reference.status, "problem \(index), border \(border)")
                 if r.status == .optimal {
                     XCTAssertEqual(r.objective, reference.objective, accuracy: 1e-9 * (1 + abs(reference.objective)),
@@ -54,6 +59,7 @@ final class WorkingBasisBorderTests: XCTestCase {
         let d = PartitionEngine.defaultMaxBorder
         XCTAssertGreaterThan(updates[d] ?? 0, 4 * (factorizations[d] ?? 0), "updates \(updates), factorizations \(factorizations)")
         XCTAssertGreaterThan(updates[1] ?? 0, 0)
+        XCTAssertGreaterThan(syncs, 100, "the lazy potentials must be synced")
         print("WorkingBasisBorderTests: updates \(updates), factorizations \(factorizations), largest W \(largestBasis)")
     }
 
