@@ -412,11 +412,16 @@ enum LeafDecomposition {
     /// simplex (see docs/model.md: the lifting is 1.6× faster on 10,000 stations, but left the
     /// national master ~32,000 infeasibilities).
     static let splitFromRows = 20_000
-    /// With `handOffBeforeMaster`: the heuristic rounds hand their best plan on once a round
-    /// improves it by less than this share of its cost. National: after round 7 (~1,300 a round,
-    /// 228 s after the launch) instead of the stall after round 13 (322 s); the partitioning then
-    /// needs 190,000 pivots instead of 159,000, and the optimum comes 36 s sooner (625 s, one run each).
-    static let handOffGain = 2e-6
+    /// With `handOffBeforeMaster`: the heuristic rounds hand their best plan on after this many
+    /// rounds, or sooner (from round 2 on) once a round improves it by less than `handOffGain` of
+    /// its cost. National (session 22, one run each, the same binary): handing on after 1, 2, 3,
+    /// 4 or ~7 rounds (65, 81, 97, 112, 156 s after the launch) left the partitioning 462,038,
+    /// 306,489, 235,170, 218,248 and 147,035 pivots, and the optimum came after 277.8, 234.7,
+    /// 219.6, 237.2 and 266.7 s: three rounds. (Session 19, with pivots 2–3× dearer, the gain rule
+    /// alone after round 7 was the best.) `FUELFLOW_HANDOFF_ROUNDS` and `FUELFLOW_HANDOFF_GAIN`
+    /// override them (measurements).
+    static let handOffRounds = ProcessInfo.processInfo.environment["FUELFLOW_HANDOFF_ROUNDS"].flatMap { Int($0) } ?? 3
+    static let handOffGain = ProcessInfo.processInfo.environment["FUELFLOW_HANDOFF_GAIN"].flatMap { Double($0) } ?? 2e-6
     /// Steps per heuristic round after the evaluation at the plan's share prices: they rarely
     /// raise the bound, but their flows enrich the average the next shares come from (session 6,
     /// subgradient steps, national at ~56 s: 1 step 0.028 %, 2 steps 0.036 %, 3 steps 0.030 %;
@@ -614,12 +619,16 @@ enum LeafDecomposition {
                 // round 12, ~160 s). Until then a large master's rounds run up to the deadline (a
                 // round cut short by it leaves the best plan and bound so far).
                 let stalled = gaps.count > 3 && gap > 0.95 * gaps[gaps.count - 4]
-                // Handing off, the rounds also stop once one improves the plan by less than
-                // `handOffGain` of its cost: the partitioning then gains more per second.
-                let planStalled = handOffBeforeMaster && splitCapped && round >= 2
-                    && roundStartUB - bestUB < Self.handOffGain * abs(bestUB)
+                // Handing off, the rounds also stop after `handOffRounds`, or once one improves the
+                // plan by less than `handOffGain` of its cost: the partitioning then gains more
+                // per second.
+                let roundsDone = round >= Self.handOffRounds
+                let planStalled = handOffBeforeMaster && splitCapped
+                    && (roundsDone || round >= 2 && roundStartUB - bestUB < Self.handOffGain * abs(bestUB))
                 roundStartUB = bestUB
-                if planStalled { progress?("leaf decomposition: the plan improved by less than \(Self.handOffGain) of its cost this round: handed on") }
+                if planStalled {
+                    progress?("leaf decomposition: \(roundsDone ? "\(round) rounds done" : "the plan improved by less than \(Self.handOffGain) of its cost this round"): handed on")
+                }
                 if gap <= gapTolerance || planStalled || round >= maxHeuristicRounds || stalled || clock.now >= deadline { break }
                 shareSource = averaged
             }
