@@ -426,8 +426,10 @@ enum LeafDecomposition {
     /// raise the bound, but their flows enrich the average the next shares come from (session 6,
     /// subgradient steps, national at ~56 s: 1 step 0.028 %, 2 steps 0.036 %, 3 steps 0.030 %;
     /// none stalls at 0.054 %; with the room handed on, 1 step gave 0.050 % at 60 s against 2
-    /// steps' 0.048 %).
-    static let lagrangianStepsPerRound = 2
+    /// steps' 0.048 %). Session 22, three rounds then the partitioning: one step a round
+    /// handed on a plan 10,997 dearer, and the partitioning needed 262,241 pivots instead of
+    /// 235,170, for no time saved. `FUELFLOW_LAGRANGIAN_STEPS` overrides it (measurements).
+    static let lagrangianStepsPerRound = ProcessInfo.processInfo.environment["FUELFLOW_LAGRANGIAN_STEPS"].flatMap { Int($0) } ?? 2
 
     /// The Lagrangian steps heuristic round `round` (from 0) takes. The steps serve the next round
     /// (their flows join the average its shares come from; they rarely raise the bound
