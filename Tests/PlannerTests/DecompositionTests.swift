@@ -44,7 +44,7 @@ final class DecompositionRouteTests: XCTestCase {
     /// every master "large"): GLPK's optimum exactly, with certifying duals. Stopped by a pivot
     /// budget, the partitioning's flows are a feasible plan within the decomposition's bound.
     func testPartitioningGoesOnFromTheRoundsBestPlan() throws {
-        var exact = 0, short = 0
+        var exact = 0, short = 0, rounds: [Int: Int] = [:]
         try forEachCoupledNetwork { seed, net, lp, _ in
             var o = PlanOptions(method: .auto, timeLimit: 60, threads: 2)
             o.partitionThreshold = 1
@@ -59,6 +59,14 @@ final class DecompositionRouteTests: XCTestCase {
             }
             exact += 1
             XCTAssertEqual(auto.route, "partition", "seed \(seed): \(auto.notes)")
+            // At most `handOffRounds` capacity-respecting plans before the hand-off.
+            let made = auto.notes.lazy.compactMap { note -> Int? in
+                guard note.hasPrefix("decomposition: "), note.contains("capacity-respecting plan(s)") else { return nil }
+                return Int(note.dropFirst("decomposition: ".count).prefix { $0.isNumber })
+            }.first
+            XCTAssertNotNil(made, "seed \(seed): \(auto.notes)")
+            XCTAssertLessThanOrEqual(made ?? .max, LeafDecomposition.handOffRounds, "seed \(seed): \(auto.notes)")
+            rounds[made ?? 0, default: 0] += 1
             XCTAssertEqual(auto.status, .optimal, "seed \(seed): \(auto.notes)")
             XCTAssertTrue(auto.routeReason.contains("from that plan's shares"), auto.routeReason)
             // Warm on the sessions the rounds made their plans on (the relaxation's are freed).
@@ -80,6 +88,7 @@ final class DecompositionRouteTests: XCTestCase {
         }
         XCTAssertGreaterThan(exact, 2)
         XCTAssertGreaterThan(short, 0)
+        print("testPartitioningGoesOnFromTheRoundsBestPlan: capacity-respecting plans before the hand-off \(rounds.sorted { $0.key < $1.key })")
     }
 
     func testConvergedDecompositionEqualsLP() throws {
