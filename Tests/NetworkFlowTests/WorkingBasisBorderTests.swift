@@ -10,8 +10,8 @@ final class WorkingBasisBorderTests: XCTestCase {
     /// Random and larger shared-lane instances, with borders of 0 (a fresh factorisation at
     /// every change), 1, 3 and the default: every W x = b and Wᵀ μ = c holds to 10⁻⁹ relative,
     /// the border is really used (most pivots bring W up to date through it), every dual update
-    /// leaves Wᵀμ = −C within rounding, every potential sync the potentials recomputed from the
-    /// roots, and the status and objective equal the fresh
+    /// leaves Wᵀμ = −C within rounding, every potential sync leaves the potentials that a
+    /// recomputation from the roots gives, and the status and objective equal the fresh
     /// factorisations'.
     func testBorderedSolvesAgreeWithWsEntries() {
         var problems = (UInt64(1) ... 150).map { BundledFlowTests.randomProblem(seed: $0) }
