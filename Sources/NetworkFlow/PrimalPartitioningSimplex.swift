@@ -1753,21 +1753,28 @@ struct BlockLU {
                 scratch.local.append(b[inp] - scratch.accumulated[inp])
                 scratch.accumulated[inp] = 0
             }
-            if sparseIndex[bi] >= 0 {
-                let f = sparse[Int(sparseIndex[bi])]
-                if transposed { f.solveTransposed(&scratch.local) } else { f.solve(&scratch.local) }
-            } else {
-                factor.withUnsafeBufferPointer { f in
-                    permutation.withUnsafeBufferPointer { p in
-                        let a = f.baseAddress! + factorStart[bi], pp = p.baseAddress! + s
-                        if transposed { DenseLU.solveTransposed(a, pp, m, &scratch.local) } else { DenseLU.solve(a, pp, m, &scratch.local) }
-                    }
-                }
-            }
+            solveBlock(bi, &scratch.local, transposed: transposed)
             for i in 0 ..< m { x[output(s + i)] = scratch.local[i] }
             for k in Int(edgeStart[bi]) ..< Int(edgeStart[bi + 1]) {
                 let v = scratch.local[Int(pushLocal[k])]
                 if v != 0 { scratch.accumulated[Int(edgeTarget[k])] += pushValue[k] * v }
+            }
+        }
+    }
+
+    /// Diagonal block b's own solve (its sparse or dense factors) on `v`, its m values in the
+    /// block's local order.
+    @inline(__always) func solveBlock(_ b: Int, _ v: inout [Double], transposed: Bool) {
+        if sparseIndex[b] >= 0 {
+            let f = sparse[Int(sparseIndex[b])]
+            if transposed { f.solveTransposed(&v) } else { f.solve(&v) }
+            return
+        }
+        let s = Int(blockStart[b]), m = Int(blockStart[b + 1]) - s
+        factor.withUnsafeBufferPointer { f in
+            permutation.withUnsafeBufferPointer { p in
+                let a = f.baseAddress! + factorStart[b], pp = p.baseAddress! + s
+                if transposed { DenseLU.solveTransposed(a, pp, m, &v) } else { DenseLU.solve(a, pp, m, &v) }
             }
         }
     }
@@ -1807,17 +1814,7 @@ struct BlockLU {
                 if x[j] != 0 { rhs[Int(couplingLocal[k])] -= couplingValue[k] * x[j] }
             }
             if !rhs.contains(where: { $0 != 0 }) { continue }
-            if sparseIndex[blk] >= 0 {
-                let f = sparse[Int(sparseIndex[blk])]
-                if transposed { f.solveTransposed(&rhs) } else { f.solve(&rhs) }
-            } else {
-                factor.withUnsafeBufferPointer { f in
-                    permutation.withUnsafeBufferPointer { p in
-                        let a = f.baseAddress! + factorStart[blk], pp = p.baseAddress! + s
-                        if transposed { DenseLU.solveTransposed(a, pp, m, &rhs) } else { DenseLU.solve(a, pp, m, &rhs) }
-                    }
-                }
-            }
+            solveBlock(blk, &rhs, transposed: transposed)
             for i in 0 ..< m { x[output(s + i)] = rhs[i] }
         }
     }
