@@ -1289,6 +1289,7 @@ final class PartitionEngine {
                 for a in artBase ..< arcCount { cost[a] = 0; flow[a] = 0; upper[a] = 0 }
                 for a in 0 ..< artBase { cost[a] = realCost[a] }
             }
+            if Self.debug { note("phase \(phase) starts at pivot \(pivots)") }
             invalidateAllCycles()
             _ = refactor(fresh: true)
             updateDuals(previouslyPriced: [], exact: true)
@@ -1329,6 +1330,7 @@ final class PartitionEngine {
                     syncPotentials(); refreshes += 1
                     continue
                 case .optimal:
+                    if Self.debug { note("phase \(phase): no candidate at pivot \(pivots)\(verified ? ", verified" : ": refreshing the duals to verify")") }
                     if verified { break loop }
                     // Refresh the duals once and look again before declaring optimality.
                     if !refactor(fresh: true) { stop = .numericalTrouble; break loop }

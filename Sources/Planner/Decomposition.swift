@@ -190,6 +190,14 @@ enum Decomposition {
         let ok = h.productStatus.map { $0 == .optimal || $0 == .objectiveOverflow }
         var xs = h.x
         for j in 0..<m.columnCount where !ok[Int(cp[j])] { xs[j] = 0 }
+        return SharedPlan(x: xs, ok: ok, caps: shareCaps(m, xs, scaling: base, rowColumnCounts: n), sharePrice: h.sharePrice,
+                          columnCap: columnCap, throughputShare: share)
+    }
+
+    /// Per lane column of the flows `xs`: its flow plus an equal part (among the row's `n` lane
+    /// columns, ``sharedRowColumnCounts(_:)``) of each of its shared rows' room left.
+    static func shareCaps(_ m: PlanModel, _ xs: [Double], scaling base: FlowScaling, rowColumnCounts n: [Double]) -> [Double] {
+        let K = m.couplingRowCount, cb = m.laneCapacityBase
         // Per-column limits around the plan, in scaled units.
         let vs = base.volumeScale
         var room = [Double](repeating: 0, count: K)
@@ -210,14 +218,15 @@ enum Decomposition {
                 caps[j] = min(caps[j], (v + (max(0, room[r - cb]) / n[r - cb]).rounded(.down) + 0.5) / vs)
             }
         }
-        return SharedPlan(x: xs, ok: ok, caps: caps, sharePrice: h.sharePrice, columnCap: columnCap, throughputShare: share)
+        return caps
     }
 
     /// Per-product flows under per-product limits on the shared rows (see ``flowsUnderShares``).
     struct SharedPlan {
         /// The flows (0 for a product that is not `ok`).
         var x: [Double]
-        /// Per product: its flows are optimal under its limits.
+        /// Per product: its flows are optimal under its limits (kept ones, see
+        /// ``keepingUnfinished(_:_:from:scaling:)``: within them).
         var ok: [Bool]
         /// Per lane column: its flow plus an equal part of each of its shared rows' room left.
         var caps: [Double]
@@ -230,26 +239,55 @@ enum Decomposition {
     /// `plan` re-solved under ``redistributingRoom(_:_:scaling:)``'s limits while a re-solve takes
     /// more than `minGain` (relative) off the cost, at most `limit` times (national: the first
     /// re-solve takes 0.026 % off the first plan, the next ones 0.0014 %, 0.0003 %, …). Returns the
-    /// cheapest plan found (never dearer than `plan`), its cost and the number of re-solves.
+    /// cheapest plan found (never dearer than `plan`), its cost, the number of re-solves and the
+    /// number of products whose flows it kept from the plan before (a re-solve cut short by the
+    /// deadline: the products it finished still count).
     static func improvedByRedistribution(_ m: PlanModel, _ plan: SharedPlan, scaling base: FlowScaling, threads: Int,
                                          limit: Int, minGain: Double = 1e-6, deadline: ContinuousClock.Instant,
-                                         sessions: PricingSessions) -> (plan: SharedPlan, cost: Double, resolves: Int) {
-        var best = plan, cost = m.objective(of: plan.x), resolves = 0
+                                         sessions: PricingSessions) -> (plan: SharedPlan, cost: Double, resolves: Int, keptProducts: Int) {
+        var best = plan, cost = m.objective(of: plan.x), resolves = 0, kept = 0
         let clock = ContinuousClock()
         while resolves < limit, clock.now < deadline, let limits = redistributingRoom(m, best, scaling: base) {
             let t = clock.now
-            let next = flowsUnderShares(m, columnCap: limits.columnCap, throughputShare: limits.throughputShare,
+            var next = flowsUnderShares(m, columnCap: limits.columnCap, throughputShare: limits.throughputShare,
                                         scaling: base, threads: threads, deadline: deadline, sessions: sessions)
             resolves += 1
-            guard next.ok.allSatisfy({ $0 }) else { break }
+            let unfinished = next.ok.filter { !$0 }.count
+            // Products cut short (by the deadline: national `--time-limit 60`) keep their flows,
+            // and the others' re-solves still count.
+            if unfinished > 0 {
+                guard unfinished < m.P else { break }
+                next = keepingUnfinished(m, next, from: best, scaling: base)
+            }
             let c = m.objective(of: next.x)
-            debugLog("room redistributed: \(cost) → \(c) (\(fmt((clock.now - t).seconds)) s)")
+            debugLog("room redistributed: \(cost) → \(c) (\(fmt((clock.now - t).seconds)) s, \(unfinished) product(s) kept)")
             guard c < cost else { break }
             let gain = (cost - c) / max(1, abs(cost))
-            best = next; cost = c
-            if gain <= minGain { break }
+            best = next; cost = c; kept = unfinished
+            if gain <= minGain || unfinished > 0 { break }
         }
-        return (best, cost, resolves)
+        return (best, cost, resolves, kept)
+    }
+
+    /// `next` (the re-solve under ``redistributingRoom(_:_:scaling:)``'s limits) with the flows of
+    /// its unfinished products (`ok` false) taken from `previous`, the plan whose room it
+    /// redistributed. Those limits leave every product's previous flows feasible and sum within
+    /// every shared row, so the mix respects the shared rows, and costs no more than `previous`
+    /// (each finished product is optimal under limits its previous flows meet). The kept products'
+    /// share prices are `previous`'s; the caps are recomputed from the mixed flows.
+    static func keepingUnfinished(_ m: PlanModel, _ next: SharedPlan, from previous: SharedPlan, scaling base: FlowScaling) -> SharedPlan {
+        let K = m.couplingRowCount
+        let cp = columnProducts(m)
+        var out = next
+        for j in 0..<m.columnCount where !next.ok[Int(cp[j])] { out.x[j] = previous.x[j] }
+        if out.sharePrice.count == m.P * K && previous.sharePrice.count == m.P * K {
+            for p in 0..<m.P where !next.ok[p] {
+                for r in 0..<K { out.sharePrice[p * K + r] = previous.sharePrice[p * K + r] }
+            }
+        }
+        out.caps = shareCaps(m, out.x, scaling: base, rowColumnCounts: sharedRowColumnCounts(m))
+        out.ok = .init(repeating: true, count: m.P)
+        return out
     }
 
     /// Limits that hand each shared row's room left by `plan` to the products whose limit there

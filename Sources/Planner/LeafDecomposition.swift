@@ -609,7 +609,8 @@ enum LeafDecomposition {
                     redistributions += improved.resolves
                     if improved.cost < bestUB { bestX = improved.plan.x; bestUB = improved.cost; bestCaps = improved.plan.caps }
                     if improved.cost < value {
-                        progress?("leaf decomposition: plan \(improved.cost) after handing unused shares to the products that price them (\(improved.resolves) re-solve(s), \(fmt((clock.now - tr).seconds)) s)")
+                        let kept = improved.keptProducts > 0 ? "; \(improved.keptProducts) of \(m.P) product(s) not re-solved before the time limit kept their flows" : ""
+                        progress?("leaf decomposition: plan \(improved.cost) after handing unused shares to the products that price them (\(improved.resolves) re-solve(s), \(fmt((clock.now - tr).seconds)) s\(kept))")
                     }
                 }
                 lastRoundSeconds = (clock.now - t).seconds

@@ -656,7 +656,8 @@ final class DecompositionRouteTests: XCTestCase {
     /// Handing the room a capacity-respecting plan leaves on shared rows to the products that price
     /// it: the new limits still sum within every shared row and keep each product's flows
     /// feasible, so the re-solved plan is feasible, never dearer, and never below the LP optimum;
-    /// on some networks it is strictly cheaper.
+    /// on some networks it is strictly cheaper. A re-solve cut short keeps its unfinished
+    /// products' flows and is still feasible and never dearer.
     func testRedistributedRoomGivesCheaperFeasiblePlans() throws {
         var cheaper = 0
         try forEachCoupledNetwork { seed, net, lp, m in
@@ -709,6 +710,30 @@ final class DecompositionRouteTests: XCTestCase {
             p.columnValues = improved.plan.x; p.objective = improved.cost
             assertFeasible(p)
             if improved.cost < cost - tol { cheaper += 1 }
+            // A re-solve cut short by the deadline: each product in turn unfinished keeps the
+            // plan's flows; the mix is feasible, costs between the full re-solve and the plan.
+            let full = Decomposition.flowsUnderShares(m, columnCap: limits.columnCap, throughputShare: limits.throughputShare,
+                                                      scaling: base, threads: 2, deadline: nil, sessions: sessions)
+            XCTAssertTrue(full.ok.allSatisfy { $0 }, "seed \(seed)")
+            let fullCost = m.objective(of: full.x)
+            for cut in 0..<m.P {
+                var partial = full
+                partial.ok[cut] = false
+                for j in 0..<m.columnCount where Int(cp[j]) == cut { partial.x[j] = 0 }
+                let mixed = Decomposition.keepingUnfinished(m, partial, from: plan, scaling: base)
+                for j in 0..<m.columnCount {
+                    XCTAssertEqual(mixed.x[j], Int(cp[j]) == cut ? plan.x[j] : full.x[j], "seed \(seed) column \(j)")
+                }
+                let c = m.objective(of: mixed.x)
+                XCTAssertLessThanOrEqual(c, cost + tol, "seed \(seed) product \(cut)")
+                XCTAssertGreaterThanOrEqual(c, fullCost - tol, "seed \(seed) product \(cut)")
+                var q = lp
+                q.columnValues = mixed.x; q.objective = c
+                assertFeasible(q)
+                for j in 0..<m.productionBase where mixed.caps[j].isFinite {
+                    XCTAssertGreaterThanOrEqual(mixed.caps[j] + 1e-9, mixed.x[j], "seed \(seed) column \(j)")
+                }
+            }
             return true
         }
         XCTAssertGreaterThan(cheaper, 0, "no network where the room helped")
