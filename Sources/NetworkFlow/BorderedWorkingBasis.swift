@@ -171,8 +171,10 @@ extension PartitionEngine {
             if let at = border.zKey.firstIndex(of: key) { zs.append(border.z[at]); continue }
             var v = [Double](repeating: 0, count: n0)
             borderColumnSubtract(j, -1, from: &v)
+            rhs0Nonzeros.removeAll(keepingCapacity: true)
+            borderColumnPositions(j, into: &rhs0Nonzeros)
             var zj = [Double]()
-            border.base?.solve(v, into: &zj, transposed: false, scratch: luScratch)
+            border.base?.solve(v, nonzeros: rhs0Nonzeros, into: &zj, transposed: false, scratch: luScratch)
             zs.append(zj)
         }
         border.zKey = keys; border.z = zs
@@ -238,6 +240,25 @@ extension PartitionEngine {
         return d
     }
 
+    /// The positions (W₀'s rows) where vⱼ may be nonzero, appended to `list`.
+    @inline(__always) func borderColumnPositions(_ j: Int, into list: inout [Int32]) {
+        let cPlus = border.addedColumns.count
+        guard j < cPlus else { list.append(border.deletedRows[j - cPlus]); return }
+        let i = Int(border.addedColumns[j])
+        for e in 0 ..< Int(column.count[i]) {
+            let p = rowBase[Int(column.key(i, e))]
+            if p >= 0 { list.append(p) }
+        }
+    }
+
+    /// The positions (W₀'s columns) where uᵢ may be nonzero, appended to `list`.
+    @inline(__always) func borderRowPositions(_ i: Int, into list: inout [Int32]) {
+        let rPlus = border.addedRows.count
+        guard i < rPlus else { list.append(border.deletedColumns[i - rPlus]); return }
+        let r = Int(border.addedRows[i])
+        for t in Int(border.outsideStart[r]) ..< Int(border.outsideStart[r + 1]) { list.append(border.outsideColumn[t]) }
+    }
+
     /// w −= α vⱼ (over W₀'s rows).
     @inline(__always) func borderColumnSubtract(_ j: Int, _ alpha: Double, from w: inout [Double]) {
         let cPlus = border.addedColumns.count
@@ -251,8 +272,9 @@ extension PartitionEngine {
 
     /// The border's part of a solve, after W₀'s first pass left its solution in `sol0`: S's
     /// unknowns (Sᵀ's when transposed) from the border's own right-hand side, then `rhs0`
-    /// corrected by them and W₀ solved again into `sol0`.
-    func borderPass(transposed: Bool, _ own: (Int) -> Double) -> [Double] {
+    /// corrected by them and W₀ solved again into `sol0`. `sparse`: `rhs0Nonzeros` lists where
+    /// `rhs0` may be nonzero (the corrections' positions are added).
+    func borderPass(transposed: Bool, sparse: Bool, _ own: (Int) -> Double) -> [Double] {
         let k = border.k
         guard k > 0 else { return [] }
         var y = (0 ..< k).map { own($0) - (transposed ? borderColumnDot($0, sol0) : borderRowDot($0, sol0)) }
@@ -264,44 +286,60 @@ extension PartitionEngine {
         guard y.contains(where: { $0 != 0 }) else { return y }
         for j in 0 ..< k where y[j] != 0 {
             if transposed { borderRowSubtract(j, y[j], from: &rhs0) } else { borderColumnSubtract(j, y[j], from: &rhs0) }
+            if sparse {
+                if transposed { borderRowPositions(j, into: &rhs0Nonzeros) } else { borderColumnPositions(j, into: &rhs0Nonzeros) }
+            }
         }
-        border.base?.solve(rhs0, into: &sol0, transposed: transposed, scratch: luScratch)
+        border.base?.solve(rhs0, nonzeros: sparse ? rhs0Nonzeros : nil, into: &sol0, transposed: transposed, scratch: luScratch)
         return y
     }
 
-    /// x (by E slot) with W x = b (by position in B).
-    func solveW(_ b: [Double], into x: inout [Double]) {
+    /// x (by E slot) with W x = b (by position in B). `nonzeros`: where b may be nonzero, when
+    /// the caller knows (the solves then skip passes over all of B).
+    func solveW(_ b: [Double], nonzeros: [Int32]? = nil, into x: inout [Double]) {
         let n0 = border.n0, rPlus = border.addedRows.count
-        rhs0.removeAll(keepingCapacity: true)
-        rhs0.append(contentsOf: repeatElement(0, count: n0))
-        for p in 0 ..< n0 {
-            let r = Int(border.baseRows[p])
-            if inB[r] { rhs0[p] = b[Int(posB[r])] }
+        rhs0.setZero(count: n0)
+        rhs0Nonzeros.removeAll(keepingCapacity: true)
+        if let nonzeros {
+            for pos in nonzeros {
+                let p = rowBase[Int(B[Int(pos)])]
+                if p >= 0 { rhs0[Int(p)] = b[Int(pos)]; rhs0Nonzeros.append(p) }
+            }
+        } else {
+            for p in 0 ..< n0 {
+                let r = Int(border.baseRows[p])
+                if inB[r] { rhs0[p] = b[Int(posB[r])] }
+            }
         }
         sol0.removeAll(keepingCapacity: true)
-        border.base?.solve(rhs0, into: &sol0, transposed: false, scratch: luScratch)
+        border.base?.solve(rhs0, nonzeros: nonzeros != nil ? rhs0Nonzeros : nil, into: &sol0, transposed: false, scratch: luScratch)
         // S y = b₁ − Uᵀ W₀⁻¹ b₀, then x₀ = W₀⁻¹ (b₀ − V y).
-        let y = borderPass(transposed: false) { i in i < rPlus ? b[Int(posB[Int(self.border.addedRows[i])])] : 0 }
-        x.removeAll(keepingCapacity: true)
-        x.append(contentsOf: repeatElement(0, count: E.count))
+        let y = borderPass(transposed: false, sparse: nonzeros != nil) { i in i < rPlus ? b[Int(posB[Int(self.border.addedRows[i])])] : 0 }
+        x.setZero(count: E.count)
         for i in 0 ..< E.count {
             x[i] = slotBase[i] >= 0 ? sol0[Int(slotBase[i])] : y[Int(slotBorder[i])]
         }
         if checkSolves { checkResidual(b, x, transposed: false) }
     }
 
-    /// μ (by position in B) with Wᵀ μ = c (by E slot).
-    func solveWTransposed(_ c: [Double], into mu: inout [Double]) {
+    /// μ (by position in B) with Wᵀ μ = c (by E slot). `nonzeros`: where c may be nonzero, when
+    /// the caller knows.
+    func solveWTransposed(_ c: [Double], nonzeros: [Int32]? = nil, into mu: inout [Double]) {
         let n0 = border.n0, cPlus = border.addedColumns.count
-        rhs0.removeAll(keepingCapacity: true)
-        rhs0.append(contentsOf: repeatElement(0, count: n0))
-        for i in 0 ..< E.count where slotBase[i] >= 0 { rhs0[Int(slotBase[i])] = c[i] }
+        rhs0.setZero(count: n0)
+        rhs0Nonzeros.removeAll(keepingCapacity: true)
+        if let nonzeros {
+            for i in nonzeros where slotBase[Int(i)] >= 0 {
+                rhs0[Int(slotBase[Int(i)])] = c[Int(i)]; rhs0Nonzeros.append(slotBase[Int(i)])
+            }
+        } else {
+            for i in 0 ..< E.count where slotBase[i] >= 0 { rhs0[Int(slotBase[i])] = c[i] }
+        }
         sol0.removeAll(keepingCapacity: true)
-        border.base?.solve(rhs0, into: &sol0, transposed: true, scratch: luScratch)
+        border.base?.solve(rhs0, nonzeros: nonzeros != nil ? rhs0Nonzeros : nil, into: &sol0, transposed: true, scratch: luScratch)
         // Sᵀ ν = c₁ − Vᵀ W₀⁻ᵀ c₀, then μ₀ = W₀⁻ᵀ (c₀ − U ν).
-        let nu = borderPass(transposed: true) { j in j < cPlus ? c[Int(self.border.addedColumns[j])] : 0 }
-        mu.removeAll(keepingCapacity: true)
-        mu.append(contentsOf: repeatElement(0, count: B.count))
+        let nu = borderPass(transposed: true, sparse: nonzeros != nil) { j in j < cPlus ? c[Int(self.border.addedColumns[j])] : 0 }
+        mu.setZero(count: B.count)
         for (pos, r) in B.enumerated() {
             let p = rowBase[Int(r)]
             mu[pos] = p >= 0 ? sol0[Int(p)] : nu[Int(rowBorder[Int(r)])]

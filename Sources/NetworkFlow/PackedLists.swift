@@ -1,4 +1,4 @@
-// PackedLists.swift — many short lists of (key, value) pairs in two flat arrays.
+// PackedLists.swift — many short lists of (key, value) pairs in two flat arrays; zeroing scratch vectors.
 
 /// Many short lists of `(key, value)` pairs (one per extra arc of the partitioning's working
 /// basis: the bundles its cycle crosses and their coefficients) stored in two flat arrays, so that
@@ -90,5 +90,18 @@ struct PackedLists {
             v.append(contentsOf: value[s ..< s + Int(capacity[i])])
         }
         key = k; value = v; abandoned = 0
+    }
+}
+
+extension Array where Element == Double {
+    /// `count` zeros, reusing the storage: one fill instead of removing and appending element by
+    /// element (the working basis's dense scratch vectors, several times a pivot).
+    @inline(__always) mutating func setZero(count n: Int) {
+        if count == n {
+            withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        } else {
+            removeAll(keepingCapacity: true)
+            append(contentsOf: repeatElement(0, count: n))
+        }
     }
 }

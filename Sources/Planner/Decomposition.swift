@@ -182,7 +182,6 @@ enum Decomposition {
     static func flowsUnderShares(_ m: PlanModel, columnCap: [Double], throughputShare share: [Double], scaling base: FlowScaling,
                                  threads: Int, deadline: ContinuousClock.Instant?, sessions: PricingSessions?,
                                  columnProducts known: [Int32]? = nil, rowColumnCounts knownCounts: [Double]? = nil) -> SharedPlan {
-        let K = m.couplingRowCount, cb = m.laneCapacityBase
         let cp = known ?? columnProducts(m)
         let n = knownCounts ?? sharedRowColumnCounts(m)
         let h = FlowRoute.solve(m, scaling: sessions?.scaling ?? base, relaxCoupling: true, threads: threads, columnCap: columnCap,

@@ -53,16 +53,24 @@ final class BlockLUTests: XCTestCase {
             check(fs, "sparse factors")
             // Sparse right-hand sides (one to three nonzeros): only the blocks they reach are
             // solved, and the answer is the full substitution's.
+            // With the nonzeros' positions given (repeated, and one listed zero), the same.
             for _ in 0 ..< 3 {
-                var bs = [Double](repeating: 0, count: n)
-                for _ in 0 ..< Int(rng.uniform(1 ... 3)) { bs[Int(rng.below(UInt64(n)))] = Double(rng.uniform(-50 ... 50)) }
+                var bs = [Double](repeating: 0, count: n), listed = [Int32]()
+                for _ in 0 ..< Int(rng.uniform(1 ... 3)) {
+                    let i = Int(rng.below(UInt64(n)))
+                    bs[i] = Double(rng.uniform(-50 ... 50)); listed += [Int32(i), Int32(i)]
+                }
+                listed.append(Int32(rng.below(UInt64(n))))
                 for transposed in [false, true] {
                     let full = transposed ? f.solveTransposed(bs) : f.solve(bs)
-                    var sparse = [Double](repeating: .nan, count: 3)
+                    var sparse = [Double](repeating: .nan, count: 3), given = [Double](repeating: .nan, count: n + 2)
                     f.solve(bs, into: &sparse, transposed: transposed, scratch: scratch)
+                    f.solve(bs, nonzeros: listed, into: &given, transposed: transposed, scratch: scratch)
                     XCTAssertEqual(sparse.count, n)
+                    XCTAssertEqual(given.count, n)
                     for i in 0 ..< n {
                         XCTAssertEqual(sparse[i], full[i], accuracy: 1e-9 * (1 + abs(full[i])), "trial \(trial) sparse \(transposed) \(i)")
+                        XCTAssertEqual(given[i], full[i], accuracy: 1e-9 * (1 + abs(full[i])), "trial \(trial) listed \(transposed) \(i)")
                     }
                     sparseSolves += 1
                 }
