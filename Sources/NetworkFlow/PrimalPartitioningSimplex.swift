@@ -170,13 +170,18 @@ final class PartitionEngine {
     var posE: [Int32]            // arc → index in E or −1
     /// The extra (index in E) each bundle was matched to in W's last factorisation, −1 once
     /// that extra left or was replaced: the next one starts its matching from these (W changes
-    /// little from one pivot to the next).
+    /// little from one pivot to the next). Kept for the bundles in B only (−1 when one joins).
     var matchedExtra: [Int32]
     var cycleArcs: [[Int32]] = []     // per extra (parallel to E)
     var cycleCoef: [[Double]] = []
     var cycleValid: [Bool] = []
-    /// Each extra's commodity (parallel to E).
-    var slotCommodity: [Int32] = []
+    /// Each extra's commodity and end nodes (parallel to E): ``invalidateCycles(commodity:)``
+    /// reads them in one stream instead of looking each arc's ends up.
+    struct SlotEnds { var commodity: Int32, tail: Int32, head: Int32 }
+    var slotEnds: [SlotEnds] = []
+    @inline(__always) func ends(of q: Int32) -> SlotEnds {
+        SlotEnds(commodity: nodeCommodity[Int(tail[Int(q)])], tail: tail[Int(q)], head: head[Int(q)])
+    }
     /// Per extra, its cycle's arcs that belong to a bundle (W's column before the rows outside
     /// B are dropped) and the cycle's cost; refactoring W and solving for μ read these, not the
     /// whole cycles.
@@ -609,10 +614,11 @@ final class PartitionEngine {
     /// those with exactly one end in that subtree, have a new one (the others' tree paths are
     /// unchanged).
     func invalidateCycles(commodity k: Int32) {
-        for i in 0 ..< E.count where slotCommodity[i] == k && cycleValid[i] {
-            let e = Int(E[i]), t = Int(tail[e])
-            if (stamp[t] == stampNow) != (stamp[Int(head[e])] == stampNow) {
-                cycleValid[i] = false; wDirty = true
+        slotEnds.withUnsafeBufferPointer { ends in
+            for i in 0 ..< ends.count where ends[i].commodity == k && cycleValid[i] {
+                if (stamp[Int(ends[i].tail)] == stampNow) != (stamp[Int(ends[i].head)] == stampNow) {
+                    cycleValid[i] = false; wDirty = true
+                }
             }
         }
     }
@@ -1048,6 +1054,7 @@ final class PartitionEngine {
 
     func addToB(_ r: Int32) {
         inB[Int(r)] = true; posB[Int(r)] = Int32(B.count); B.append(r); wDirty = true
+        matchedExtra[Int(r)] = -1
         // μ is corrected from its current value (updateDuals): start from 0, not the M an
         // overfull bundle was priced at.
         if mu[Int(r)] != 0 { mu[Int(r)] = 0; muMoved(r) }
@@ -1070,15 +1077,15 @@ final class PartitionEngine {
     func replaceExtra(at i: Int, by q: Int32) {
         posE[Int(E[i])] = -1; posE[Int(q)] = Int32(i)
         E[i] = q; state[Int(q)] = 3; cycleValid[i] = false; wDirty = true
-        slotCommodity[i] = nodeCommodity[Int(tail[Int(q)])]
-        for r in 0 ..< bundleCount where matchedExtra[r] == Int32(i) { matchedExtra[r] = -1 }
+        slotEnds[i] = ends(of: q)
+        for r in B where matchedExtra[Int(r)] == Int32(i) { matchedExtra[Int(r)] = -1 }
     }
 
     func addExtra(_ q: Int32) {
         state[Int(q)] = 3
         posE[Int(q)] = Int32(E.count)
         E.append(q); cycleArcs.append([]); cycleCoef.append([]); cycleValid.append(false)
-        slotCommodity.append(nodeCommodity[Int(tail[Int(q)])])
+        slotEnds.append(ends(of: q))
         slotBase.append(-1); slotSerial.append(nextSerial); nextSerial += 1
         column.appendList(); cycleCost.append(0)
         inW.appendList(); wDirty = true
@@ -1087,13 +1094,14 @@ final class PartitionEngine {
     func removeExtra(at i: Int) {
         posE[Int(E[i])] = -1
         E.remove(at: i); cycleArcs.remove(at: i); cycleCoef.remove(at: i); cycleValid.remove(at: i)
-        slotCommodity.remove(at: i)
+        slotEnds.remove(at: i)
         if slotBase[i] >= 0 { border.columnAlive[Int(slotBase[i])] = false }
         slotBase.remove(at: i); slotSerial.remove(at: i)
         for j in i ..< E.count { posE[Int(E[j])] = Int32(j) }
         column.removeList(at: i); cycleCost.remove(at: i)
         inW.removeList(at: i); wDirty = true
-        for r in 0 ..< bundleCount where matchedExtra[r] >= Int32(i) {
+        for r in B where matchedExtra[Int(r)] >= Int32(i) {
+            let r = Int(r)
             matchedExtra[r] = matchedExtra[r] == Int32(i) ? -1 : matchedExtra[r] - 1
         }
     }
