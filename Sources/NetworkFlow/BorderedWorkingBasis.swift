@@ -37,6 +37,11 @@ struct WorkingBasisBorder {
     /// `addedColumns` (E slots), then `deletedRows` (W₀ rows).
     var addedRows: [Int32] = [], deletedColumns: [Int32] = []
     var addedColumns: [Int32] = [], deletedRows: [Int32] = []
+    /// The changes since W₀ was factored, kept as they happen (the engine's addToB, removeFromB,
+    /// addExtra, removeExtra, ensureCycle), so that bringing W up to date needs no pass over B,
+    /// E and W₀: the bundles that joined B (in B's order), the E slots without a W₀ column, and
+    /// W₀'s rows out of B and columns gone (unordered).
+    var joinedRows: [Int32] = [], unbasedSlots: [Int32] = [], leftRows: [Int32] = [], deadColumns: [Int32] = []
     var k = 0
     /// S's dense LU (k × k by rows) and row permutation.
     var schur: [Double] = [], schurPermutation: [Int32] = []
@@ -53,6 +58,8 @@ struct WorkingBasisBorder {
     mutating func clearChanges() {
         addedRows.removeAll(keepingCapacity: true); deletedColumns.removeAll(keepingCapacity: true)
         addedColumns.removeAll(keepingCapacity: true); deletedRows.removeAll(keepingCapacity: true)
+        joinedRows.removeAll(keepingCapacity: true); unbasedSlots.removeAll(keepingCapacity: true)
+        leftRows.removeAll(keepingCapacity: true); deadColumns.removeAll(keepingCapacity: true)
         k = 0
         zKey.removeAll(); z.removeAll()
     }
@@ -143,21 +150,19 @@ extension PartitionEngine {
         border.deletedColumns.removeAll(keepingCapacity: true)
         border.addedColumns.removeAll(keepingCapacity: true)
         border.deletedRows.removeAll(keepingCapacity: true)
-        for r in B where rowBase[Int(r)] < 0 {
+        guard border.joinedRows.count <= maxBorder, border.unbasedSlots.count <= maxBorder else { return false }
+        for r in border.joinedRows {
             rowBorder[Int(r)] = Int32(border.addedRows.count)
             border.addedRows.append(r)
-            if border.addedRows.count > maxBorder { return false }
         }
         if slotBorder.count < E.count { slotBorder = .init(repeating: -1, count: E.count) }
-        for i in 0 ..< E.count where slotBase[i] < 0 {
-            slotBorder[i] = Int32(border.addedColumns.count)
-            border.addedColumns.append(Int32(i))
-            if border.addedColumns.count > maxBorder { return false }
+        for i in border.unbasedSlots.sorted() {
+            slotBorder[Int(i)] = Int32(border.addedColumns.count)
+            border.addedColumns.append(i)
         }
-        for p in 0 ..< n0 {
-            if !inB[Int(border.baseRows[p])] { border.deletedRows.append(Int32(p)) }
-            if !border.columnAlive[p] { border.deletedColumns.append(Int32(p)) }
-        }
+        border.deletedRows.append(contentsOf: border.leftRows.sorted())
+        border.deletedColumns.append(contentsOf: border.deadColumns.sorted())
+        if checkSolves { checkBorderLists() }
         let kr = border.addedRows.count + border.deletedColumns.count
         let k = border.addedColumns.count + border.deletedRows.count
         guard k == kr, k <= maxBorder else { return false }
@@ -199,6 +204,18 @@ extension PartitionEngine {
         swap(&schur, &border.schur); swap(&permutation, &border.schurPermutation)
         defer { swap(&schur, &border.schur); swap(&permutation, &border.schurPermutation) }
         return k == 0 || DenseLU.factor(&schur, &permutation, k)
+    }
+
+    /// Test aid (with `checkSolves`): the border's rows and columns, kept as they changed, are
+    /// those a pass over B, E and W₀ finds.
+    func checkBorderLists() {
+        let joined = B.filter { rowBase[Int($0)] < 0 }
+        let unbased = (0 ..< E.count).filter { slotBase[$0] < 0 }.map { Int32($0) }
+        let left = (0 ..< border.n0).filter { !inB[Int(border.baseRows[$0])] }.map { Int32($0) }
+        let dead = (0 ..< border.n0).filter { !border.columnAlive[$0] }.map { Int32($0) }
+        precondition(border.addedRows == joined && border.addedColumns == unbased
+                     && border.deletedRows == left && border.deletedColumns == dead,
+                     "border lists out of step: \(border.addedRows) \(joined), \(border.addedColumns) \(unbased), \(border.deletedRows) \(left), \(border.deletedColumns) \(dead)")
     }
 
     // The border's rows and columns as vectors over W₀'s columns and rows.

@@ -105,3 +105,10 @@ extension Array where Element == Double {
         }
     }
 }
+
+extension Array where Element == Int32 {
+    /// Removes the first occurrence of `x`, if any (short lists).
+    @inline(__always) mutating func removeFirstOccurrence(of x: Int32) {
+        if let at = firstIndex(of: x) { remove(at: at) }
+    }
+}

@@ -567,7 +567,10 @@ final class PartitionEngine {
 
     func ensureCycle(_ i: Int) {
         if !cycleValid[i] {
-            if slotBase[i] >= 0 { border.columnAlive[Int(slotBase[i])] = false; slotBase[i] = -1 }
+            if slotBase[i] >= 0 {
+                border.columnAlive[Int(slotBase[i])] = false; border.deadColumns.append(slotBase[i])
+                slotBase[i] = -1; border.unbasedSlots.append(Int32(i))
+            }
             slotSerial[i] = nextSerial; nextSerial += 1
             cycle(E[i], &cycleArcs[i], &cycleCoef[i])
             column.clear(i)
@@ -1055,6 +1058,7 @@ final class PartitionEngine {
     func addToB(_ r: Int32) {
         inB[Int(r)] = true; posB[Int(r)] = Int32(B.count); B.append(r); wDirty = true
         matchedExtra[Int(r)] = -1
+        if rowBase[Int(r)] < 0 { border.joinedRows.append(r) } else { border.leftRows.removeFirstOccurrence(of: rowBase[Int(r)]) }
         // μ is corrected from its current value (updateDuals): start from 0, not the M an
         // overfull bundle was priced at.
         if mu[Int(r)] != 0 { mu[Int(r)] = 0; muMoved(r) }
@@ -1069,6 +1073,7 @@ final class PartitionEngine {
         for j in i ..< B.count { posB[Int(B[j])] = Int32(j) }
         inB[Int(r)] = false; posB[Int(r)] = -1; wDirty = true
         leftB.append(r)
+        if rowBase[Int(r)] < 0 { border.joinedRows.removeFirstOccurrence(of: r) } else { border.leftRows.append(rowBase[Int(r)]) }
         for i in 0 ..< E.count where cycleValid[i] {
             if let j = inW.firstIndex(in: i, of: r) { inW.remove(from: i, at: j); residualMoved(i) }
         }
@@ -1087,6 +1092,7 @@ final class PartitionEngine {
         E.append(q); cycleArcs.append([]); cycleCoef.append([]); cycleValid.append(false)
         slotEnds.append(ends(of: q))
         slotBase.append(-1); slotSerial.append(nextSerial); nextSerial += 1
+        border.unbasedSlots.append(Int32(E.count - 1))
         column.appendList(); cycleCost.append(0)
         inW.appendList(); wDirty = true
     }
@@ -1095,7 +1101,13 @@ final class PartitionEngine {
         posE[Int(E[i])] = -1
         E.remove(at: i); cycleArcs.remove(at: i); cycleCoef.remove(at: i); cycleValid.remove(at: i)
         slotEnds.remove(at: i)
-        if slotBase[i] >= 0 { border.columnAlive[Int(slotBase[i])] = false }
+        if slotBase[i] >= 0 {
+            border.columnAlive[Int(slotBase[i])] = false; border.deadColumns.append(slotBase[i])
+        } else {
+            border.unbasedSlots.removeFirstOccurrence(of: Int32(i))
+        }
+        // The slots after i move down one.
+        for j in border.unbasedSlots.indices where border.unbasedSlots[j] > Int32(i) { border.unbasedSlots[j] -= 1 }
         slotBase.remove(at: i); slotSerial.remove(at: i)
         for j in i ..< E.count { posE[Int(E[j])] = Int32(j) }
         column.removeList(at: i); cycleCost.remove(at: i)
