@@ -436,11 +436,17 @@ enum LeafDecomposition {
     /// themselves), so the last round takes none: the last one allowed, and — from round 1 on —
     /// one with less time left than the previous round took, so that its room can still be
     /// handed on before the deadline (national `--time-limit 60`: round 1 then ends at 56 s, gap
-    /// 0.036 %, instead of being cut off before its room, 0.044 %). Round 0 always steps: without
-    /// its steps round 1 gains nothing.
-    static func lagrangianSteps(round: Int, maxRounds: Int, secondsLeft: Double, lastRoundSeconds: Double) -> Int {
+    /// 0.036 %, instead of being cut off before its room, 0.044 %). Round 0 steps unless the time
+    /// left is under twice its capacity-respecting plan's (`planSeconds`): the re-solve with the
+    /// room handed on takes about that plan's time, and another round at least as much again, so
+    /// the steps would only cut that re-solve short (national `--time-limit 60` on a slow day:
+    /// the bound at 46 s, 15 s left after a 17-s plan; the steps took the room's re-solve down to
+    /// one product of four by the limit). Without its steps round 1 gains nothing.
+    static func lagrangianSteps(round: Int, maxRounds: Int, secondsLeft: Double, lastRoundSeconds: Double,
+                                planSeconds: Double = 0) -> Int {
         if round + 1 >= maxRounds { return 0 }
         if round > 0 && secondsLeft < lastRoundSeconds { return 0 }
+        if secondsLeft < 2 * planSeconds { return 0 }
         return lagrangianStepsPerRound
     }
 
@@ -574,6 +580,7 @@ enum LeafDecomposition {
                 let h = Decomposition.capacityRespectingFlows(m, x0: shareSource, scaling: base, threads: threads, equalShares: false,
                                                               deadline: round == 0 ? nil : deadline, sessions: planSessions)
                 let ok = h.ok.allSatisfy { $0 }
+                let planSeconds = (clock.now - t).seconds
                 let value = ok ? m.objective(of: h.x) : .infinity
                 if ok { heuristicRounds += 1 }
                 if ok && value < bestUB { bestX = h.x; bestUB = value; bestCaps = h.caps }
@@ -586,8 +593,8 @@ enum LeafDecomposition {
                 // gap even when the relaxation meets it: the steps still tighten the bound that is
                 // reported (QA: the lots' first round reported gaps 0.078 % → 0.133 % without them).
                 if gapTolerance >= 1 && bestUB - relaxationObjective <= gapTolerance * max(1, abs(bestUB)) { break }
-                let steps = lagrangianSteps(round: round, maxRounds: maxHeuristicRounds,
-                                            secondsLeft: (deadline - clock.now).seconds, lastRoundSeconds: lastRoundSeconds)
+                let steps = lagrangianSteps(round: round, maxRounds: maxHeuristicRounds, secondsLeft: (deadline - clock.now).seconds,
+                                            lastRoundSeconds: lastRoundSeconds, planSeconds: planSeconds)
                 guard let phase = Decomposition.lagrangianPhase(m, sharePrice: h.sharePrice, upperBound: bestUB, sessions: sessions,
                                                                 threads: threads, steps: steps,
                                                                 budget: splitCapped ? deadline - clock.now : nil,

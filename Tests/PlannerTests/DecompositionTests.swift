@@ -809,11 +809,16 @@ final class DecompositionRouteTests: XCTestCase {
     }
 
     /// The last heuristic round takes no Lagrangian steps: the last one allowed, or (from round 1)
-    /// one with less time left than the previous round took; round 0 steps whenever another
-    /// round is allowed.
+    /// one with less time left than the previous round took, or one with less than twice its
+    /// plan's time left; round 0 steps otherwise.
     func testLastRoundBeforeTheDeadlineSkipsTheSteps() {
         let k = LeafDecomposition.lagrangianStepsPerRound
         XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 0, maxRounds: .max, secondsLeft: 1, lastRoundSeconds: 0), k)
+        // National `--time-limit 60` on a slow day: the bound with 14.7 s left after a 17.4-s plan.
+        XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 0, maxRounds: .max, secondsLeft: 14.7, lastRoundSeconds: 0, planSeconds: 17.4), 0)
+        XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 0, maxRounds: .max, secondsLeft: 540, lastRoundSeconds: 0, planSeconds: 17.4), k)
+        XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 2, maxRounds: .max, secondsLeft: 20, lastRoundSeconds: 15, planSeconds: 12), 0)
+        XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 2, maxRounds: .max, secondsLeft: 30, lastRoundSeconds: 15, planSeconds: 12), k)
         XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 0, maxRounds: 1, secondsLeft: 600, lastRoundSeconds: 0), 0)
         // National `--time-limit 60`: round 1's plan ends with 8.7 s left; round 0 took 24 s.
         XCTAssertEqual(LeafDecomposition.lagrangianSteps(round: 1, maxRounds: .max, secondsLeft: 8.7, lastRoundSeconds: 24), 0)
