@@ -224,8 +224,8 @@ enum Decomposition {
     struct SharedPlan {
         /// The flows (0 for a product that is not `ok`).
         var x: [Double]
-        /// Per product: its flows are optimal under its limits (kept ones, see
-        /// ``keepingUnfinished(_:_:from:scaling:)``: within them).
+        /// Per product: its flows are optimal under its limits (after
+        /// ``keepingUnfinished(_:_:from:scaling:)``, a kept product's flows only meet them).
         var ok: [Bool]
         /// Per lane column: its flow plus an equal part of each of its shared rows' room left.
         var caps: [Double]
