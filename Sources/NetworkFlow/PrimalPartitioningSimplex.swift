@@ -899,8 +899,7 @@ final class PartitionEngine {
         if wRhsNonzeros.contains(where: { wRhs[Int($0)] != 0 }) {
             solveW(wRhs, nonzeros: wRhsNonzeros, into: &wSol)
         } else {
-            wSol.removeAll(keepingCapacity: true)
-            wSol.append(contentsOf: repeatElement(0, count: B.count))
+            wSol.setZero(count: B.count)
         }
         let dE = wSol
         if !B.isEmpty {
