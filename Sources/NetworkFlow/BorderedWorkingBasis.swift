@@ -175,9 +175,8 @@ extension PartitionEngine {
             keys.append(key)
             if let at = border.zKey.firstIndex(of: key) { zs.append(border.z[at]); continue }
             var v = [Double](repeating: 0, count: n0)
-            borderColumnSubtract(j, -1, from: &v)
             rhs0Nonzeros.removeAll(keepingCapacity: true)
-            borderColumnPositions(j, into: &rhs0Nonzeros)
+            forEachBorderColumnEntry(j) { p, value in v[p] += value; rhs0Nonzeros.append(Int32(p)) }
             var zj = [Double]()
             border.base?.solve(v, nonzeros: rhs0Nonzeros, into: &zj, transposed: false, scratch: luScratch)
             zs.append(zj)
@@ -220,71 +219,41 @@ extension PartitionEngine {
 
     // The border's rows and columns as vectors over W₀'s columns and rows.
 
-    /// uᵢ · v: S's row i (an R⁺ row's entries in C₀'s columns, or a C⁻ column's unit row)
-    /// times v over W₀'s columns.
+    /// S's row i — an R⁺ row's entries in C₀'s columns, or a C⁻ column's unit row — as
+    /// (W₀ column, value) pairs.
+    @inline(__always) func forEachBorderRowEntry(_ i: Int, _ body: (Int, Double) -> Void) {
+        let rPlus = border.addedRows.count
+        guard i < rPlus else { body(Int(border.deletedColumns[i - rPlus]), 1); return }
+        let r = Int(border.addedRows[i])
+        for t in Int(border.outsideStart[r]) ..< Int(border.outsideStart[r + 1]) {
+            body(Int(border.outsideColumn[t]), border.outsideValue[t])
+        }
+    }
+
+    /// S's column j — a C⁺ column's entries in R₀'s rows, or an R⁻ row's unit column — as
+    /// (W₀ row, value) pairs.
+    @inline(__always) func forEachBorderColumnEntry(_ j: Int, _ body: (Int, Double) -> Void) {
+        let cPlus = border.addedColumns.count
+        guard j < cPlus else { body(Int(border.deletedRows[j - cPlus]), 1); return }
+        let i = Int(border.addedColumns[j])
+        for e in 0 ..< Int(column.count[i]) {
+            let p = rowBase[Int(column.key(i, e))]
+            if p >= 0 { body(Int(p), column.value(i, e)) }
+        }
+    }
+
+    /// uᵢ · v (over W₀'s columns).
     @inline(__always) func borderRowDot(_ i: Int, _ v: [Double]) -> Double {
-        let rPlus = border.addedRows.count
-        guard i < rPlus else { return v[Int(border.deletedColumns[i - rPlus])] }
-        let r = Int(border.addedRows[i])
         var d = 0.0
-        for t in Int(border.outsideStart[r]) ..< Int(border.outsideStart[r + 1]) {
-            d += border.outsideValue[t] * v[Int(border.outsideColumn[t])]
-        }
+        forEachBorderRowEntry(i) { c, value in d += value * v[c] }
         return d
     }
 
-    /// v −= α uᵢ (over W₀'s columns).
-    @inline(__always) func borderRowSubtract(_ i: Int, _ alpha: Double, from v: inout [Double]) {
-        let rPlus = border.addedRows.count
-        guard i < rPlus else { v[Int(border.deletedColumns[i - rPlus])] -= alpha; return }
-        let r = Int(border.addedRows[i])
-        for t in Int(border.outsideStart[r]) ..< Int(border.outsideStart[r + 1]) {
-            v[Int(border.outsideColumn[t])] -= alpha * border.outsideValue[t]
-        }
-    }
-
-    /// vⱼ · w: S's column j (a C⁺ column's entries in R₀'s rows, or an R⁻ row's unit column)
-    /// times w over W₀'s rows.
+    /// vⱼ · w (over W₀'s rows).
     @inline(__always) func borderColumnDot(_ j: Int, _ w: [Double]) -> Double {
-        let cPlus = border.addedColumns.count
-        guard j < cPlus else { return w[Int(border.deletedRows[j - cPlus])] }
-        let i = Int(border.addedColumns[j])
         var d = 0.0
-        for e in 0 ..< Int(column.count[i]) {
-            let p = rowBase[Int(column.key(i, e))]
-            if p >= 0 { d += column.value(i, e) * w[Int(p)] }
-        }
+        forEachBorderColumnEntry(j) { p, value in d += value * w[p] }
         return d
-    }
-
-    /// The positions (W₀'s rows) where vⱼ may be nonzero, appended to `list`.
-    @inline(__always) func borderColumnPositions(_ j: Int, into list: inout [Int32]) {
-        let cPlus = border.addedColumns.count
-        guard j < cPlus else { list.append(border.deletedRows[j - cPlus]); return }
-        let i = Int(border.addedColumns[j])
-        for e in 0 ..< Int(column.count[i]) {
-            let p = rowBase[Int(column.key(i, e))]
-            if p >= 0 { list.append(p) }
-        }
-    }
-
-    /// The positions (W₀'s columns) where uᵢ may be nonzero, appended to `list`.
-    @inline(__always) func borderRowPositions(_ i: Int, into list: inout [Int32]) {
-        let rPlus = border.addedRows.count
-        guard i < rPlus else { list.append(border.deletedColumns[i - rPlus]); return }
-        let r = Int(border.addedRows[i])
-        for t in Int(border.outsideStart[r]) ..< Int(border.outsideStart[r + 1]) { list.append(border.outsideColumn[t]) }
-    }
-
-    /// w −= α vⱼ (over W₀'s rows).
-    @inline(__always) func borderColumnSubtract(_ j: Int, _ alpha: Double, from w: inout [Double]) {
-        let cPlus = border.addedColumns.count
-        guard j < cPlus else { w[Int(border.deletedRows[j - cPlus])] -= alpha; return }
-        let i = Int(border.addedColumns[j])
-        for e in 0 ..< Int(column.count[i]) {
-            let p = rowBase[Int(column.key(i, e))]
-            if p >= 0 { w[Int(p)] -= alpha * column.value(i, e) }
-        }
     }
 
     /// The border's part of a solve, after W₀'s first pass left its solution in `sol0`: S's
@@ -302,10 +271,13 @@ extension PartitionEngine {
         }
         guard y.contains(where: { $0 != 0 }) else { return y }
         for j in 0 ..< k where y[j] != 0 {
-            if transposed { borderRowSubtract(j, y[j], from: &rhs0) } else { borderColumnSubtract(j, y[j], from: &rhs0) }
-            if sparse {
-                if transposed { borderRowPositions(j, into: &rhs0Nonzeros) } else { borderColumnPositions(j, into: &rhs0Nonzeros) }
+            // rhs0 −= y_j times S's column j (row j of Sᵀ's when transposed).
+            let alpha = y[j]
+            let subtract = { (p: Int, value: Double) in
+                self.rhs0[p] -= alpha * value
+                if sparse { self.rhs0Nonzeros.append(Int32(p)) }
             }
+            if transposed { forEachBorderRowEntry(j, subtract) } else { forEachBorderColumnEntry(j, subtract) }
         }
         border.base?.solve(rhs0, nonzeros: sparse ? rhs0Nonzeros : nil, into: &sol0, transposed: transposed, scratch: luScratch)
         return y
