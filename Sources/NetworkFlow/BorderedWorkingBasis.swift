@@ -29,8 +29,6 @@ struct WorkingBasisBorder {
     var n0 = 0
     /// The bundle of each of W₀'s rows.
     var baseRows: [Int32] = []
-    /// W₀'s columns still in W with the same cycle.
-    var columnAlive: [Bool] = []
     /// The entries in C₀'s columns of the bundles outside R₀ (the rows Uᵀ draws on), by bundle.
     var outsideStart: [Int32] = [], outsideColumn: [Int32] = [], outsideValue: [Double] = []
     /// S's rows: `addedRows` (bundles), then `deletedColumns` (W₀ columns); S's columns:
@@ -116,7 +114,6 @@ extension PartitionEngine {
         border.baseRows = B
         for (p, r) in B.enumerated() { rowBase[Int(r)] = Int32(p) }
         for i in 0 ..< n { slotBase[i] = Int32(i) }
-        border.columnAlive = .init(repeating: true, count: n)
         border.base = f; border.n0 = n; border.active = true
         border.clearChanges()
         // The rows outside R₀ (bundles that may join B) in W₀'s columns, by bundle.
@@ -211,7 +208,9 @@ extension PartitionEngine {
         let joined = B.filter { rowBase[Int($0)] < 0 }
         let unbased = (0 ..< E.count).filter { slotBase[$0] < 0 }.map { Int32($0) }
         let left = (0 ..< border.n0).filter { !inB[Int(border.baseRows[$0])] }.map { Int32($0) }
-        let dead = (0 ..< border.n0).filter { !border.columnAlive[$0] }.map { Int32($0) }
+        var alive = [Bool](repeating: false, count: border.n0)
+        for p in slotBase where p >= 0 { alive[Int(p)] = true }
+        let dead = (0 ..< border.n0).filter { !alive[$0] }.map { Int32($0) }
         precondition(border.addedRows == joined && border.addedColumns == unbased
                      && border.deletedRows == left && border.deletedColumns == dead,
                      "border lists out of step: \(border.addedRows) \(joined), \(border.addedColumns) \(unbased), \(border.deletedRows) \(left), \(border.deletedColumns) \(dead)")

@@ -568,7 +568,7 @@ final class PartitionEngine {
     func ensureCycle(_ i: Int) {
         if !cycleValid[i] {
             if slotBase[i] >= 0 {
-                border.columnAlive[Int(slotBase[i])] = false; border.deadColumns.append(slotBase[i])
+                border.deadColumns.append(slotBase[i])
                 slotBase[i] = -1; border.unbasedSlots.append(Int32(i))
             }
             slotSerial[i] = nextSerial; nextSerial += 1
@@ -1101,7 +1101,7 @@ final class PartitionEngine {
         E.remove(at: i); cycleArcs.remove(at: i); cycleCoef.remove(at: i); cycleValid.remove(at: i)
         slotEnds.remove(at: i)
         if slotBase[i] >= 0 {
-            border.columnAlive[Int(slotBase[i])] = false; border.deadColumns.append(slotBase[i])
+            border.deadColumns.append(slotBase[i])
         } else {
             border.unbasedSlots.removeFirstOccurrence(of: Int32(i))
         }
